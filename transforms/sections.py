@@ -1,0 +1,294 @@
+"""Find the five standard parts of a report and label every character with its part.
+
+Reports number their parts every way (一、 (一) 1. 第一部分, none, or a numeral lost in conversion) and
+order them freely, so a heading is recognised by its *wording* (cues in data/section_cues.yaml)
+on a heading-like line, never by position. Only the heading clause of a line is read, so a cue
+inside a body sentence is no heading. Lines, numbering and cue matches are found with polars over
+all documents at once; levels and part ends need the order of a document's few headings and are
+worked out per document in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import polars as pl
+import yaml
+
+from transforms.schemas import SECTION_SPANS, SECTIONS, conform
+
+CUES_PATH = Path(__file__).parent / "data" / "section_cues.yaml"
+SECTION_CODES = ("achievements", "shortcomings", "leadership_duty", "next_year_plan", "other")
+
+_CN = "一二三四五六七八九十"
+_OPEN, _CLOSE = "[(（]", "[)）]"
+# (style, rank, pattern of the numbering at the start of a stripped line). Rank orders the outline:
+# 第一部分 > 一、 > (一) > 1. > (1) > ①. A numeral lost in conversion leaves "、" or ")" / "()".
+NUMBERING: list[tuple[str, int, str]] = [
+    ("part", 0, rf"^第[{_CN}]+部分[、.．:：\s]*"),
+    ("cn", 1, rf"^[{_CN}]{{1,3}}\s*[、.．]+\s*"),
+    ("cn_paren", 2, rf"^{_OPEN}\s*[{_CN}]{{1,3}}\s*{_CLOSE}[、.．\s]*"),
+    ("num_paren", 4, rf"^{_OPEN}\s*\d{{1,2}}\s*{_CLOSE}[、.．\s]*"),
+    ("num", 3, r"^\d{1,2}\s*(?:[、．]+|\.+(?:\s+|[、]))[.．\s]*"),
+    ("num", 3, r"^\d{1,2}\s*\.[.．\s]*"),  # "1.x" only when x is no digit: checked below
+    ("circled", 5, r"^[①-⑳]\s*"),
+    ("lost_cn", 1, r"^、\s*"),
+    ("lost_paren", 2, rf"^(?:{_OPEN}\s*{_CLOSE}|{_CLOSE})\s*"),
+]
+LEAD_JUNK = r"^[\s#*•·▪■◆●>\u3000]+"
+CLAUSE_STOP = r"[。；;：:！!？?]"
+MAX_CLAUSE = 60  # a numbered heading clause longer than this is a paragraph
+MAX_BARE = 40  # an unnumbered line is a heading only when it is this short and unpunctuated
+
+
+@dataclass(frozen=True)
+class SectionCues:
+    code: str
+    cues: tuple[str, ...]
+    top_cues: tuple[str, ...]
+    exclude: tuple[str, ...]
+    fallback: bool
+
+
+@lru_cache(maxsize=4)
+def load_cues(path: Path = CUES_PATH) -> tuple[tuple[str, ...], tuple[SectionCues, ...]]:
+    """Read the analyst-editable cue file: (global exclusions, per-section cues)."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    sections = tuple(
+        SectionCues(
+            code=code,
+            cues=tuple(spec.get("cues") or ()),
+            top_cues=tuple(spec.get("top_cues") or ()),
+            exclude=tuple(spec.get("exclude") or ()),
+            fallback=bool(spec.get("fallback", False)),
+        )
+        for code, spec in raw["sections"].items()
+    )
+    unknown = {s.code for s in sections} - set(SECTION_CODES)
+    if unknown:
+        raise ValueError(f"{path} names unknown sections {sorted(unknown)}")
+    return tuple(raw.get("global_exclude") or ()), sections
+
+
+def _any(patterns: tuple[str, ...], col: str = "clause") -> pl.Expr:
+    if not patterns:
+        return pl.lit(False)
+    return pl.col(col).str.contains("|".join(f"(?:{p})" for p in patterns))
+
+
+def _first_pos(patterns: tuple[str, ...]) -> pl.Expr:
+    """Char position of the earliest cue match in the clause (null when none)."""
+    if not patterns:
+        return pl.lit(None, dtype=pl.Int64)
+    hit = pl.col("clause").str.extract("(" + "|".join(f"(?:{p})" for p in patterns) + ")", 1)
+    return pl.col("clause").str.find(hit, literal=True).cast(pl.Int64)
+
+
+def split_lines(docs: pl.DataFrame) -> pl.DataFrame:
+    """One row per line: source_file, line_no, line_start (offset in text), line."""
+    return (
+        docs.select("source_file", pl.col("text").fill_null("").str.split("\n").alias("line"))
+        .explode("line")
+        .with_columns(
+            line_no=pl.int_range(pl.len()).over("source_file"),
+            _n=pl.col("line").str.len_chars() + 1,
+        )
+        .with_columns(line_start=(pl.col("_n").cum_sum() - pl.col("_n")).over("source_file"))
+        .drop("_n")
+    )
+
+
+def heading_lines(docs: pl.DataFrame) -> pl.DataFrame:
+    """Every line with its numbering style/rank and heading clause (vectorised over documents)."""
+    lines = split_lines(docs).with_columns(
+        lead=pl.col("line").str.extract(f"({LEAD_JUNK})", 1).str.len_chars().fill_null(0),
+    )
+    lines = lines.with_columns(body=pl.col("line").str.slice(pl.col("lead")).str.strip_chars_end())
+    style, rank, prefix = pl.lit(None, pl.String), pl.lit(None, pl.Int32), pl.lit(None, pl.String)
+    for name, r, pattern in reversed(NUMBERING):
+        hit = pl.col("body").str.contains(pattern)
+        if name == "num" and pattern.endswith(r"\.[.．\s]*"):
+            hit = hit & ~pl.col("body").str.contains(r"^\d{1,2}\s*\.\d")
+        style = pl.when(hit).then(pl.lit(name)).otherwise(style)
+        rank = pl.when(hit).then(pl.lit(r, pl.Int32)).otherwise(rank)
+        prefix = pl.when(hit).then(pl.col("body").str.extract(f"({pattern})", 1)).otherwise(prefix)
+    lines = lines.with_columns(style=style, rank=rank, prefix_len=prefix.str.len_chars().fill_null(0))
+    lines = lines.with_columns(
+        clause=pl.col("body")
+        .str.slice(pl.col("prefix_len"))
+        .str.replace(f"{CLAUSE_STOP}.*$", "")
+        .str.strip_chars(" \t\u3000，,、")
+    )
+    numbered = pl.col("style").is_not_null()
+    bare_ok = (
+        pl.col("style").is_null()
+        & (pl.col("body").str.strip_chars_end("。").str.len_chars() <= MAX_BARE)
+        & ~pl.col("body").str.strip_chars_end("。").str.contains(f"{CLAUSE_STOP}|[，,]")
+    )
+    ok = (pl.col("clause").str.len_chars() >= 2) & (
+        (numbered & (pl.col("clause").str.len_chars() <= MAX_CLAUSE)) | bare_ok
+    )
+    return lines.with_columns(candidate=ok)
+
+
+def _match_cues(lines: pl.DataFrame) -> pl.DataFrame:
+    """Long frame of (line, section, cue position, top_only) for every heading-like line a cue fits."""
+    global_exclude, sections = load_cues()
+    cand = lines.filter(pl.col("candidate") & ~_any(global_exclude))
+    frames = []
+    for s in sections:
+        excluded = _any(s.exclude)
+        frames.append(
+            cand.with_columns(
+                section=pl.lit(s.code),
+                fallback=pl.lit(s.fallback),
+                any_pos=_first_pos(s.cues),
+                top_pos=_first_pos(s.top_cues),
+            )
+            .filter(~excluded & (pl.col("any_pos").is_not_null() | pl.col("top_pos").is_not_null()))
+            .with_columns(
+                top_only=pl.col("any_pos").is_null(),
+                cue_pos=pl.coalesce("any_pos", "top_pos"),
+            )
+        )
+    cols = ["source_file", "line_no", "section", "fallback", "top_only", "cue_pos"]
+    return pl.concat([f.select(cols) for f in frames]) if frames else pl.DataFrame()
+
+
+@dataclass
+class _Heading:
+    line_no: int
+    start: int
+    rank: int | None
+    sections: list[str]
+    top_only: dict[str, bool]
+    heading: str
+    level: int = 1
+    end: int = 0
+
+
+def _doc_sections(
+    doc_lines: pl.DataFrame, matches: pl.DataFrame, text_len: int
+) -> list[tuple[str, str, int, int, int]]:
+    """Levels and ends of one document's standard headings: (section, heading, level, start, end)."""
+    info = {r["line_no"]: r for r in doc_lines.iter_rows(named=True)}
+    heads: dict[int, _Heading] = {}
+    for m in matches.sort("line_no", "cue_pos").iter_rows(named=True):
+        r = info[m["line_no"]]
+        h = heads.get(m["line_no"])
+        if h is None:
+            body = r["body"]
+            cut = body.find("。", r["prefix_len"])
+            heading = body if cut < 0 or cut == len(body) - 1 else body[: cut + 1]
+            h = _Heading(m["line_no"], r["line_start"] + r["lead"], r["rank"], [], {}, heading)
+            heads[m["line_no"]] = h
+        h.sections.append(m["section"])
+        h.top_only[m["section"]] = m["top_only"]
+    # a fallback section (achievements) only when nothing more specific matched the line
+    fallbacks = set(matches.filter("fallback")["section"].unique().to_list())
+    for h in heads.values():
+        specific = [s for s in h.sections if s not in fallbacks]
+        if specific:
+            h.sections = specific
+
+    numbered = [r["rank"] for r in info.values() if r["rank"] is not None and r["candidate"]]
+    has_bare = any(h.rank is None for h in heads.values())
+    top = min(numbered, default=1)
+    if has_bare:
+        top = min(top, 1)
+    for h in heads.values():
+        h.level = 1 if h.rank is None or h.rank <= top else 2
+        h.sections = [s for s in h.sections if h.level == 1 or not h.top_only[s]]
+    ordered = sorted((h for h in heads.values() if h.sections), key=lambda h: h.start)
+
+    # ends: a top part runs to the next top part; a sub-part to the next line of its rank or above
+    tops = [h for h in ordered if h.level == 1]
+    outline = sorted(
+        (r["line_start"] + r["lead"], r["rank"]) for r in info.values() if r["rank"] is not None
+    )
+    rows: list[tuple[str, str, int, int, int]] = []
+    for h in ordered:
+        nxt_top = next((t.start for t in tops if t.start > h.start), text_len)
+        if h.level == 1:
+            h.end = nxt_top
+        else:
+            nxt_line = next(
+                (s for s, rk in outline if s > h.start and h.rank is not None and rk <= h.rank), text_len
+            )
+            h.end = min(nxt_top, nxt_line)
+        parent = next((t for t in reversed(tops) if t.start < h.start), None) if h.level == 2 else None
+        for s in h.sections:
+            if parent is not None and s in parent.sections and parent.end >= h.end:
+                continue  # a sub-heading of its own part adds nothing
+            rows.append((s, h.heading, h.level, h.start, h.end))
+    return rows
+
+
+def spans_from_sections(parts: list[tuple[str, int, int]], text_len: int) -> list[tuple[int, int, str]]:
+    """Cover [0, text_len) with spans labelled by the innermost open part (latest start wins)."""
+    cuts = sorted({0, text_len, *(p[1] for p in parts), *(p[2] for p in parts)})
+    cuts = [c for c in cuts if 0 <= c <= text_len]
+    spans: list[tuple[int, int, str]] = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        if a >= b:
+            continue
+        label, best = "preamble", -1
+        for code, s, e in parts:
+            if s <= a and b <= e and s > best:
+                label, best = code, s
+        if spans and spans[-1][2] == label and spans[-1][1] == a:
+            spans[-1] = (spans[-1][0], b, label)
+        else:
+            spans.append((a, b, label))
+    return spans
+
+
+def split_sections(docs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(SECTIONS, SECTION_SPANS) for documents with columns source_file, text."""
+    lines = heading_lines(docs)
+    matches = _match_cues(lines)
+    lengths = dict(
+        docs.select("source_file", pl.col("text").fill_null("").str.len_chars()).iter_rows()
+    )
+    sec_rows: list[dict] = []
+    span_rows: list[dict] = []
+    by_doc_lines = lines.partition_by("source_file", as_dict=True)
+    by_doc_matches = matches.partition_by("source_file", as_dict=True) if matches.height else {}
+    for (source_file,), doc_lines in by_doc_lines.items():
+        n = int(lengths[source_file])
+        m = by_doc_matches.get((source_file,))
+        found = _doc_sections(doc_lines, m, n) if m is not None else []
+        for i, (code, heading, level, start, end) in enumerate(found, start=1):
+            sec_rows.append(
+                {
+                    "source_file": source_file,
+                    "section_no": i,
+                    "section": code,
+                    "heading": heading,
+                    "level": level,
+                    "char_start": start,
+                    "char_end": end,
+                }
+            )
+        parts = [(code, start, end) for code, _, _, start, end in found]
+        for a, b, label in spans_from_sections(parts, n):
+            span_rows.append({"source_file": source_file, "span_start": a, "span_end": b, "section": label})
+    sections = conform(pl.DataFrame(sec_rows, schema=SECTIONS), SECTIONS)
+    spans = conform(pl.DataFrame(span_rows, schema=SECTION_SPANS), SECTION_SPANS)
+    return sections, spans
+
+
+def section_presence(sections: pl.DataFrame, source_files: pl.Series) -> pl.DataFrame:
+    """One row per document with has_<section> booleans (for the report overview)."""
+    base = pl.DataFrame({"source_file": source_files})
+    found = sections.select("source_file", "section").unique()
+    return base.with_columns(
+        [
+            pl.col("source_file")
+            .is_in(found.filter(pl.col("section") == code)["source_file"].implode())
+            .alias(f"has_{code}")
+            for code in SECTION_CODES
+        ]
+    )
