@@ -1,0 +1,66 @@
+"""Asset checks: blocking where bad data must not flow on to the published warehouse."""
+
+
+import dagster as dg
+
+from orchestration.resources import Warehouse
+
+REPORT = dg.AssetKey(["core", "report"])
+FACTS = dg.AssetKey(["core", "fact_indicator_value"])
+
+
+def _check(warehouse: Warehouse, sql: str, what: str, sample_sql: str | None = None) -> dg.AssetCheckResult:
+    """Pass when `sql` counts zero offending rows; show a few of them when it does not."""
+    with warehouse.connect() as con:
+        bad = int(con.execute(sql).fetchone()[0])
+        sample = con.execute(sample_sql).fetchall()[:5] if bad and sample_sql else []
+    return dg.AssetCheckResult(
+        passed=bad == 0,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={"offending_rows": bad, "what": what, "sample": dg.MetadataValue.text(repr(sample))},
+    )
+
+
+@dg.asset_check(asset=REPORT, blocking=True, description="Every loaded report has a unit and a year.")
+def reports_have_unit_and_year(warehouse: Warehouse) -> dg.AssetCheckResult:
+    where = "from core.report where unit_name is null or report_year is null"
+    return _check(warehouse, f"select count(*) {where}", "reports without unit or year",
+                  f"select source_file {where}")
+
+
+@dg.asset_check(asset=REPORT, blocking=True, description="A report year is a plausible year.")
+def report_years_plausible(warehouse: Warehouse) -> dg.AssetCheckResult:
+    where = "from core.report where report_year not between 2000 and year(current_date) + 1"
+    return _check(warehouse, f"select count(*) {where}", "implausible report years",
+                  f"select source_file, report_year {where}")
+
+
+@dg.asset_check(asset=FACTS, blocking=True, description="No fact is loaded twice.")
+def facts_unique(warehouse: Warehouse) -> dg.AssetCheckResult:
+    dup = "from (select fact_id from core.fact_indicator_value group by fact_id having count(*) > 1)"
+    return _check(warehouse, f"select count(*) {dup}", "duplicate fact ids", f"select * {dup}")
+
+
+@dg.asset_check(asset=FACTS, blocking=True,
+                description="Every fact's indicator and measure exist in their dimensions.")
+def facts_reference_dimensions(warehouse: Warehouse) -> dg.AssetCheckResult:
+    where = """from core.fact_indicator_value f
+               where f.indicator_code not in (select indicator_code from core.dim_indicator)
+                  or f.measure_code not in (select measure_code from core.dim_measure)"""
+    return _check(warehouse, f"select count(*) {where}", "facts with unknown indicator or measure",
+                  f"select source_file, indicator_code, measure_code {where}")
+
+
+@dg.asset_check(asset=FACTS, blocking=True,
+                description="Rates lie within 0-100 unless the fact is flagged rate_over_100 (kept for "
+                            "review, left out of comparisons).")
+def rates_within_bounds(warehouse: Warehouse) -> dg.AssetCheckResult:
+    where = """from core.fact_indicator_value
+               where measure_code = 'percent' and (value < 0 or value > 100)
+                 and not list_contains(coalesce(flags, []), 'rate_over_100')"""
+    return _check(warehouse, f"select count(*) {where}", "unflagged rates outside 0-100",
+                  f"select source_file, value, evidence {where}")
+
+
+CHECKS = [reports_have_unit_and_year, report_years_plausible, facts_unique, facts_reference_dimensions,
+          rates_within_bounds]

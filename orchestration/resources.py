@@ -1,0 +1,168 @@
+"""The warehouse resource: a working DuckDB only the pipeline opens, published atomically.
+
+Readers (the DuckDB CLI, notebooks) open `warehouse/reports.duckdb`; the pipeline writes to a
+working file beside it and, at the end of a good run, copies it next to the published file
+and renames it over, so a reader never sees a half-built warehouse and never blocks a run.
+
+Incremental work rests on a ledger: each stage records which (file, content hash, pipeline
+version) it has processed and whether the file went on or was quarantined. A stage's
+pending work is what its upstream stage passed on and it has not yet seen; a changed file
+(new hash) or a changed transform or knowledge file (new version) makes it pending again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import polars as pl
+
+from orchestration.settings import REPO, Settings
+from transforms.schemas import empty
+
+LEDGER_DDL = """
+create schema if not exists stage;
+create schema if not exists meta;
+create table if not exists stage.ledger (
+    stage varchar, source_file varchar, sha256 varchar, version varchar, status varchar,
+    processed_at timestamp default current_timestamp
+);
+create table if not exists stage.quarantine (
+    source_file varchar, sha256 varchar, stage varchar, reason varchar,
+    quarantined_at timestamp default current_timestamp
+);
+create table if not exists meta.published (fingerprint varchar, published_at timestamp);
+"""
+
+
+def pipeline_version() -> str:
+    """Hash of the transform code and knowledge files: when they change, stages re-run."""
+    digest = hashlib.sha256()
+    root = REPO / "transforms"
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class Warehouse(dg.ConfigurableResource):
+    """Paths come from `Settings` (the environment) unless given explicitly (tests)."""
+
+    raw_dir: str = ""
+    path: str = ""
+
+    @property
+    def raw_path(self) -> Path:
+        return Path(self.raw_dir) if self.raw_dir else Settings().resolved_raw_dir()
+
+    @property
+    def published_path(self) -> Path:
+        return Path(self.path) if self.path else Settings().resolved_warehouse()
+
+    @property
+    def work_path(self) -> Path:
+        pub = self.published_path
+        return pub.with_name(f".{pub.stem}.work{pub.suffix}")
+
+    @contextmanager
+    def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        self.work_path.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(self.work_path))
+        try:
+            con.execute(LEDGER_DDL)
+            yield con
+        finally:
+            con.close()
+
+    def publish(self) -> Path:
+        """Checkpoint the working file, copy it beside the published one, rename over it."""
+        with self.connect() as con:
+            con.execute("checkpoint")
+        target = self.published_path
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        shutil.copyfile(self.work_path, tmp)
+        os.replace(tmp, target)
+        return target
+
+
+# --- table helpers used by the stage assets -------------------------------------------------
+
+
+def ensure_table(con: duckdb.DuckDBPyConnection, table: str, schema: pl.Schema) -> None:
+    """Create `table` with the columns of `schema` (declared once in transforms.schemas)."""
+    frame = empty(schema)  # noqa: F841 - read by DuckDB's replacement scan
+    con.execute(f"create table if not exists {table} as select * from frame limit 0")
+
+
+def replace_rows(
+    con: duckdb.DuckDBPyConnection, table: str, schema: pl.Schema, frame: pl.DataFrame, files: Sequence[str]
+) -> int:
+    """Delete the rows of `files` from `table` and insert `frame` in their place."""
+    ensure_table(con, table, schema)
+    keys = pl.DataFrame({"source_file": list(files)}, schema={"source_file": pl.String})  # noqa: F841
+    con.execute(f"delete from {table} where source_file in (select source_file from keys)")
+    if frame.height:
+        rows = frame.select(schema.names())  # noqa: F841
+        con.execute(f"insert into {table} by name select * from rows")
+    return frame.height
+
+
+def read_table(con: duckdb.DuckDBPyConnection, sql: str, files: Sequence[str] | None = None) -> pl.DataFrame:
+    """Run `sql` (which may filter with `source_file in (select source_file from keys)`)."""
+    keys = pl.DataFrame({"source_file": list(files or [])}, schema={"source_file": pl.String})  # noqa: F841
+    return con.execute(sql).pl()
+
+
+def pending(con: duckdb.DuckDBPyConnection, stage: str, upstream: str, version: str) -> pl.DataFrame:
+    """Files the upstream stage passed on (status ok) that `stage` has not processed at `version`."""
+    return con.execute(
+        """
+        with up as (
+            select source_file, sha256 from stage.ledger
+            where stage = $upstream and status = 'ok'
+            qualify row_number() over (partition by source_file order by processed_at desc) = 1
+        )
+        select up.source_file, up.sha256 from up
+        anti join stage.ledger l
+          on l.stage = $stage and l.source_file = up.source_file
+         and l.sha256 = up.sha256 and l.version = $version
+        order by up.source_file
+        """,
+        {"stage": stage, "upstream": upstream, "version": version},
+    ).pl()
+
+
+def record(
+    con: duckdb.DuckDBPyConnection,
+    stage: str,
+    version: str,
+    done: pl.DataFrame,
+    quarantined: pl.DataFrame | None = None,
+) -> None:
+    """Write the ledger for `done` (source_file, sha256); quarantine rows carry a `reason`."""
+    quarantined = quarantined if quarantined is not None else pl.DataFrame(
+        schema={"source_file": pl.String, "sha256": pl.String, "reason": pl.String}
+    )
+    bad = set(quarantined["source_file"].to_list())
+    ledger = done.select(  # noqa: F841
+        pl.lit(stage).alias("stage"),
+        "source_file",
+        "sha256",
+        pl.lit(version).alias("version"),
+        pl.when(pl.col("source_file").is_in(list(bad))).then(pl.lit("quarantined")).otherwise(pl.lit("ok"))
+        .alias("status"),
+    )
+    con.execute("delete from stage.ledger where stage = ? and source_file in (select source_file from ledger)",
+                [stage])
+    con.execute("insert into stage.ledger (stage, source_file, sha256, version, status) select * from ledger")
+    # a file that is processed again leaves the quarantine of this and every later stage
+    con.execute("delete from stage.quarantine where source_file in (select source_file from ledger)")
+    if quarantined.height:
+        q = quarantined.select("source_file", "sha256", pl.lit(stage).alias("stage"), "reason")  # noqa: F841
+        con.execute("insert into stage.quarantine (source_file, sha256, stage, reason) select * from q")
