@@ -205,18 +205,14 @@ def _doc_sections(
 
     # ends: a top part runs to the next top part; a sub-part to the next line of its rank or above
     tops = [h for h in ordered if h.level == 1]
-    outline = sorted(
-        (r["line_start"] + r["lead"], r["rank"]) for r in info.values() if r["rank"] is not None
-    )
+    outline = sorted((r["line_start"] + r["lead"], r["rank"]) for r in info.values() if r["rank"] is not None)
     rows: list[tuple[str, str, int, int, int]] = []
     for h in ordered:
         nxt_top = next((t.start for t in tops if t.start > h.start), text_len)
         if h.level == 1:
             h.end = nxt_top
         else:
-            nxt_line = next(
-                (s for s, rk in outline if s > h.start and h.rank is not None and rk <= h.rank), text_len
-            )
+            nxt_line = next((s for s, rk in outline if s > h.start and h.rank is not None and rk <= h.rank), text_len)
             h.end = min(nxt_top, nxt_line)
         parent = next((t for t in reversed(tops) if t.start < h.start), None) if h.level == 2 else None
         for s in h.sections:
@@ -249,9 +245,7 @@ def split_sections(docs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(SECTIONS, SECTION_SPANS) for documents with columns source_file, text."""
     lines = heading_lines(docs)
     matches = _match_cues(lines)
-    lengths = dict(
-        docs.select("source_file", pl.col("text").fill_null("").str.len_chars()).iter_rows()
-    )
+    lengths = dict(docs.select("source_file", pl.col("text").fill_null("").str.len_chars()).iter_rows())
     sec_rows: list[dict] = []
     span_rows: list[dict] = []
     by_doc_lines = lines.partition_by("source_file", as_dict=True)

@@ -1,0 +1,339 @@
+"""Who reported, about which year, signed and published when: one REPORTS row per document.
+
+Every field is read from what the report states, in a fixed order of trust: the report's own
+title line, then its signature (落款: unit and date closing the text), then the page header
+(名称 / 发布机构 / 发布日期 / 文号 fields) and page title. A field nothing states is NULL: "我镇"
+names no unit and the publication year is no report year. The name cues (issuer suffixes,
+department words, zone names) live in data/unit_names.yaml.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import polars as pl
+import yaml
+
+from transforms.places import PLACE_COLUMNS, resolve_places, split_parents
+from transforms.schemas import REPORTS, conform
+
+NAMES_PATH = Path(__file__).parent / "data" / "unit_names.yaml"
+
+_CN_DIGIT = {
+    "〇": 0,
+    "○": 0,
+    "零": 0,
+    "O": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_YEAR = "[〇○零O一二三四五六七八九]{4}"
+_CN_SMALL = "[一二三四五六七八九十]{1,3}"
+DATE_RE = re.compile(
+    rf"(?P<y>\d{{4}})\s*年\s*(?P<m>\d{{1,2}})\s*月\s*(?P<d>\d{{1,2}})\s*日"
+    rf"|(?P<cy>{_CN_YEAR})\s*年\s*(?P<cm>{_CN_SMALL})\s*月\s*(?P<cd>{_CN_SMALL})\s*日"
+)
+ISO_DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+DOCNO = r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*第?\s*\d{1,4}\s*号"
+DOCNO_LINE_RE = re.compile(rf"^\s*(?:(?:文号|发文字号|字号)\s*[|:：]?\s*)?({DOCNO})")
+FIELD_RE = re.compile(
+    r"(名称|标题|发布机构|发文机关|发文机构|发文单位|发布单位|信息来源|来源|所属机构|发布日期|发布时间)"
+    r"\s*[|:：]\s*([^|\n]*)"
+)
+YEAR_RE = re.compile(r"(20\d{2}|19\d{2})\s*(?:年度|年|度)")
+JUNK_TAIL_RE = re.compile(r"扫一扫|相关稿件|打印|关闭|分享|责任编辑|浏览|版权|主办|网站|附件|当前页")
+PUNCT_RE = re.compile(r"[。，,；;！!？?“”\"《》()（）、:：]")
+
+
+@dataclass(frozen=True)
+class Unit:
+    full: str  # as written
+    short: str  # canonical short name
+    level: str
+    parents: tuple[str, ...]  # division names peeled off the front, outermost first
+
+
+@lru_cache(maxsize=2)
+def name_rules(path: Path = NAMES_PATH) -> dict:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    suffixes = [dict(s) for s in raw["issuer_suffixes"]]
+    suffixes += [{"suffix": w, "drop": "", "add": "", "level": "部门"} for w in raw["department_words"]]
+    suffixes.sort(key=lambda s: -len(s["suffix"]))
+    return {
+        "suffixes": suffixes,
+        "zones": frozenset(raw["zone_names"]),
+        "party": re.compile(raw["party_issuer"]),
+        "title": re.compile(raw["title_cues"]),
+    }
+
+
+def _stem(parent: str) -> str:
+    """阳新县 → 阳新: a zone's canonical name keeps the county stem, not its level word."""
+    for tail in ("自治县", "县", "市", "区", "旗"):
+        if parent.endswith(tail) and len(parent) - len(tail) >= 2:
+            return parent[: -len(tail)]
+    return parent
+
+
+def parse_unit(name: str | None) -> Unit | None:
+    """Read a unit name; None when the string does not end like a unit (so it is no name)."""
+    if not name:
+        return None
+    full = re.sub(r"\s+", "", name).strip("#*·•:：,，、")
+    if not 2 <= len(full) <= 40 or PUNCT_RE.search(full) or re.search(r"\d", full):
+        return None
+    rules = name_rules()
+    rule = next((s for s in rules["suffixes"] if full.endswith(s["suffix"])), None)
+    if rule is None:
+        return None
+    core = full[: len(full) - len(rule["drop"])] if rule["drop"] else full
+    core += rule["add"]
+    chain, short = split_parents(core)
+    if not chain and len(short) > 2 and short[0] in "省市县区" and rule["level"] in ("部门", "开发区"):
+        short = short[1:]  # 区司法局, 县经济开发区: a bare level word stands for the parent
+    if rule["level"] == "开发区" and short in rules["zones"] and chain:
+        short = _stem(chain[-1]) + short
+    if len(short) < 2:
+        return None
+    return Unit(full=full, short=short, level=rule["level"], parents=tuple(chain))
+
+
+def government_issuer(head: str) -> Unit | None:
+    """From "中共X工作委员会 X办事处" take the government: the last issuer that is no party organ."""
+    party = name_rules()["party"]
+    head = head.strip()
+    parts = [p for p in re.split(r"[\s、]+", head) if p]
+    if len(parts) == 1 and re.match(r"^(中共|中国共产党)", parts[0]):
+        m = re.match(r"^(.+?(?:委员会|党工委|党委))(.+)$", parts[0])
+        if m:
+            parts = [m.group(1), m.group(2)]
+    units = [(p, parse_unit(p)) for p in parts]
+    gov = [u for p, u in units if u is not None and not party.search(p)]
+    if gov:
+        return gov[-1]
+    return parse_unit("".join(parts)) if len(parts) > 1 else None
+
+
+def unit_from_title(title: str | None) -> Unit | None:
+    """吴川市大山江街道办事处关于2024年度… → that unit; 2020年静海区法治… → 静海区."""
+    if not title:
+        return None
+    t = re.sub(r"[《》\"“”*#]", "", title).strip()
+    if "关于" in t:
+        return government_issuer(t[: t.index("关于")])
+    cue = name_rules()["title"]
+    m = re.match(rf"^\s*(?:20\d{{2}}|19\d{{2}})\s*(?:年度|年|度)?(.+?)(?:{cue.pattern})", t)
+    if m:
+        return government_issuer(m.group(1))
+    head = re.split(rf"(?:20\d{{2}}|19\d{{2}})\s*(?:年度|年|度)|{cue.pattern}|年度报告", t)[0]
+    return government_issuer(head)
+
+
+def _to_date(m: re.Match) -> dt.date | None:
+    try:
+        if m.group("y"):
+            return dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+        year = int("".join(str(_CN_DIGIT[c]) for c in m.group("cy")))
+        return dt.date(year, _cn_small(m.group("cm")), _cn_small(m.group("cd")))
+    except (ValueError, KeyError):
+        return None
+
+
+def _cn_small(s: str) -> int:
+    """一 → 1, 十 → 10, 十二 → 12, 二十一 → 21."""
+    if "十" not in s:
+        return _CN_DIGIT[s]
+    tens, _, ones = s.partition("十")
+    return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
+
+
+def _lines(text: str) -> list[str]:
+    return [ln.strip().strip("#*").strip() for ln in text.split("\n")]
+
+
+def header_lines(lines: list[str]) -> list[str]:
+    """Lines before the first body paragraph (a long line that is no table row)."""
+    out = []
+    for ln in lines:
+        if len(ln) >= 50 and "|" not in ln:
+            break
+        out.append(ln)
+    return out[:40]
+
+
+def find_title(header: list[str]) -> str | None:
+    """The report's own title line; a title broken over two lines is joined."""
+    cue = name_rules()["title"]
+    rows = [ln for ln in header if ln and "|" not in ln]
+    for i, ln in enumerate(rows):
+        nxt = rows[i + 1] if i + 1 < len(rows) else ""
+        if cue.search(ln) and "报告" in ln and len(ln) <= 80:
+            return ln
+        if nxt.startswith("关于") and "报告" in nxt and parse_unit(ln):
+            return ln + nxt
+        if cue.search(ln) and not PUNCT_RE.search(ln) and nxt.endswith("报告") and len(ln + nxt) <= 80:
+            return ln + nxt
+    return None
+
+
+def find_signature(lines: list[str]) -> tuple[Unit | None, dt.date | None]:
+    """The closing 落款: a date alone on a line (or after the unit), the unit just above it."""
+    tail = [ln for ln in lines if ln][-12:]
+    for i in range(len(tail) - 1, -1, -1):
+        ln = tail[i]
+        after = tail[i + 1 :]
+        if any(len(a) >= 40 and not JUNK_TAIL_RE.search(a) for a in after):
+            break
+        m = DATE_RE.search(ln)
+        if m and not re.search(r"发布|时间|日期|来源", ln) and not ln[m.end() :].strip():
+            date = _to_date(m)
+            unit = parse_unit(ln[: m.start()]) if ln[: m.start()].strip() else None
+            for above in reversed(tail[max(0, i - 3) : i]):
+                if unit is not None:
+                    break
+                u = parse_unit(above)
+                if u is not None and not name_rules()["party"].search(above):
+                    unit = u
+            return unit, date
+        if len([a for a in after if not JUNK_TAIL_RE.search(a)]) < 2 and not JUNK_TAIL_RE.search(ln):
+            u = parse_unit(ln)
+            if u is not None and not name_rules()["party"].search(ln):
+                return u, None
+    return None, None
+
+
+def header_fields(header: list[str]) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for ln in header:
+        for key, value in FIELD_RE.findall(ln):
+            value = value.strip()
+            if value and key not in fields:
+                fields[key] = value
+    return fields
+
+
+def find_doc_number(header: list[str]) -> str | None:
+    for ln in header:
+        m = DOCNO_LINE_RE.search(ln) or re.search(rf"(?:文号|发文字号)\s*[|:：]\s*({DOCNO})", ln)
+        if m:
+            no = re.sub(r"\s+", "", m.group(1))
+            return re.sub(r"[\[［(（【]", "〔", re.sub(r"[\]］)）】]", "〕", no))
+    return None
+
+
+def _year(s: str | None) -> int | None:
+    if not s:
+        return None
+    m = YEAR_RE.search(s)
+    return int(m.group(1)) if m else None
+
+
+def report_year(title: str | None, headings: list[tuple[str, str]], opening: str, page: list[str]) -> int | None:
+    """Title year, else a part heading's year (a plan's year minus one), else the opening sentence's."""
+    if (y := _year(title)) is not None:
+        return y
+    for section, heading in headings:
+        y = _year(re.sub(r"\d{4}\s*[-—–至]\s*\d{4}", "", heading))
+        if y is not None:
+            return y - 1 if section == "next_year_plan" else y
+    m = re.match(r"^\D{0,12}?(20\d{2})\s*(?:年度|年)(?!\s*[-—–至])", opening)
+    if m:
+        return int(m.group(1))
+    for s in page:
+        if (y := _year(s)) is not None and name_rules()["title"].search(s):
+            return y
+    return None
+
+
+def _parse_date(s: str | None) -> dt.date | None:
+    if not s:
+        return None
+    m = ISO_DATE_RE.search(s)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def _page_title_unit(page_title: str | None) -> tuple[str | None, Unit | None]:
+    if not page_title:
+        return None, None
+    for part in re.split(r"\s*[_|｜—-]\s*", page_title):
+        if name_rules()["title"].search(part):
+            return part, unit_from_title(part)
+    return None, None
+
+
+def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
+    """All REPORTS fields (plus parent_chain) of one document."""
+    text = row.get("text") or ""
+    lines = _lines(text)
+    header = header_lines(lines)
+    fields = header_fields(header)
+    title = find_title(header)
+    sig_unit, sig_date = find_signature(lines)
+    field_title = fields.get("名称") or fields.get("标题")
+    page_title, page_unit = _page_title_unit(row.get("page_title"))
+    publisher = next(
+        (parse_unit(fields[k]) for k in ("发布机构", "发文机关", "发文机构", "发文单位", "发布单位") if k in fields),
+        None,
+    )
+    candidates = [
+        unit_from_title(title),
+        sig_unit,
+        unit_from_title(field_title),
+        page_unit,
+        publisher,
+    ]
+    unit = next((u for u in candidates if u is not None), None)
+    parents: tuple[str, ...] = unit.parents if unit else ()
+    if unit and not parents:  # the same unit written elsewhere with its parent in front
+        other = next((u for u in candidates if u and u.short == unit.short and u.parents), None)
+        parents = other.parents if other else ()
+    opening = next((ln for ln in lines[len(header) :] if ln), "") if len(header) < len(lines) else ""
+    published = row.get("page_published_on") or _parse_date(fields.get("发布日期") or fields.get("发布时间"))
+    return {
+        "source_file": row["source_file"],
+        "unit_full_name": unit.full if unit else None,
+        "unit_name": unit.short if unit else None,
+        "unit_level": unit.level if unit else None,
+        "parent_name": parents[-1] if parents else None,
+        "report_year": report_year(title, headings, opening, [t for t in (field_title, page_title) if t]),
+        "report_date": sig_date,
+        "published_on": published,
+        "doc_number": find_doc_number(header),
+        "parent_chain": list(parents),
+    }
+
+
+def extract_metadata(docs: pl.DataFrame, sections: pl.DataFrame | None = None) -> pl.DataFrame:
+    """REPORTS columns plus place_* columns (see places.py) and parent_chain, one row per document.
+
+    `docs` needs source_file and text; page_title and page_published_on are used when present.
+    `sections` (from transforms.sections) lends its headings' years when the title gives none.
+    """
+    headings: dict[str, list[tuple[str, str]]] = {}
+    if sections is not None and sections.height:
+        ordered = sections.sort("source_file", pl.col("section") == "next_year_plan", "section_no")
+        for f, s, h in ordered.select("source_file", "section", "heading").iter_rows():
+            headings.setdefault(f, []).append((s, h))
+    cols = [c for c in ("source_file", "text", "page_title", "page_published_on") if c in docs.columns]
+    rows = [metadata_row(r, headings.get(r["source_file"], [])) for r in docs.select(cols).iter_rows(named=True)]
+    schema = dict(REPORTS) | {"parent_chain": pl.List(pl.String)}
+    meta = pl.DataFrame(rows, schema=schema)
+    with_text = meta.join(docs.select("source_file", "text"), on="source_file", how="left")
+    placed = resolve_places(with_text).drop("text")
+    return conform(placed, pl.Schema(schema | dict(PLACE_COLUMNS)))
