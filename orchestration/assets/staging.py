@@ -40,9 +40,12 @@ def markdown_table(frame: pl.DataFrame, rows: int = 5, width: int = 60) -> str:
     return "\n".join(lines)
 
 
-def _result(con: duckdb.DuckDBPyConnection, table: str, todo: pl.DataFrame, out: pl.DataFrame,
-            columns: list[str], quarantined: int = 0) -> dg.MaterializeResult:
+def _result(context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, table: str, todo: pl.DataFrame,
+            out: pl.DataFrame, columns: list[str], quarantined: int = 0) -> dg.MaterializeResult:
     total = con.execute(f"select count(*) from {table}").fetchone()[0]
+    if todo.height:
+        context.log.info(f"{context.asset_key.to_user_string()}: {todo.height} files -> {out.height} rows"
+                         + (f", {quarantined} quarantined" if quarantined else ""))
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": dg.MetadataValue.int(int(total)),
@@ -82,7 +85,7 @@ def raw_report_files(context: dg.AssetExecutionContext, warehouse: Warehouse) ->
         )
         record(con, "raw", "", fresh, bad.filter(pl.col("source_file").is_in(fresh["source_file"].to_list())))
         context.log.info(f"{files.height} files in {folder}; {fresh.height} new or changed")
-        return _result(con, "stage.raw_files", fresh, files.filter(
+        return _result(context, con, "stage.raw_files", fresh, files.filter(
             pl.col("source_file").is_in(fresh["source_file"].to_list())), ["source_file", "ext", "size", "sha256"])
 
 
@@ -115,13 +118,13 @@ def report_documents(context: dg.AssetExecutionContext, warehouse: Warehouse) ->
         record(con, "documents", version, todo, bad)
         for r in bad.iter_rows(named=True):
             context.log.warning(f"quarantined {r['source_file']}: {r['reason']}")
-        return _result(con, "stage.documents", todo, good, ["source_file", "format", "encoding", "page_title"],
+        return _result(context, con, "stage.documents", todo, good, ["source_file", "format", "encoding", "page_title"],
                        bad.height)
 
 
 @dg.asset(group_name=GROUP, kinds={"polars", "duckdb"}, deps=[report_documents],
           description="Normalized simplified text with a map back to source offsets.")
-def normalized_text(warehouse: Warehouse) -> dg.MaterializeResult:
+def normalized_text(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     version = pipeline_version()
     with warehouse.connect() as con:
         todo = pending(con, "normalized", "documents", version)
@@ -129,12 +132,12 @@ def normalized_text(warehouse: Warehouse) -> dg.MaterializeResult:
         out = normalize_documents(docs) if docs.height else schemas.empty(schemas.NORMALIZED)
         replace_rows(con, "stage.normalized", schemas.NORMALIZED, out, todo["source_file"].to_list())
         record(con, "normalized", version, todo)
-        return _result(con, "stage.normalized", todo, out, ["source_file", "source_script", "text"])
+        return _result(context, con, "stage.normalized", todo, out, ["source_file", "source_script", "text"])
 
 
 @dg.asset(group_name=GROUP, kinds={"polars", "duckdb"}, deps=[normalized_text],
           description="The five standard parts of each report: headings, levels, offsets, spans.")
-def report_sections(warehouse: Warehouse) -> dg.MaterializeResult:
+def report_sections(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     version = pipeline_version()
     with warehouse.connect() as con:
         todo = pending(con, "sections", "normalized", version)
@@ -147,7 +150,7 @@ def report_sections(warehouse: Warehouse) -> dg.MaterializeResult:
         replace_rows(con, "stage.sections", schemas.SECTIONS, sections, todo["source_file"].to_list())
         replace_rows(con, "stage.section_spans", schemas.SECTION_SPANS, spans, todo["source_file"].to_list())
         record(con, "sections", version, todo)
-        return _result(con, "stage.sections", todo, sections, ["source_file", "section", "level", "heading"])
+        return _result(context, con, "stage.sections", todo, sections, ["source_file", "section", "level", "heading"])
 
 
 @dg.asset(group_name=GROUP, kinds={"polars", "duckdb"}, deps=[report_sections],
@@ -176,13 +179,13 @@ def report_metadata(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
         record(con, "metadata", version, todo, bad)
         for r in bad.iter_rows(named=True):
             context.log.warning(f"quarantined {r['source_file']}: {r['reason']}")
-        return _result(con, "stage.reports", todo, good,
+        return _result(context, con, "stage.reports", todo, good,
                        ["source_file", "unit_name", "unit_level", "report_year", "report_date"], bad.height)
 
 
 @dg.asset(group_name=GROUP, kinds={"polars", "duckdb"}, deps=[report_metadata],
           description="Sentences with offsets and the section each stands in.")
-def report_sentences(warehouse: Warehouse) -> dg.MaterializeResult:
+def report_sentences(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     version = pipeline_version()
     with warehouse.connect() as con:
         todo = pending(con, "sentences", "metadata", version)
@@ -192,13 +195,13 @@ def report_sentences(warehouse: Warehouse) -> dg.MaterializeResult:
         out = split_sentences(docs, spans) if docs.height else schemas.empty(schemas.SENTENCES)
         replace_rows(con, "stage.sentences", schemas.SENTENCES, out, keys)
         record(con, "sentences", version, todo)
-        return _result(con, "stage.sentences", todo, out, ["source_file", "sentence_no", "section", "sentence"])
+        return _result(context, con, "stage.sentences", todo, out, ["source_file", "sentence_no", "section", "sentence"])
 
 
 @dg.asset(group_name=GROUP, kinds={"polars", "duckdb"}, deps=[report_sentences],
           description="Every number with its measure word and qualifier; noise (dates, numbering, "
                       "slogans, hotlines) left out.")
-def quantity_mentions(warehouse: Warehouse) -> dg.MaterializeResult:
+def quantity_mentions(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     version = pipeline_version()
     with warehouse.connect() as con:
         todo = pending(con, "mentions", "sentences", version)
@@ -207,7 +210,7 @@ def quantity_mentions(warehouse: Warehouse) -> dg.MaterializeResult:
         out = extract_mentions(sentences) if sentences.height else schemas.empty(schemas.MENTIONS)
         replace_rows(con, "stage.mentions", schemas.MENTIONS, out, keys)
         record(con, "mentions", version, todo)
-        return _result(con, "stage.mentions", todo, out,
+        return _result(context, con, "stage.mentions", todo, out,
                        ["source_file", "surface", "value", "measure_code", "qualifier"])
 
 
@@ -217,7 +220,7 @@ FACT_SCHEMA = pl.Schema({**schemas.FACTS, "source_start": pl.Int32, "source_end"
 @dg.asset(group_name=GROUP, kinds={"polars", "duckdb"}, deps=[quantity_mentions],
           description="Mentions classified to catalogue indicators (or 'unclassified'), kind, "
                       "consistency flags and offsets in the source text.")
-def indicator_facts(warehouse: Warehouse) -> dg.MaterializeResult:
+def indicator_facts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     version = pipeline_version()
     with warehouse.connect() as con:
         todo = pending(con, "facts", "mentions", version)
@@ -230,7 +233,7 @@ def indicator_facts(warehouse: Warehouse) -> dg.MaterializeResult:
         out = add_source_offsets(facts, maps)
         replace_rows(con, "stage.facts", FACT_SCHEMA, out, keys)
         record(con, "facts", version, todo)
-        return _result(con, "stage.facts", todo, out,
+        return _result(context, con, "stage.facts", todo, out,
                        ["source_file", "indicator_code", "kind", "value", "measure_code", "evidence"])
 
 

@@ -1,0 +1,46 @@
+# Two commands on a fresh machine (Python 3.11 and pip): `make run`, `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+REPORTS_WAREHOUSE ?= warehouse/reports.duckdb
+export REPORTS_WAREHOUSE
+
+.PHONY: install run test ui sql report bench lint clean
+
+install: $(VENV)/.installed
+
+# the lock file pins every package, the duckdb CLI (.venv/bin/duckdb) included
+$(VENV)/.installed: pyproject.toml uv.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(BIN)/uv sync --frozen --inexact --python $(BIN)/python
+	touch $@
+
+run: install
+	mkdir -p $(DAGSTER_HOME)
+	$(BIN)/python -m orchestration.run
+	$(MAKE) --no-print-directory report
+
+test: install
+	$(BIN)/pytest
+
+ui: install
+	mkdir -p $(DAGSTER_HOME)
+	$(BIN)/dagster dev
+
+sql: install
+	$(BIN)/duckdb -readonly $(REPORTS_WAREHOUSE)
+
+report: install
+	$(BIN)/python -m orchestration.report
+
+bench: install
+	$(BIN)/python tests/bench.py
+
+lint: install
+	$(BIN)/ruff check orchestration transforms tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

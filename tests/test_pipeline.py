@@ -1,0 +1,121 @@
+"""The whole graph, materialised in-process into a warehouse in a tmp folder."""
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from orchestration.definitions import defs
+from orchestration.resources import Warehouse
+
+from .conftest import REPO
+
+
+def build(raw: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
+    job = defs.resolve_job_def("reports_job")
+    return job.execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(),
+        resources={"warehouse": Warehouse(raw_dir=str(raw), path=str(warehouse))},
+    )
+
+
+def counts(path: Path) -> dict[str, int]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = [f"{s}.{t}" for s, t in con.execute(
+            "select schema_name, table_name from duckdb_tables() where schema_name in ('core', 'stage')").fetchall()]
+        return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in sorted(tables)}
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dg.ExecuteInProcessResult]:
+    root = tmp_path_factory.mktemp("pipeline")
+    raw = root / "raw"
+    shutil.copytree(REPO / "raw", raw)
+    warehouse = root / "wh" / "reports.duckdb"
+    return raw, warehouse, build(raw, warehouse)
+
+
+def test_definitions_load():
+    dg.Definitions.validate_loadable(defs)
+    keys = {k.to_user_string() for k in defs.resolve_asset_graph().get_all_asset_keys()}
+    assert {"raw_report_files", "indicator_facts", "core/fact_indicator_value", "marts/report_facts",
+            "published_warehouse"} <= keys
+
+
+def test_all_assets_and_checks_succeed(built):
+    _, warehouse, result = built
+    assert result.success
+    checks = result.get_asset_check_evaluations()
+    assert checks and all(c.passed for c in checks), [c.check_name for c in checks if not c.passed]
+    assert warehouse.exists()
+
+
+def test_every_file_is_accounted_for(built):
+    raw, warehouse, _ = built
+    con = duckdb.connect(str(warehouse), read_only=True)
+    status = dict(con.execute("select source_file, status from marts.file_status").fetchall())
+    con.close()
+    assert set(status) == {p.name for p in raw.iterdir()}
+    assert set(status.values()) == {"loaded"}
+
+
+def test_second_run_changes_nothing(built):
+    raw, warehouse, _ = built
+    before = counts(warehouse)
+    assert build(raw, warehouse).success
+    assert counts(warehouse) == before
+
+
+def test_changed_and_bad_files(built, tmp_path):
+    raw, warehouse, _ = built
+    # a private warehouse so the module's build stays as it was
+    wh = tmp_path / "wh" / "reports.duckdb"
+    wh.parent.mkdir()
+    shutil.copy(warehouse, wh)
+    shutil.copy(warehouse.with_name(".reports.work.duckdb"), wh.with_name(".reports.work.duckdb"))
+    folder = tmp_path / "raw"
+    shutil.copytree(raw, folder)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "junk.pdf").write_bytes(b"\x00\x01\x02 not a pdf at all" * 50)
+    (folder / "notice.txt").write_text("关于端午节放假的通知\n各单位：端午节放假一天，请做好值班安排。\n", encoding="utf-8")
+    first = (folder / "004_c32572a125d082e8.txt")
+    first.write_text(first.read_text(encoding="utf-8").replace("成功化解372件", "成功化解371件"), encoding="utf-8")
+    assert build(folder, wh).success
+    con = duckdb.connect(str(wh), read_only=True)
+    status = dict(con.execute("select source_file, status || coalesce(': ' || reason, '') from marts.file_status")
+                  .fetchall())
+    values = [v for (v,) in con.execute(
+        "select value from marts.report_facts where source_file like '004%' and value in (371, 372)").fetchall()]
+    con.close()
+    assert len(status) == 8
+    assert status["empty.txt"].startswith("quarantined: ") and "empty" in status["empty.txt"]
+    assert status["junk.pdf"].startswith("quarantined: ")
+    assert status["notice.txt"].startswith("quarantined: ")
+    assert values == [371]
+
+
+def test_duckdb_cli_reads_the_published_file(built):
+    _, warehouse, _ = built
+    cli = REPO / ".venv" / "bin" / "duckdb"
+    out = subprocess.run([str(cli), "-readonly", str(warehouse), "-csv", "-c",
+                          "select count(*) > 0 from marts.report_facts"],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "true"
+
+
+def test_cli_reads_while_the_pipeline_writes(built, tmp_path):
+    """A reader holding the published file open does not block a run, and keeps its snapshot."""
+    raw, warehouse, _ = built
+    reader = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        before = reader.execute("select count(*) from marts.report_overview").fetchone()[0]
+        assert build(raw, warehouse).success
+        assert reader.execute("select count(*) from marts.report_overview").fetchone()[0] == before
+    finally:
+        reader.close()
