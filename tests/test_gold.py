@@ -9,7 +9,6 @@ import pytest
 
 from .conftest import GOLD
 from .score_gold import score
-from .test_pipeline import built  # noqa: F401 - the module-scoped build fixture
 
 # raised as extraction improves; a drop below these is a regression
 MIN_FACT_F1 = 0.97
@@ -20,7 +19,7 @@ MIN_SECTIONS = 1.0
 
 
 @pytest.fixture(scope="module")
-def scored(built):  # noqa: F811
+def scored(built):
     _, warehouse, _ = built
     con = duckdb.connect(str(warehouse), read_only=True)
     try:

@@ -2,24 +2,13 @@
 
 import shutil
 import subprocess
-from pathlib import Path
 
 import dagster as dg
 import duckdb
-import pytest
 
 from orchestration.definitions import defs
-from orchestration.resources import Warehouse
 
-from .conftest import REPO
-
-
-def build(raw: Path, warehouse: Path) -> dg.ExecuteInProcessResult:
-    job = defs.resolve_job_def("reports_job")
-    return job.execute_in_process(
-        instance=dg.DagsterInstance.ephemeral(),
-        resources={"warehouse": Warehouse(raw_dir=str(raw), path=str(warehouse))},
-    )
+from .conftest import REPO, build
 
 
 def counts(path: Path) -> dict[str, int]:
@@ -30,15 +19,6 @@ def counts(path: Path) -> dict[str, int]:
         return {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in sorted(tables)}
     finally:
         con.close()
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dg.ExecuteInProcessResult]:
-    root = tmp_path_factory.mktemp("pipeline")
-    raw = root / "raw"
-    shutil.copytree(REPO / "raw", raw)
-    warehouse = root / "wh" / "reports.duckdb"
-    return raw, warehouse, build(raw, warehouse)
 
 
 def test_definitions_load():
