@@ -2,6 +2,7 @@
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import dagster as dg
 import duckdb
@@ -63,7 +64,8 @@ def test_changed_and_bad_files(built, tmp_path):
     shutil.copytree(raw, folder)
     (folder / "empty.txt").write_bytes(b"")
     (folder / "junk.pdf").write_bytes(b"\x00\x01\x02 not a pdf at all" * 50)
-    (folder / "notice.txt").write_text("关于端午节放假的通知\n各单位：端午节放假一天，请做好值班安排。\n", encoding="utf-8")
+    notice = "关于端午节放假的通知\n各单位：端午节放假一天，请做好值班安排。\n"
+    (folder / "notice.txt").write_text(notice, encoding="utf-8")
     first = (folder / "004_c32572a125d082e8.txt")
     first.write_text(first.read_text(encoding="utf-8").replace("成功化解372件", "成功化解371件"), encoding="utf-8")
     assert build(folder, wh).success
