@@ -1,0 +1,348 @@
+"""Find every stated quantity in the sentences: number, scale, measure word, qualifier.
+
+The grammar is data-driven: measure words come from `data/measures.csv`, qualifier cues
+from `data/qualifiers.csv`, noise (slogans, hotlines, holidays, ordinals) from
+`data/quantity_noise.csv` and the stated-zero vocabulary from `data/zero_cues.csv`, so
+an analyst widens it without touching code.
+
+Everything runs as polars expressions over all sentences at once. Match positions come
+from one trick: the pattern is prefixed with a lazy `.*?`, so `extract_all` returns pieces
+that tile the sentence up to each match and cumulative piece lengths are offsets. The
+Rust regex engine has no look-around, so the context tests (what stands just before or
+after a number) are columns cut with `str.slice` and filtered as expressions.
+
+Two columns beyond MENTIONS are returned: `subject` (the listed rate of a distributive
+statement, or the negated noun of a stated zero) and `context_end` (text offset where
+the indicator cue search must stop: the number, or the end of `subject`).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from transforms.schemas import MENTIONS, conform
+
+DATA = Path(__file__).with_name("data")
+KEYS = ["source_file", "sentence_no"]
+EXTRA = {"subject": pl.String, "context_end": pl.Int32}
+
+CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+CN_BIG = {"万": 10_000, "亿": 100_000_000}
+CN_CHARS = "".join(CN_DIGIT) + "".join(CN_UNIT) + "".join(CN_BIG)
+SCALE = {"万": 1e4, "亿": 1e8, "千": 1e3}
+CN_NUM = "[零〇一二两三四五六七八九十百千][零〇一二两三四五六七八九十百千万亿]*"
+NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + CN_NUM
+CLAUSE_END = "，,；;：:。！？!?"
+
+
+def cn_number(text: str) -> float | None:
+    """Value of a Chinese numeral (十余 → 10, 两万 → 20000); None for digit runs like 十四五."""
+    if re.search(r"[一二两三四五六七八九]{2}", text):
+        return None
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in CN_DIGIT:
+            digit = CN_DIGIT[ch]
+        elif ch in CN_UNIT:
+            section += (1 if digit is None else digit) * CN_UNIT[ch]
+            digit = None
+        else:  # 万 亿 close a section
+            total = (total + section + (digit or 0)) * CN_BIG[ch]
+            section, digit = 0, None
+    return float(total + section + (digit or 0))
+
+
+def _words(cell: str | None) -> list[str]:
+    return (cell or "").split()
+
+
+def _alternation(words: list[str]) -> str:
+    """Regex alternation with the longest word first, so 人次 wins over 人."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@cache
+def measure_words() -> dict[str, str]:
+    """Measure word → measure_code, from measures.csv."""
+    table = pl.read_csv(DATA / "measures.csv")
+    out: dict[str, str] = {}
+    for row in table.iter_rows(named=True):
+        for word in _words(row["words"]):
+            out[word] = row["measure"]
+    return out
+
+
+@cache
+def qualifier_cues() -> dict[str, dict[str, str]]:
+    """Position (prefix, infix, suffix) → cue word → qualifier code."""
+    table = pl.read_csv(DATA / "qualifiers.csv")
+    out: dict[str, dict[str, str]] = {"prefix": {}, "infix": {}, "suffix": {}}
+    for row in table.iter_rows(named=True):
+        for pos in out:
+            for word in _words(row.get(pos)):
+                out[pos][word] = row["qualifier"]
+    return out
+
+
+@cache
+def noise_rules() -> pl.DataFrame:
+    return pl.read_csv(DATA / "quantity_noise.csv")
+
+
+@cache
+def zero_cues() -> pl.DataFrame:
+    return pl.read_csv(DATA / "zero_cues.csv")
+
+
+def _noise(rule: str, numerals: str | None = None) -> list[str]:
+    t = noise_rules().filter(pl.col("rule") == rule)
+    if numerals:
+        t = t.filter(pl.col("numerals") == numerals)
+    return t["text"].to_list()
+
+
+def _quantity_pattern() -> str:
+    words = [w for w in measure_words() if w not in ("百分之", "万元", "亿元", "千元")]
+    infix = _alternation(list(qualifier_cues()["infix"]))
+    return (
+        rf"(?s)(?P<pre>.*?)(?:百分之(?P<pnum>{NUM})"
+        rf"|(?P<num>{NUM})(?:(?P<dash>-|~|～|—|–|至|到)(?P<num2>{NUM}))?"
+        rf"(?P<inf1>{infix})?(?P<scale>万|亿|千)?(?P<inf2>{infix})?(?P<mw>{_alternation(words)}))"
+    )
+
+
+def _masked(sentences: pl.DataFrame) -> pl.DataFrame:
+    """Blank noise phrases (same length, so offsets hold) before the grammar reads the text."""
+    phrases = sorted(_noise("phrase"), key=len, reverse=True)
+    return sentences.with_columns(masked=pl.col("sentence").str.replace_many(phrases, ["□" * len(p) for p in phrases]))
+
+
+def _pieces(frame: pl.DataFrame, pattern: str) -> pl.DataFrame:
+    """One row per regex match with its groups and its offset in the sentence (`pos`, `end`)."""
+    return (
+        frame.with_columns(piece=pl.col("masked").str.extract_all(pattern))
+        .explode("piece")
+        .drop_nulls("piece")
+        .with_columns(pl.col("piece").str.extract_groups(pattern).alias("g"), plen=pl.col("piece").str.len_chars())
+        .unnest("g")
+        .with_columns(stop=pl.col("plen").cum_sum().over(KEYS))
+        .with_columns(pos=(pl.col("stop") - pl.col("plen") + pl.col("pre").str.len_chars()).cast(pl.Int32))
+    )
+
+
+def _cn_values(values: pl.Series) -> dict[str, float | None]:
+    return {v: cn_number(v) for v in values.drop_nulls().unique().to_list() if not v[0].isdigit()}
+
+
+def _value(col: str, mapping: dict[str, float | None]) -> pl.Expr:
+    arabic = pl.col(col).str.replace_all(",", "").cast(pl.Float64, strict=False)
+    chinese = pl.col(col).replace_strict(mapping, default=None, return_dtype=pl.Float64)
+    return pl.coalesce(arabic, chinese)
+
+
+def _ends_with_any(expr: pl.Expr, words: list[str]) -> pl.Expr:
+    if not words:
+        return pl.lit(False)
+    return expr.str.contains(f"(?:{_alternation(words)})$")
+
+
+def _starts_with_any(expr: pl.Expr, words: list[str]) -> pl.Expr:
+    if not words:
+        return pl.lit(False)
+    return expr.str.contains(f"^(?:{_alternation(words)})")
+
+
+def _inside(before: pl.Expr, opening: str, closing: str) -> pl.Expr:
+    return before.str.count_matches(opening, literal=True) > before.str.count_matches(closing, literal=True)
+
+
+def _number_mentions(s: pl.DataFrame) -> pl.DataFrame:
+    pattern = _quantity_pattern()
+    p = _pieces(s, pattern)
+    if p.is_empty():
+        return p
+    mapping = _cn_values(pl.concat([p["num"], p["num2"], p["pnum"]]))
+    mw = measure_words()
+    q = qualifier_cues()
+    is_pct = pl.col("pnum").is_not_null()
+    p = p.with_columns(
+        numtxt=pl.coalesce("pnum", "num"),
+        mw=pl.when(is_pct).then(pl.lit("百分之")).otherwise("mw"),
+        end=(pl.col("stop")).cast(pl.Int32),
+    ).with_columns(
+        chinese=~pl.col("numtxt").str.contains(r"^\d"),
+        left=pl.col("masked").str.slice(pl.max_horizontal(pl.col("pos") - 4, 0), pl.min_horizontal(pl.col("pos"), 4)),
+        right=pl.col("masked").str.slice(pl.col("end"), 6),
+        before=pl.col("sentence").str.slice(0, pl.col("pos")),
+        base=_value("numtxt", mapping),
+        high=_value("num2", mapping),
+        mult=pl.col("scale").replace_strict(SCALE, default=1.0, return_dtype=pl.Float64),
+        measure_code=pl.col("mw").replace_strict(mw, default=None, return_dtype=pl.String),
+    )
+    plain = pl.col("dash").is_null() & pl.col("inf1").is_null() & pl.col("inf2").is_null()
+    bare_one = (pl.col("numtxt") == "一") & plain
+    clause_ends = pl.col("right").str.contains(f"^(?:$|[{CLAUSE_END}、）)])")
+    noise = (
+        pl.col("left").str.contains(r"[\d.,A-Za-z]$")
+        | (pl.col("chinese") & pl.col("left").str.contains(f"[{CN_CHARS}]$"))
+        | _ends_with_any(pl.col("left"), _noise("before", "any"))
+        | (pl.col("chinese") & _ends_with_any(pl.col("left"), _noise("before", "chinese")))
+        | _starts_with_any(pl.col("right"), _noise("after", "any"))
+        | (pl.col("chinese") & _starts_with_any(pl.col("right"), _noise("after", "chinese")))
+        | pl.col("right").str.contains(f"^[\\d{CN_CHARS[:12]}]")  # 三个100%: the count of a distributive
+        | (pl.col("chinese") & (pl.col("left").str.slice(-2, 1) == pl.col("numtxt")))  # 一人一档
+        | (bare_one & ((pl.col("measure_code") != "event") | ~clause_ends))  # 一批, 一项工作: an article
+        | ((pl.col("measure_code") == "day") & pl.col("left").str.contains("月$"))  # 12月4日 is a date
+        | _inside(pl.col("before"), "《", "》")
+        | (pl.col("chinese") & (_inside(pl.col("before"), "“", "”") | _inside(pl.col("before"), "「", "」")))
+        | pl.col("base").is_null()
+    )
+    suffix = pl.col("right").str.extract(f"^({_alternation(list(q['suffix']))})")
+    prefix = pl.col("left").str.extract(f"({_alternation(list(q['prefix']))})$")
+    prefix = pl.when(pl.col("left").str.ends_with("最近")).then(None).otherwise(prefix)
+    qualifier = (
+        pl.when(pl.col("dash").is_not_null())
+        .then(pl.lit("range"))
+        .when(pl.coalesce("inf1", "inf2").is_not_null())
+        .then(pl.coalesce("inf1", "inf2").replace_strict(q["infix"], default="exact"))
+        .when(prefix.is_not_null())
+        .then(prefix.replace_strict(q["prefix"], default="exact"))
+        .when(suffix.is_not_null())
+        .then(suffix.replace_strict(q["suffix"], default="exact"))
+        .otherwise(pl.lit("exact"))
+    )
+    money_word = pl.when(pl.col("scale").is_not_null()).then(pl.col("scale") + pl.col("mw"))
+    cn_scaled = pl.col("numtxt").str.contains("[万亿]$")
+    money_word = money_word.when(cn_scaled).then(pl.col("numtxt").str.slice(-1) + pl.col("mw"))
+    return p.filter(~noise).with_columns(
+        value=pl.col("base") * pl.col("mult"),
+        value_high=pl.col("high") * pl.col("mult"),
+        qualifier=qualifier,
+        measure_word=pl.when(pl.col("mw") == "元").then(money_word.otherwise(pl.col("mw"))).otherwise(pl.col("mw")),
+        surface=pl.col("masked").str.slice(pl.col("pos"), pl.col("end") - pl.col("pos")),
+    )
+
+
+def _distribute(m: pl.DataFrame) -> pl.DataFrame:
+    """One mention per listed subject: 通过率、学分达标率均为100% and 三项率达到三个100%."""
+    clause = pl.col("before").str.extract(f"([^{CLAUSE_END}]*)$")
+    times = pl.col("clause").str.extract(r"([一二两三四五六七八九十\d]+)个$")
+    listed = (
+        pl.when(times.is_not_null())
+        .then(pl.col("clause").str.extract(r"^(.*?)(?:均|都|全部)?(?:达到|达|为|实现)?[一二两三四五六七八九十\d]+个$"))
+        .otherwise(pl.col("clause").str.extract(r"^(.+?)(?:均|都|全部)(?:为|是|达到|达|在)?$"))
+    )
+    m = m.with_columns(clause=clause).with_columns(
+        times=times, items=listed.str.replace_all("[和及与]", "、").str.split("、")
+    )
+    mapping = _cn_values(m["times"])
+    m = m.with_columns(
+        times=_value("times", mapping).cast(pl.Int32),
+        k=pl.col("items").list.len().fill_null(0).cast(pl.Int32),
+        clause_start=(pl.col("pos") - pl.col("clause").str.len_chars()).cast(pl.Int32),
+        item_end=pl.col("items").list.eval((pl.element().str.len_chars() + 1).cum_sum() - 1),
+    ).with_columns(
+        mult=pl.coalesce("times", pl.when(pl.col("k") > 1).then("k"), pl.lit(1)).clip(1, 12).cast(pl.Int32),
+    )
+    paired = (pl.col("k") == pl.col("mult")) & (pl.col("mult") > 1)
+    return (
+        m.with_columns(rep=pl.int_ranges(0, pl.col("mult")))
+        .explode("rep")
+        .with_columns(
+            subject=pl.when(paired)
+            .then(pl.col("items").list.get(pl.col("rep"), null_on_oob=True))
+            .when(pl.col("mult") > 1)
+            .then(pl.col("items").list.join("、")),
+            context=pl.when(paired)
+            .then(pl.col("clause_start") + pl.col("item_end").list.get(pl.col("rep"), null_on_oob=True))
+            .otherwise(pl.col("pos"))
+            .cast(pl.Int64),
+        )
+    )
+
+
+def _zero_mentions(s: pl.DataFrame) -> pl.DataFrame:
+    """Stated zeros: 无一起行政诉讼案, 未发生行政复议案件, 败诉率为零."""
+    z = zero_cues()
+
+    def words(role: str) -> list[str]:
+        return z.filter(pl.col("role") == role)["word"].to_list()
+
+    default_mw = dict(z.filter(pl.col("role").is_in(["article", "subject"])).select("word", "measure_word").iter_rows())
+    pattern = (
+        rf"(?s)(?P<pre>.*?)(?P<neg>{_alternation(words('negator'))})(?P<art>{_alternation(words('article'))})?"
+        rf"(?P<mid>[^{CLAUSE_END}的]{{0,10}}?)(?P<subj>{_alternation(words('subject'))})"
+    )
+    p = _pieces(s, pattern)
+    counts = p.filter(~pl.col("mid").str.contains(_alternation(words("blocker")))).with_columns(
+        end=pl.col("stop").cast(pl.Int32),
+        subject=pl.col("subj"),
+        measure_word=pl.coalesce(
+            pl.col("art").replace_strict(default_mw, default=None),
+            pl.col("subj").replace_strict(default_mw, default=None),
+        ),
+        measure_code=pl.lit("item"),
+    )
+    rate_pattern = r"(?s)(?P<pre>.*?率)(?:为|是|保持|保持在|控制在)?(?P<zero>0|零)"
+    r = _pieces(s, rate_pattern)
+    rates = r.with_columns(
+        pos=(pl.col("stop") - 1).cast(pl.Int32),
+        end=pl.col("stop").cast(pl.Int32),
+        right=pl.col("masked").str.slice(pl.col("stop"), 1),
+        subject=pl.lit(None, pl.String),
+        measure_word=pl.lit("%"),
+        measure_code=pl.lit("percent"),
+    ).filter(~pl.col("right").str.contains(r"^[\d.%％]"))
+    cols = [*s.columns, "pos", "end", "subject", "measure_word", "measure_code"]
+    out = pl.concat([counts.select(cols), rates.select(cols)])
+    return out.with_columns(
+        value=pl.lit(0.0),
+        value_high=pl.lit(None, pl.Float64),
+        qualifier=pl.lit("exact"),
+        context=pl.col("end").cast(pl.Int64),
+        surface=pl.col("masked").str.slice(pl.col("pos"), pl.col("end") - pl.col("pos")),
+    )
+
+
+def extract_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
+    """SENTENCES → MENTIONS (+ subject, context_end): every quantity a sentence states."""
+    s = _masked(sentences.select(*KEYS, "sent_start", "sentence"))
+    cols = [
+        *KEYS,
+        "sent_start",
+        "pos",
+        "end",
+        "surface",
+        "value",
+        "value_high",
+        "measure_code",
+        "measure_word",
+        "qualifier",
+        "subject",
+        "context",
+    ]
+    parts = []
+    numbers = _number_mentions(s)
+    if not numbers.is_empty():
+        parts.append(_distribute(numbers).select(cols))
+    zeros = _zero_mentions(s)
+    if not zeros.is_empty():
+        parts.append(zeros.select(cols))
+    if not parts:
+        return pl.DataFrame(schema={**MENTIONS, **EXTRA})
+    m = (
+        pl.concat(parts)
+        .sort([*KEYS, "pos", "context"])
+        .with_columns(
+            mention_no=(pl.int_range(pl.len()).over(KEYS) + 1),
+            char_start=pl.col("sent_start") + pl.col("pos"),
+            char_end=pl.col("sent_start") + pl.col("end"),
+            context_end=pl.col("sent_start") + pl.col("context"),
+        )
+    )
+    return pl.concat([conform(m, MENTIONS), m.select(pl.col(k).cast(t) for k, t in EXTRA.items())], how="horizontal")
