@@ -163,10 +163,10 @@ def _lines(text: str) -> list[str]:
 
 
 def header_lines(lines: list[str]) -> list[str]:
-    """Lines before the first body paragraph (a long line that is no table row)."""
+    """Lines before the first body paragraph (a long or punctuated line that is no table row)."""
     out = []
     for ln in lines:
-        if len(ln) >= 50 and "|" not in ln:
+        if "|" not in ln and (len(ln) >= 50 or (len(ln) >= 25 and re.search(r"[，,].*。", ln))):
             break
         out.append(ln)
     return out[:40]

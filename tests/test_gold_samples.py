@@ -1,0 +1,72 @@
+"""Sections and metadata on the five sample reports against tests/gold."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from transforms.metadata import extract_metadata
+from transforms.sections import split_sections
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "raw"
+GOLD = ROOT / "tests" / "gold"
+
+
+def _approx_normalize(s: str) -> str:
+    """Stand-in for transforms.normalize: drop pinyin, traditional → simplified, ASCII brackets."""
+    import opencc
+
+    s = re.sub(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", "", s)
+    s = opencc.OpenCC("t2s").convert(s)
+    s = s.replace("（", "(").replace("）", ")").replace("：", ":")
+    s = re.sub(r"[０-９]", lambda m: chr(ord(m.group()) - 0xFEE0), s)
+    return re.sub(r"^#+\s*", "", s, flags=re.M).replace("**", "")
+
+
+@pytest.fixture(scope="module")
+def docs() -> pl.DataFrame:
+    files = sorted(RAW.glob("*.txt"))
+    if not files:
+        pytest.skip("no raw samples")
+    rows = [{"source_file": f.name, "text": _approx_normalize(f.read_text(encoding="utf-8"))} for f in files]
+    return pl.DataFrame(rows).with_columns(page_title=pl.lit(None, pl.String), page_published_on=pl.lit(None, pl.Date))
+
+
+def _gold(name: str) -> list[dict]:
+    with (GOLD / name).open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_sections_presence_matches_gold(docs):
+    sections, spans = split_sections(docs)
+    present = set(zip(sections["source_file"], sections["section"], strict=True))
+    for g in _gold("sections.csv"):
+        assert ((g["file"], g["section"]) in present) == (g["present"] == "1"), g
+    lengths = dict(zip(docs["source_file"], docs["text"].str.len_chars(), strict=True))
+    for (f,), s in spans.partition_by("source_file", as_dict=True).items():
+        assert s["span_start"][0] == 0 and s["span_end"][-1] == lengths[f]
+        assert s["span_end"].to_list()[:-1] == s["span_start"].to_list()[1:]
+
+
+def test_metadata_matches_gold(docs):
+    sections, _ = split_sections(docs)
+    meta = {r["source_file"]: r for r in extract_metadata(docs, sections).iter_rows(named=True)}
+    for g in _gold("reports.csv"):
+        m = meta[g["file"]]
+        for field in ("unit_name", "unit_full_name", "unit_level", "parent_name", "doc_number"):
+            assert m[field] == (g[field] or None), (g["file"], field)
+        assert m["report_year"] == int(g["report_year"]), g["file"]
+        for field in ("report_date", "published_on"):
+            want = dt.date.fromisoformat(g[field]) if g[field] else None
+            assert m[field] == want, (g["file"], field)
+
+
+def test_published_on_from_header_table(docs):
+    meta = extract_metadata(docs.filter(pl.col("source_file").str.starts_with("003")))
+    assert meta["published_on"][0] == dt.date(2023, 3, 6)

@@ -1,0 +1,47 @@
+"""Place resolution against the national division table."""
+
+from __future__ import annotations
+
+from transforms.places import divisions, resolve_place, split_parents
+
+
+def test_table_reaches_towns():
+    table = divisions()
+    assert table.filter(table["level"] == 4).height > 30000
+
+
+def test_unambiguous_town():
+    p = resolve_place("大山江街道", "街道", [])
+    assert p["place_candidates"] == 1
+    assert (p["place_province"], p["place_prefecture"], p["place_county"]) == ("广东省", "湛江市", "吴川市")
+    assert p["division_code"] == "440883003"
+
+
+def test_ambiguous_town_stays_unresolved_with_count():
+    p = resolve_place("松江镇", "镇", [], text="本镇今年开展普法活动。")
+    assert p["division_code"] is None
+    assert p["place_candidates"] == 4
+
+
+def test_parent_or_text_disambiguates():
+    p = resolve_place("松江镇", "镇", ["安图县"])
+    assert p["place_candidates"] == 1 and p["place_county"] == "安图县"
+    p = resolve_place("松江镇", "镇", [], text="在衡南县委县政府领导下，本镇开展普法活动。")
+    assert p["place_candidates"] == 1 and p["place_prefecture"] == "衡阳市"
+
+
+def test_zone_and_department_are_placed_at_their_parent():
+    p = resolve_place("阳新经济开发区", "开发区", ["阳新县"])
+    assert (p["place_county"], p["division_code"]) == ("阳新县", "420222")
+    assert resolve_place("司法局", "部门", [])["place_candidates"] == 0
+
+
+def test_county_level_unit_and_unknown_name():
+    p = resolve_place("静海区", "区", ["天津市"])
+    assert p["place_province"] == "天津市" and p["place_county"] == "静海区"
+    assert resolve_place("不存在的镇", "镇", [])["place_candidates"] == 0
+
+
+def test_split_parents():
+    assert split_parents("湖北省黄石市阳新县经济开发区") == (["湖北省", "黄石市", "阳新县"], "经济开发区")
+    assert split_parents("东方山街道") == ([], "东方山街道")

@@ -1,0 +1,178 @@
+"""Heading recognition on small texts written for the purpose (no report prose copied)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from transforms.sections import split_sections
+
+
+def run(text: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return split_sections(pl.DataFrame({"source_file": ["t.txt"], "text": [text]}))
+
+
+def found(text: str) -> dict[str, int]:
+    sections, _ = run(text)
+    return dict(zip(sections["section"], sections["level"], strict=True))
+
+
+def check_spans(text: str, spans: pl.DataFrame) -> None:
+    starts, ends = spans["span_start"].to_list(), spans["span_end"].to_list()
+    assert starts[0] == 0 and ends[-1] == len(text)
+    assert all(a == b for a, b in zip(ends, starts[1:], strict=False))
+
+
+BODY = "本单位全年组织干部学习法律知识若干次，群众满意度有所提升。\n"
+
+
+def test_chinese_numerals_all_five_parts():
+    text = (
+        "某镇人民政府关于2023年度法治政府建设情况的报告\n"
+        + BODY
+        + "一、2023年度推进法治政府建设的主要举措和成效\n"
+        + BODY
+        + "二、存在的不足和原因\n"
+        + BODY
+        + "三、党政主要负责人履行推进法治建设第一责任人职责情况\n"
+        + BODY
+        + "四、2024年度推进法治政府建设的主要安排\n"
+        + BODY
+        + "五、其他需要报告的情况\n"
+        + BODY
+    )
+    assert found(text) == {
+        "achievements": 1,
+        "shortcomings": 1,
+        "leadership_duty": 1,
+        "next_year_plan": 1,
+        "other": 1,
+    }
+    sections, spans = run(text)
+    check_spans(text, spans)
+    assert spans["section"].to_list() == [
+        "preamble",
+        "achievements",
+        "shortcomings",
+        "leadership_duty",
+        "next_year_plan",
+        "other",
+    ]
+    assert sections["heading"][0] == "一、2023年度推进法治政府建设的主要举措和成效"
+
+
+def test_arabic_and_paren_numbering_and_part_words():
+    text = "1.主要工作及成效\n" + BODY + "2、存在问题和不足\n" + BODY + "3.下一步工作打算\n" + BODY
+    assert found(text) == {"achievements": 1, "shortcomings": 1, "next_year_plan": 1}
+    text = "第一部分 工作开展情况\n" + BODY + "第二部分 存在的问题\n" + BODY + "第三部分 2024年工作计划\n" + BODY
+    assert found(text) == {"achievements": 1, "shortcomings": 1, "next_year_plan": 1}
+    text = "(一)主要措施\n" + BODY + "(二)存在的困难和问题\n" + BODY + "(三)下一年度工作安排\n" + BODY
+    assert found(text) == {"achievements": 1, "shortcomings": 1, "next_year_plan": 1}
+
+
+def test_unnumbered_heading_lines():
+    text = "2023年法治建设主要工作及成效\n" + BODY + "存在的问题\n" + BODY + "2024年法治建设工作安排\n" + BODY
+    assert found(text) == {"achievements": 1, "shortcomings": 1, "next_year_plan": 1}
+
+
+def test_damaged_numerals():
+    text = (
+        "2023年法治建设主要工作及成效\n"
+        + BODY
+        + "(一)加强组织领导\n"
+        + BODY
+        + ")全面推行政务公开,打造阳光政府\n"
+        + BODY
+        + "、主要负责人履行职责情况\n"
+        + BODY
+        + "、存在的问题\n"
+        + BODY
+        + "2024年法治建设工作安排\n"
+        + BODY
+        + "()创新普法形式,增强教育实效\n"
+        + BODY
+    )
+    sections, spans = run(text)
+    assert dict(zip(sections["section"], sections["level"], strict=True)) == {
+        "achievements": 1,
+        "leadership_duty": 1,
+        "shortcomings": 1,
+        "next_year_plan": 1,
+    }
+    check_spans(text, spans)
+    plan_start = text.index("2024年法治建设工作安排")
+    assert spans.filter(pl.col("span_start") == plan_start)["span_end"][0] == len(text)
+
+
+def test_sub_heading_inside_a_part_returns_to_parent():
+    text = (
+        "一、主要措施\n"
+        "(一)深入学习法治理论\n"
+        + BODY
+        + "(二)党政主要负责人履行推进法治建设第一责任人职责\n"
+        + BODY
+        + "1.带头学法。"
+        + BODY
+        + "(三)完善重大决策程序\n"
+        + BODY
+        + "二、存在问题和不足\n"
+        + BODY
+    )
+    sections, spans = run(text)
+    lead = sections.filter(pl.col("section") == "leadership_duty").row(0, named=True)
+    assert lead["level"] == 2
+    assert lead["char_start"] == text.index("(二)")
+    assert lead["char_end"] == text.index("(三)")
+    assert spans["section"].to_list() == ["achievements", "leadership_duty", "achievements", "shortcomings"]
+    check_spans(text, spans)
+
+
+def test_reordered_parts_keep_document_order():
+    text = (
+        "一、2022年度党政主要负责人履行推进法治政府建设第一责任人职责,加强法治政府建设的有关情况。\n"
+        + BODY
+        + "二、2022年度推进法治政府建设的主要举措和成效。\n"
+        + BODY
+        + "三、2022年度推进法治政府建设存在的不足。\n"
+        + BODY
+        + "四、2023年度改进措施及工作计划\n"
+        + BODY
+    )
+    sections, _ = run(text)
+    assert sections["section"].to_list() == ["leadership_duty", "achievements", "shortcomings", "next_year_plan"]
+    assert sections["section_no"].to_list() == [1, 2, 3, 4]
+
+
+def test_cue_inside_body_sentence_is_no_heading():
+    text = (
+        "一、主要举措和成效\n"
+        "全年认真落实党政主要负责人履行推进法治建设第一责任人职责，存在的问题及时整改。\n"
+        "2.健全学法制度。按照年度工作计划组织学法，并落实党政主要负责人履行推进法治建设第一责任人职责。\n"
+    )
+    assert found(text) == {"achievements": 1}
+
+
+def test_title_and_generic_sub_items_are_no_parts():
+    text = (
+        "某街道办事处关于2024年度法治政府建设情况的报告\n"
+        + BODY
+        + "一、工作开展情况\n(一)推进政务公开情况\n"
+        + BODY
+        + "(二)制定年度普法工作计划\n"
+        + BODY
+    )
+    sections, spans = run(text)
+    assert sections["section"].to_list() == ["achievements"]
+    assert spans["section"].to_list() == ["preamble", "achievements"]
+
+
+def test_combined_heading_counts_both_parts():
+    text = "一、主要做法\n" + BODY + "二、存在的问题及下一步工作打算\n" + BODY
+    assert set(found(text)) == {"achievements", "shortcomings", "next_year_plan"}
+
+
+def test_no_heading_is_all_preamble_and_several_documents():
+    docs = pl.DataFrame({"source_file": ["a", "b"], "text": [BODY * 2, "一、存在的问题\n" + BODY]})
+    sections, spans = split_sections(docs)
+    assert sections["source_file"].to_list() == ["b"]
+    assert spans.filter(pl.col("source_file") == "a")["section"].to_list() == ["preamble"]
+    assert spans.filter(pl.col("source_file") == "b")["section"].to_list() == ["shortcomings"]
