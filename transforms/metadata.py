@@ -301,7 +301,8 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
     unit = next((u for u in candidates if u is not None), None)
     parents: tuple[str, ...] = unit.parents if unit else ()
     if unit and not parents:  # the same unit written elsewhere with its parent in front
-        other = next((u for u in candidates if u and u.short == unit.short and u.parents), None)
+        mentions = [*candidates, parse_unit(fields.get("信息来源") or fields.get("来源"))]
+        other = next((u for u in mentions if u and u.short == unit.short and u.parents), None)
         parents = other.parents if other else ()
     opening = next((ln for ln in lines[len(header) :] if ln), "") if len(header) < len(lines) else ""
     published = row.get("page_published_on") or _parse_date(fields.get("发布日期") or fields.get("发布时间"))
