@@ -131,3 +131,11 @@ def test_unit_names_and_levels():
     assert parse_unit("某某县人民政府").level == "县"
     assert parse_unit("湖南省人民政府").level == "省"
     assert parse_unit("我镇全年开展了工作") is None
+
+
+def test_inline_header_fields_give_publication_date_and_parent():
+    text = "某某乡2024年法治政府建设情况报告\n发布时间:2025-04-11 16:33 信息来源:辰溪县某某乡\n2024年，" + PARA
+    m = meta(text)
+    assert m["published_on"] == dt.date(2025, 4, 11)
+    assert (m["unit_name"], m["parent_name"]) == ("某某乡", "辰溪县")
+    assert m["report_year"] == 2024

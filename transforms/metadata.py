@@ -47,10 +47,11 @@ DATE_RE = re.compile(
 ISO_DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 DOCNO = r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*第?\s*\d{1,4}\s*号"
 DOCNO_LINE_RE = re.compile(rf"^\s*(?:(?:文号|发文字号|字号)\s*[|:：]?\s*)?({DOCNO})")
-FIELD_RE = re.compile(
-    r"(名称|标题|发布机构|发文机关|发文机构|发文单位|发布单位|信息来源|来源|所属机构|发布日期|发布时间)"
-    r"\s*[|:：]\s*([^|\n]*)"
+FIELD_KEYS = "|".join(
+    ("名称", "标题", "发布机构", "发文机关", "发文机构", "发文单位", "发布单位", "信息来源", "来源", "所属机构")
+    + ("发布日期", "发布时间", "成文日期", "文号", "索引号")
 )
+FIELD_RE = re.compile(rf"({FIELD_KEYS})\s*[|:：]\s*")
 YEAR_RE = re.compile(r"(20\d{2}|19\d{2})\s*(?:年度|年|度)")
 JUNK_TAIL_RE = re.compile(r"扫一扫|相关稿件|打印|关闭|分享|责任编辑|浏览|版权|主办|网站|附件|当前页")
 PUNCT_RE = re.compile(r"[。，,；;！!？?“”\"《》()（）、:：]")
@@ -214,12 +215,15 @@ def find_signature(lines: list[str]) -> tuple[Unit | None, dt.date | None]:
 
 
 def header_fields(header: list[str]) -> dict[str, str]:
+    """Header fields "key | value |" or "key: value key2: value2"; a value ends at "|" or the next key."""
     fields: dict[str, str] = {}
     for ln in header:
-        for key, value in FIELD_RE.findall(ln):
-            value = value.strip()
-            if value and key not in fields:
-                fields[key] = value
+        keys = list(FIELD_RE.finditer(ln))
+        for i, k in enumerate(keys):
+            stop = keys[i + 1].start() if i + 1 < len(keys) else len(ln)
+            value = ln[k.end() : stop].split("|")[0].strip()
+            if value and k.group(1) not in fields:
+                fields[k.group(1)] = value
     return fields
 
 
