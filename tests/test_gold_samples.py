@@ -19,7 +19,7 @@ GOLD = ROOT / "tests" / "gold"
 
 
 def _approx_normalize(s: str) -> str:
-    """Stand-in for transforms.normalize: drop pinyin, traditional → simplified, ASCII brackets."""
+    """Stand-in while transforms.normalize is missing: drop pinyin, traditional → simplified, ASCII brackets."""
     import opencc
 
     s = re.sub(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", "", s)
@@ -34,8 +34,17 @@ def docs() -> pl.DataFrame:
     files = sorted(RAW.glob("*.txt"))
     if not files:
         pytest.skip("no raw samples")
-    rows = [{"source_file": f.name, "text": _approx_normalize(f.read_text(encoding="utf-8"))} for f in files]
-    return pl.DataFrame(rows).with_columns(page_title=pl.lit(None, pl.String), page_published_on=pl.lit(None, pl.Date))
+    raw = [(f.name, f.read_text(encoding="utf-8")) for f in files]
+    try:
+        from transforms.normalize import normalize_documents
+    except ImportError:
+        normalize_documents = None
+    if normalize_documents is not None:
+        source = pl.DataFrame(raw, schema={"source_file": pl.String, "source_text": pl.String}, orient="row")
+        frame = normalize_documents(source).select("source_file", "text")
+    else:
+        frame = pl.DataFrame([{"source_file": n, "text": _approx_normalize(t)} for n, t in raw])
+    return frame.with_columns(page_title=pl.lit(None, pl.String), page_published_on=pl.lit(None, pl.Date))
 
 
 def _gold(name: str) -> list[dict]:

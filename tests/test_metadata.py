@@ -139,3 +139,11 @@ def test_inline_header_fields_give_publication_date_and_parent():
     assert m["published_on"] == dt.date(2025, 4, 11)
     assert (m["unit_name"], m["parent_name"]) == ("某某乡", "辰溪县")
     assert m["report_year"] == 2024
+
+
+def test_tab_separated_header_and_title_glued_to_a_header_line():
+    text = "名称\t某某开发区管委会法治建设年度报告\n索引号\t0001\t发布日期\t2023-03-06\n2022年，" + PARA
+    assert meta(text)["published_on"] == dt.date(2023, 3, 6)
+    text = "签发人：张三 李四中共某某镇委员会 某某镇人民政府 关于2022年度法治政府建设工作情况的报告\n" + PARA
+    m = meta(text)
+    assert (m["unit_full_name"], m["unit_level"], m["report_year"]) == ("某某镇人民政府", "镇", 2022)

@@ -160,14 +160,15 @@ def _cn_small(s: str) -> int:
 
 
 def _lines(text: str) -> list[str]:
-    return [ln.strip().strip("#*").strip() for ln in text.split("\n")]
+    """Stripped lines; a tab-separated table row reads like a "|" row."""
+    return [ln.replace("\t", " | ").strip().strip("#*").strip() for ln in text.split("\n")]
 
 
 def header_lines(lines: list[str]) -> list[str]:
-    """Lines before the first body paragraph (a long or punctuated line that is no table row)."""
+    """Lines before the first body paragraph (a punctuated or very long line that is no table row)."""
     out = []
     for ln in lines:
-        if "|" not in ln and (len(ln) >= 50 or (len(ln) >= 25 and re.search(r"[，,].*。", ln))):
+        if "|" not in ln and (len(ln) >= 100 or (len(ln) >= 25 and re.search(r"[，,；;。]", ln))):
             break
         out.append(ln)
     return out[:40]
