@@ -1,0 +1,305 @@
+"""Classify quantity mentions to catalogue indicators, decide actual or target, flag conflicts.
+
+The catalogue (`data/indicators.csv`) is the only place indicators are defined: each row
+has cue words, a base measure and optional extra measures. A mention takes the indicator
+whose cue stands nearest before it in its own clause; failing that, a cue right after it
+in the clause (召开2次专题会议); failing that, the nearest cue earlier in the same
+semicolon-delimited part of the sentence (the subject carried over: 排查纠纷380件，成功
+化解372件，化解率97.9%). The measure must fit, so a cue never turns 3人 into a count of
+meetings. Ties go to the longer cue, then to the indicator whose family (the code before
+the dot) has more cues in the sentence, then to the section the catalogue prefers.
+
+Cue search runs in byte offsets, because polars' Aho-Corasick search (`find_many`) reports
+bytes; mention offsets are turned into bytes the same way, so comparisons stay exact.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from transforms.schemas import FACTS, conform
+
+DATA = Path(__file__).with_name("data")
+KEYS = ["source_file", "sentence_no"]
+HARD_END = "；;。！？!?"
+CLAUSE_END = "，,；;：:。！？!?"
+GAP = "…"
+GAP_MAX = 24
+
+
+def load_catalogue(path: Path | str | None = None) -> pl.DataFrame:
+    """The indicator catalogue, one row per indicator; optional columns get empty defaults."""
+    table = pl.read_csv(path or DATA / "indicators.csv", infer_schema=False)
+    for col in ("also_measures", "sections"):
+        if col not in table.columns:
+            table = table.with_columns(pl.lit("").alias(col))
+    return table.with_columns(pl.col(c).fill_null("") for c in ("cues", "also_measures", "sections")).with_columns(
+        order=pl.int_range(pl.len()).cast(pl.Int32)
+    )
+
+
+def _cue_table(catalogue: pl.DataFrame) -> pl.DataFrame:
+    """One row per (indicator, cue, measure it accepts)."""
+    return (
+        catalogue.select(
+            "indicator",
+            "order",
+            "sections",
+            family=pl.col("indicator").str.split(".").list.first(),
+            cue=pl.col("cues").str.split(" "),
+            accepts=pl.concat_list(pl.col("measure"), pl.col("also_measures").str.split(" ")),
+        )
+        .explode("cue")
+        .explode("accepts")
+        .filter((pl.col("cue") != "") & (pl.col("accepts") != ""))
+        .unique()
+    )
+
+
+@cache
+def kind_cues() -> pl.DataFrame:
+    return pl.read_csv(DATA / "kind_cues.csv")
+
+
+@cache
+def consistency_rules() -> pl.DataFrame:
+    return pl.read_csv(DATA / "consistency.csv")
+
+
+def _bytes_to(col: str, chars: pl.Expr) -> pl.Expr:
+    return pl.col(col).str.slice(0, chars).str.len_bytes().cast(pl.Int64)
+
+
+def _occurrences(sentences: pl.DataFrame, words: list[str]) -> pl.DataFrame:
+    """Every occurrence (overlapping) of the literal `words` in each sentence: word, start, end (bytes)."""
+    words = sorted({w for w in words if w and GAP not in w})
+    if not words:
+        return pl.DataFrame(schema={**dict.fromkeys(KEYS, pl.String), "word": pl.String, "start": pl.Int64})
+    return (
+        sentences.select(
+            *KEYS,
+            word=pl.col("sentence").str.extract_many(words, overlapping=True),
+            start=pl.col("sentence").str.find_many(words, overlapping=True),
+        )
+        .explode("word", "start")
+        .drop_nulls("word")
+        .with_columns(pl.col("start").cast(pl.Int64))
+    )
+
+
+def _gap_occurrences(sentences: pl.DataFrame, cues: list[str]) -> pl.DataFrame:
+    """Occurrences of cues with a gap (解决…问题: 解决 then, within a clause, 问题)."""
+    frames = []
+    for cue in sorted({c for c in cues if GAP in c}):
+        head, tail = cue.split(GAP, 1)
+        pattern = f"(?s)(?P<pre>.*?)(?P<hit>{head}[^{CLAUSE_END}]{{0,{GAP_MAX}}}?{tail})"
+        frames.append(
+            sentences.select(*KEYS, "sentence", piece=pl.col("sentence").str.extract_all(pattern))
+            .explode("piece")
+            .drop_nulls("piece")
+            .with_columns(stop=pl.col("piece").str.len_bytes().cum_sum().over(KEYS).cast(pl.Int64))
+            .select(
+                *KEYS,
+                word=pl.lit(cue),
+                start=pl.col("stop") - pl.col("piece").str.extract(f"({head}[^{CLAUSE_END}]*{tail})$").str.len_bytes(),
+                length=pl.col("piece").str.extract(f"({head}[^{CLAUSE_END}]*{tail})$").str.len_bytes().cast(pl.Int64),
+            )
+        )
+    return pl.concat(frames) if frames else pl.DataFrame()
+
+
+def _ensure_context(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
+    """Mentions read back from storage may lack `subject`/`context_end`: recompute them."""
+    if {"subject", "context_end"} <= set(mentions.columns):
+        return mentions
+    from transforms.quantities import extract_mentions
+
+    fresh = extract_mentions(sentences.join(mentions.select(KEYS).unique(), on=KEYS, how="semi"))
+    return mentions.join(
+        fresh.select(*KEYS, "mention_no", "subject", "context_end"), on=[*KEYS, "mention_no"], how="left"
+    ).with_columns(pl.col("context_end").fill_null(pl.col("char_start")))
+
+
+def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
+    """Mentions with their sentence and the byte windows the cue search reads."""
+    sent = sentences.select(*KEYS, "section", "sent_start", "sentence")
+    m = mentions.join(sent, on=KEYS, how="left").sort([*KEYS, "mention_no"])
+    rel = pl.col("char_start") - pl.col("sent_start")
+    ctx = pl.col("context_end") - pl.col("sent_start")
+    end = pl.col("char_end") - pl.col("sent_start")
+    prev_end = (end.shift(1).over(KEYS)).fill_null(0)
+    before = pl.col("sentence").str.slice(0, ctx)
+    m = m.with_columns(
+        rel=rel,
+        ctx=ctx,
+        endc=end,
+        scope_c=ctx - before.str.extract(f"([^{HARD_END}]*)$").str.len_chars(),
+        scope_end_c=ctx + pl.col("sentence").str.slice(ctx).str.extract(f"^([^{HARD_END}]*)").str.len_chars(),
+        clause_c=ctx - before.str.extract(f"([^{CLAUSE_END}]*)$").str.len_chars(),
+        after_c=end + pl.col("sentence").str.slice(end).str.extract(f"^([^{CLAUSE_END}]*)").str.len_chars(),
+        prev_c=pl.when(prev_end <= rel).then(prev_end).otherwise(0),
+        subj_c=pl.when(pl.col("subject").is_not_null()).then(ctx - pl.col("subject").str.len_chars()),
+    )
+    next_start = pl.col("rel").shift(-1).over(KEYS)
+    m = m.with_columns(
+        win_c=pl.max_horizontal("clause_c", "prev_c", pl.col("subj_c").fill_null(0)),
+        post_c=pl.when(next_start > pl.col("endc")).then(pl.min_horizontal(next_start, "after_c")).otherwise("after_c"),
+    )
+    return m.with_columns(
+        ctx_b=_bytes_to("sentence", pl.col("ctx")),
+        end_b=_bytes_to("sentence", pl.col("endc")),
+        win_b=_bytes_to("sentence", pl.col("win_c")),
+        scope_b=_bytes_to("sentence", pl.col("scope_c")),
+        scope_end_b=_bytes_to("sentence", pl.col("scope_end_c")),
+        post_b=_bytes_to("sentence", pl.col("post_c")),
+        clause_b=_bytes_to("sentence", pl.col("clause_c")),
+    )
+
+
+def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.DataFrame:
+    """Pick, per mention, the catalogue cue that decides its indicator."""
+    used = sentences.join(m.select(KEYS).unique(), on=KEYS, how="semi")
+    occ = _occurrences(used, cues["cue"].to_list()).with_columns(length=pl.col("word").str.len_bytes().cast(pl.Int64))
+    gaps = _gap_occurrences(used, cues["cue"].to_list())
+    if not gaps.is_empty():
+        occ = pl.concat([occ, gaps.select(occ.columns)])
+    occ = occ.with_columns(stop=pl.col("start") + pl.col("length"))
+    cand = (
+        m.select(*KEYS, "mention_no", "measure_code", "section", "ctx_b", "end_b", "win_b", "scope_b", "post_b")
+        .join(occ, on=KEYS)
+        .join(cues, left_on=["word", "measure_code"], right_on=["cue", "accepts"])
+    )
+    in_clause = (pl.col("start") >= pl.col("win_b")) & (pl.col("stop") <= pl.col("ctx_b"))
+    after = (pl.col("start") >= pl.col("end_b")) & (pl.col("stop") <= pl.col("post_b"))
+    earlier = (pl.col("start") >= pl.col("scope_b")) & (pl.col("stop") <= pl.col("ctx_b"))
+    cand = cand.with_columns(
+        tier=pl.when(in_clause).then(0).when(after).then(1).when(earlier).then(2),
+        dist=pl.when(after).then(pl.col("start") - pl.col("end_b")).otherwise(pl.col("ctx_b") - pl.col("stop")),
+        prefers=pl.col("sections").str.contains(pl.col("section").fill_null("-"), literal=True)
+        & (pl.col("sections") != ""),
+    ).drop_nulls("tier")
+    # family support: how many cues of the same family stand in the same part of the sentence
+    fam = (
+        occ.join(cues.select("cue", "family").unique(), left_on="word", right_on="cue")
+        .join(m.select(*KEYS, "mention_no", "scope_b", "scope_end_b"), on=KEYS)
+        .filter((pl.col("start") >= pl.col("scope_b")) & (pl.col("start") < pl.col("scope_end_b")))
+        .group_by(*KEYS, "mention_no", "family")
+        .agg(support=pl.len())
+    )
+    cand = cand.join(fam, on=[*KEYS, "mention_no", "family"], how="left").with_columns(pl.col("support").fill_null(0))
+    return (
+        cand.sort(
+            ["tier", "dist", "length", "support", "prefers", "order"],
+            descending=[False, False, True, True, True, False],
+        )
+        .group_by(*KEYS, "mention_no", maintain_order=True)
+        .first()
+        .select(*KEYS, "mention_no", indicator_code="indicator", chosen_cue="word")
+    )
+
+
+def _kind(m: pl.DataFrame) -> pl.Expr:
+    """target for plans and promises, actual otherwise; the nearest kind cue before the number wins."""
+    cues = kind_cues()
+    scope = pl.col("sentence").str.slice(pl.col("scope_c"), pl.col("ctx") - pl.col("scope_c"))
+    alternation = "|".join(sorted(cues["cue"].to_list(), key=len, reverse=True))
+    last = scope.str.extract_all(alternation).list.last()
+    stated = last.replace_strict(dict(cues.select("cue", "kind").iter_rows()), default=None)
+    default = pl.when(pl.col("section") == "next_year_plan").then(pl.lit("target")).otherwise(pl.lit("actual"))
+    return pl.coalesce(stated, default)
+
+
+def _single(facts: pl.DataFrame, code: str, scope: list[str], name: str) -> pl.DataFrame:
+    """The one fact of `code` in each scope (scopes holding several are skipped as ambiguous)."""
+    return (
+        facts.filter(pl.col("indicator_code") == code)
+        .group_by(scope)
+        .agg(
+            pl.col("value").first().alias(name),
+            pl.col("sentence_no", "mention_no").first().name.prefix(name),
+            n=pl.len(),
+        )
+        .filter(pl.col("n") == 1)
+        .drop("n")
+    )
+
+
+def _flags(facts: pl.DataFrame) -> pl.DataFrame:
+    """Consistency findings: rates over 100, rates that contradict their counts, resolved > screened.
+
+    A rate is checked against counts in the same sentence first, then in the whole document
+    when each of the three is stated once there.
+    """
+    over = pl.when((pl.col("measure_code") == "percent") & (pl.col("value") > 100)).then(pl.lit(["rate_over_100"]))
+    facts = facts.with_columns(flags=over.otherwise(pl.lit([], pl.List(pl.String))))
+    found = []
+    for rule in consistency_rules().iter_rows(named=True):
+        for scope in ([*KEYS, "kind"], ["source_file", "kind"]):
+            num = _single(facts, rule["numerator"], scope, "num")
+            den = _single(facts, rule["denominator"], scope, "den")
+            rate = _single(facts, rule["rate"], scope, "rate")
+            pair = num.join(den, on=scope)
+            found.append(
+                pair.filter(pl.col("num") > pl.col("den")).select(
+                    "source_file",
+                    sentence_no="numsentence_no",
+                    mention_no="nummention_no",
+                    flag=pl.lit("resolved_above_screened"),
+                )
+            )
+            off = (pl.col("rate") - 100 * pl.col("num") / pl.col("den")).abs() > 1
+            found.append(
+                pair.join(rate, on=scope)
+                .filter((pl.col("den") > 0) & off)
+                .select(
+                    "source_file",
+                    sentence_no="ratesentence_no",
+                    mention_no="ratemention_no",
+                    flag=pl.lit("rate_contradicts_counts"),
+                )
+            )
+    keys = ["source_file", "sentence_no", "mention_no"]
+    extra = pl.concat(found).unique().group_by(keys).agg(more=pl.col("flag").sort())
+    return (
+        facts.join(extra, on=keys, how="left")
+        .with_columns(flags=pl.concat_list("flags", pl.col("more").fill_null(pl.lit([], pl.List(pl.String)))))
+        .drop("more")
+    )
+
+
+def classify_facts(
+    mentions: pl.DataFrame, sentences: pl.DataFrame, catalogue: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """MENTIONS (+ subject, context_end) and SENTENCES → FACTS (+ subject)."""
+    catalogue = load_catalogue() if catalogue is None else catalogue
+    if "order" not in catalogue.columns:
+        catalogue = catalogue.with_row_index("order")
+    if mentions.is_empty():
+        return pl.DataFrame(schema={**FACTS, "subject": pl.String})
+    mentions = _ensure_context(mentions, sentences)
+    m = _frame(mentions, sentences)
+    chosen = _choose(m, sentences, _cue_table(catalogue.with_columns(pl.col("order").cast(pl.Int32))))
+    window = pl.col("sentence").str.slice(pl.col("win_c"), (pl.col("ctx") - pl.col("win_c")).clip(0))
+    nearest = window.str.replace_all(r"[\d.,%、\s()（）“”\"]+", " ").str.strip_chars().str.split(" ").list.last()
+    evidence = pl.col("sentence").str.slice(pl.col("clause_c"), pl.col("post_c") - pl.col("clause_c"))
+    facts = m.join(chosen, on=[*KEYS, "mention_no"], how="left").with_columns(
+        indicator_code=pl.col("indicator_code").fill_null("unclassified"),
+        cue=pl.coalesce("chosen_cue", pl.when(nearest != "").then(nearest.str.slice(-12))),
+        kind=_kind(m),
+        evidence=pl.when(evidence.str.len_chars() > 0).then(evidence).otherwise(pl.col("sentence")),
+    )
+    facts = _flags(facts)
+    return pl.concat([conform(facts, FACTS), facts.select(pl.col("subject").cast(pl.String))], how="horizontal")
+
+
+def unclassified_cues(facts: pl.DataFrame) -> pl.DataFrame:
+    """The most frequent cue phrases of unclassified facts: where the catalogue should grow next."""
+    return (
+        facts.filter(pl.col("indicator_code") == "unclassified")
+        .group_by(pl.col("cue").fill_null(""), "measure_code")
+        .agg(count=pl.len(), example=pl.col("evidence").first())
+        .sort(["count", "cue"], descending=[True, False])
+    )
