@@ -67,7 +67,7 @@ def common_hanzi() -> str:
 
 
 @cache
-def _good_re() -> re.Pattern[str]:
+def plausible_re() -> re.Pattern[str]:
     return re.compile(f"[{re.escape(common_hanzi())}{_PUNCT}{_PINYIN}\\x20-\\x7e\\t\\r\\n]+")
 
 
@@ -76,7 +76,7 @@ def plausibility(text: str, sample: int = 20_000) -> float:
     head = text[:sample]
     if not head:
         return 0.0
-    bad = len(_good_re().sub("", head))
+    bad = len(plausible_re().sub("", head))
     return 1.0 - bad / len(head)
 
 

@@ -1,0 +1,465 @@
+"""source_text -> normalized simplified `text`, with an offset map back to source_text.
+
+Every step is a pure function `Mapped -> Mapped`; a `Mapped` is a string plus `offsets`,
+where offsets[i] is the index in the ORIGINAL source_text of character i. Steps rewrite text
+only through `rewrite()`, which copies untouched stretches of the map by C-level list slices,
+so provenance survives every edit and no per-character Python loop runs on the hot path.
+
+Order: markdown -> pinyin glosses -> mojibake -> traditional to simplified -> web chrome lines
+(navigation/share/footer lines of pages saved as text; cues in data/formats_chrome.csv)
+-> full/half width and ASCII punctuation -> page breaks and layout whitespace.
+
+Script conversion uses OpenCC `tw2s` (opencc-python-reimplemented): on 著重, 於, 發布, 過於單一,
+乾淨, 後來, 範圍 it matches `t2s`/`hk2s` except that it also turns 著重/著力 into 着重/着力
+(t2s and hk2s leave 著); none of the three fixes 過於 (the pure-Python segmenter meets the
+name entry 於單 first), so `data/normalize_t2s_overrides.tsv` maps 於 -> 于 beforehand.
+Only text detected as traditional is converted: simplified input is never touched.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import opencc
+import polars as pl
+
+from transforms.decode import plausible_re
+from transforms.formats import drop_chrome_lines, heading_start
+from transforms.schemas import NORMALIZED, conform
+
+DATA = Path(__file__).parent / "data"
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+Repl = str | tuple[str, list[int]] | None
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """A text and, per character, its index in the original source_text."""
+
+    text: str
+    offsets: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> Mapped:
+        return cls(text, list(range(len(text))))
+
+
+Edit = tuple[int, int, str, list[int] | None]
+
+
+def splice(doc: Mapped, edits: list[Edit]) -> Mapped:
+    """Apply non-overlapping, ordered edits (start, end, new text, rel) to `doc`.
+
+    `rel[k]` is the index, relative to `start`, of the character that new character k comes
+    from; without it a same-length replacement maps 1:1 and any other maps each new
+    character to the replaced character at the same position (clamped). Untouched stretches
+    of the map are copied by list slices.
+    """
+    if not edits:
+        return doc
+    text, src = doc.text, doc.offsets
+    parts: list[str] = []
+    offs: list[int] = []
+    last = 0
+    for s, e, new, rel in edits:
+        parts.append(text[last:s])
+        offs += src[last:s]
+        if new:
+            if rel is None:
+                hi = max(e - s - 1, 0)
+                rel = list(range(len(new))) if len(new) == e - s else [min(k, hi) for k in range(len(new))]
+            anchor = src[min(s, len(src) - 1)] if src else 0
+            offs += [src[s + r] if s + r < len(src) else anchor for r in rel]
+        parts.append(new)
+        last = e
+    parts.append(text[last:])
+    offs += src[last:]
+    return Mapped("".join(parts), offs)
+
+
+def rewrite(doc: Mapped, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], Repl]) -> Mapped:
+    """Replace matches of `pattern`; `repl` returns None (keep), a string, or (string, rel)."""
+    edits: list[Edit] = []
+    for m in pattern.finditer(doc.text):
+        out = repl(m)
+        if out is not None:
+            new, rel = out if isinstance(out, tuple) else (out, None)
+            edits.append((m.start(), m.end(), new, rel))
+    return splice(doc, edits)
+
+
+def keep_groups(m: re.Match[str], *groups: int | str) -> tuple[str, list[int]]:
+    """Replacement made of some groups of the match, mapped to where they were."""
+    text, rel = [], []
+    for g in groups:
+        if m.group(g) is None:
+            continue
+        s, e = m.span(g)
+        text.append(m.group(g))
+        rel += range(s - m.start(), e - m.start())
+    return "".join(text), rel
+
+
+# --------------------------------------------------------------------------- web chrome
+
+
+def drop_chrome(doc: Mapped) -> Mapped:
+    """Drop navigation/share/footer lines of web pages saved as text (cues: formats_chrome.csv)."""
+    lines = doc.text.split("\n")
+    keep = drop_chrome_lines(lines)
+    if all(keep):
+        return doc
+    text, offs, pos = [], [], 0
+    for line, k in zip(lines, keep, strict=True):
+        if k:
+            text.append(line + "\n")
+            offs += doc.offsets[pos : pos + len(line) + 1]
+        pos += len(line) + 1
+    joined = "".join(text)
+    if not doc.text.endswith("\n") and joined.endswith("\n"):
+        joined = joined[:-1]
+    return Mapped(joined, offs[: len(joined)])
+
+
+# --------------------------------------------------------------------------- (a) markdown
+
+_MD_RULE = re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*(?:\n|$)")
+_MD_HR = re.compile(r"(?m)^[ \t]*(?:\*[ \t]*){3,}(?:\n|$)")
+_MD_TABLE_ROW = re.compile(r"(?m)^[^\n|]*\|[^\n]*$")
+_MD_CELL = re.compile(r"[^|]+")
+_MD_LINE_START = re.compile(r"(?m)^[ \t]*(?:#{1,6}[ \t]*|>[ \t]?|[-*+•·●][ \t]+)")
+_MD_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+_MD_EM = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
+_MD_STRAY = re.compile(r"\*\*")
+_MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_MD_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")
+_MD_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def _table_row(m: re.Match[str]) -> Repl:
+    line = m.group(0)
+    if line.count("|") < 2 and not line.lstrip().startswith("|"):
+        return None
+    text, rel = [], []
+    for cell in _MD_CELL.finditer(line):
+        raw = cell.group(0)
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        start = cell.start() + raw.index(stripped)
+        if text:
+            text.append("\t")
+            rel.append(start - 1)
+        text.append(stripped)
+        rel += range(start, start + len(stripped))
+    return "".join(text), rel
+
+
+def strip_markdown(doc: Mapped) -> Mapped:
+    """Remove markdown syntax: table rules and pipes (cells -> tabs), #, >, bullets, **bold**, links."""
+    doc = rewrite(doc, _MD_RULE, lambda m: "")
+    doc = rewrite(doc, _MD_HR, lambda m: "")
+    doc = rewrite(doc, _MD_TABLE_ROW, _table_row)
+    doc = rewrite(doc, _MD_LINE_START, lambda m: "")
+    doc = rewrite(doc, _MD_IMAGE, lambda m: "")
+    doc = rewrite(doc, _MD_LINK, lambda m: keep_groups(m, 1))
+    doc = rewrite(doc, _MD_CODE, lambda m: keep_groups(m, 1))
+    doc = rewrite(doc, _MD_BOLD, lambda m: keep_groups(m, 1, 2))
+    doc = rewrite(doc, _MD_EM, lambda m: keep_groups(m, 1))
+    return rewrite(doc, _MD_STRAY, lambda m: "")
+
+
+# --------------------------------------------------------------------------- (b) pinyin
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_PINYIN_GLOSS = re.compile(rf"(?<=[{CJK}])[(（][ \t]*([a-z{_TONED}]+[1-5]?(?:[ \t]+[a-z{_TONED}]+[1-5]?)?)[ \t]*[)）]")
+_SYLLABLE = re.compile(
+    r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|in|un|vn|"
+    r"ia|ie|iu|ua|uo|ui|ve|ue|er|a|o|e|i|u|v)[1-5]?"
+)
+
+
+def is_pinyin(gloss: str) -> bool:
+    """Each space-separated token is one pinyin syllable (tone marks or digits optional)."""
+    plain = unicodedata.normalize("NFD", gloss.replace("ü", "v"))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return all(_SYLLABLE.fullmatch(tok) for tok in plain.split())
+
+
+def strip_pinyin(doc: Mapped) -> Mapped:
+    """`陽(yáng)` -> `陽`; keeps `(社區)`, `(1)`, `(WTO)`, `(2021-2025年)`, `(app)`."""
+    return rewrite(doc, _PINYIN_GLOSS, lambda m: "" if is_pinyin(m.group(1)) else None)
+
+
+# --------------------------------------------------------------------------- (c) mojibake
+
+
+@cache
+def _suspicious_run(loose: bool) -> re.Pattern[str]:
+    """Runs of 2+ implausible characters; strict: joined by single hanzi, loose: by any 1-2
+    non-space characters (Latin-1 mojibake mixes in ASCII)."""
+    good = plausible_re().pattern[1:-2]  # the character class body of the plausible characters
+    bad = f"[^{good}]"
+    gap = r"[^\s]{1,2}|\xa0" if loose else f"[{CJK}]"
+    return re.compile(f"{bad}(?:{bad}|(?:{gap})(?={bad}))+")
+
+
+def _readings(run: str) -> list[tuple[bytes, tuple[str, ...]]]:
+    """Byte readings of a run: UTF-8 shown as GBK or Latin-1, or GBK read one byte off."""
+    out = []
+    for codec, targets in (("gbk", ("utf-8", "gb18030")), ("cp1252", ("utf-8",)), ("latin-1", ("utf-8",))):
+        try:
+            out.append((run.encode(codec), targets))
+        except UnicodeEncodeError:
+            continue
+    return out
+
+
+def _try_repair(run: str) -> tuple[str, int] | None:
+    """The repaired text and how many orphan bytes it dropped, or None."""
+    good = plausible_re()
+    best: tuple[str, int] | None = None
+    for data, targets in _readings(run):
+        for target in targets:
+            for cut in ((0, 0), (1, 0), (0, 1), (1, 1)):
+                if target == "gb18030" and cut == (0, 0):
+                    continue  # that is the text we already have
+                try:
+                    fixed = data[cut[0] : len(data) - cut[1]].decode(target)
+                except UnicodeDecodeError:
+                    continue
+                cjk = len(re.findall(f"[{CJK}]", fixed))
+                ok = cjk >= 2 and "\ufffd" not in fixed and good.fullmatch(fixed)
+                if ok and (best is None or sum(cut) < best[1]):
+                    best = (fixed, sum(cut))
+    return best
+
+
+def _fix_run(text: str, start: int, end: int, floor: int) -> Edit | None:
+    """Best repair of text[start:end], possibly widened by up to 2 neighbours each side (a
+    mis-read stretch often has plausible-looking chars or ASCII trail bytes at its edges):
+    fewest orphan bytes dropped first, then the narrowest stretch."""
+    best: tuple[int, int, int, int, str] | None = None
+    for lx in range(3):
+        for rx in range(3):
+            s, e = start - lx, end + rx
+            if s < floor or e > len(text) or any(c.isspace() for c in text[s:start] + text[end:e]):
+                continue
+            got = _try_repair(text[s:e])
+            if got and (best is None or (got[1], lx + rx) < (best[0], best[1])):
+                best = (got[1], lx + rx, s, e, got[0])
+    if best is None:
+        return None
+    _, _, s, e, fixed = best
+    n = e - s
+    return s, e, fixed, [min(k * n // len(fixed), n - 1) for k in range(len(fixed))]
+
+
+def repair_mojibake(doc: Mapped) -> Mapped:
+    """Re-read runs of rare characters as mis-decoded bytes; keep a repair only if it is all
+    common characters (never a replacement character); otherwise leave the run alone."""
+    for loose in (False, True):
+        edits: list[Edit] = []
+        for m in _suspicious_run(loose).finditer(doc.text):
+            edit = _fix_run(doc.text, m.start(), m.end(), edits[-1][1] if edits else 0)
+            if edit:
+                edits.append(edit)
+        doc = splice(doc, edits)
+    return doc
+
+
+# --------------------------------------------------------------------------- (d) script
+
+
+def _dictionary(name: str) -> dict[str, str]:
+    path = Path(opencc.__file__).parent / "dictionary" / name
+    out = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, _, values = line.partition("\t")
+        first = values.split(" ")[0] if values else ""
+        if len(key) == 1 and len(first) == 1 and first != key:
+            out[key] = first
+    return out
+
+
+@cache
+def _script_sets() -> tuple[frozenset[str], frozenset[str]]:
+    """Characters only traditional text uses, and characters only simplified text uses."""
+    def encodable(c: str, codec: str) -> bool:
+        try:
+            c.encode(codec)
+        except UnicodeEncodeError:
+            return False
+        return True
+
+    # 著, 乾, 後 ... are also standard simplified characters (GB2312): they prove nothing
+    trad = {c for c in _dictionary("TSCharacters.txt") if not encodable(c, "gb2312")}
+    simp = {c for c in _dictionary("STCharacters.txt") if not encodable(c, "cp950")}
+    return frozenset(trad - simp), frozenset(simp - trad)
+
+
+def detect_script(text: str, threshold: float = 0.05) -> str:
+    """'traditional' when more than `threshold` of the script-specific characters are traditional."""
+    only_trad, only_simp = _script_sets()
+    counts = Counter(text)  # counted in C; then one look-up per distinct character
+    trad = sum(n for c, n in counts.items() if c in only_trad)
+    simp = sum(n for c, n in counts.items() if c in only_simp)
+    return "traditional" if trad and trad / (trad + simp) > threshold else "simplified"
+
+
+@cache
+def _converter() -> tuple[opencc.OpenCC, re.Pattern[str], dict[str, str], dict[str, str]]:
+    rows = (DATA / "normalize_t2s_overrides.tsv").read_text(encoding="utf-8").splitlines()
+    pairs = dict(r.split("\t")[:2] for r in rows if r.strip() and not r.startswith("#"))
+    pairs = {k: v for k, v in pairs.items() if len(k) == len(v)}
+    pattern = re.compile("|".join(sorted(map(re.escape, pairs), key=len, reverse=True)) or r"(?!)")
+    return opencc.OpenCC("tw2s"), pattern, pairs, _dictionary("TSCharacters.txt")
+
+
+def to_simplified(doc: Mapped) -> Mapped:
+    """Traditional -> simplified, line by line; a line whose length OpenCC would change falls
+    back to character-by-character conversion, so the offset map stays 1:1."""
+    cc, override, pairs, chars = _converter()
+    text = override.sub(lambda m: pairs[m.group(0)], doc.text)
+    out = []
+    for line in text.split("\n"):
+        conv = cc.convert(line)
+        out.append(conv if len(conv) == len(line) else "".join(chars.get(c, c) for c in line))
+    return Mapped("\n".join(out), doc.offsets)
+
+
+# --------------------------------------------------------------------------- (e) width
+
+_WIDTH = str.maketrans(
+    {**{chr(0xFF10 + i): str(i) for i in range(10)},
+     **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
+     **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
+     "％": "%", "（": "(", "）": ")", "＋": "+", "－": "-", "．": ".", "／": "/", "＝": "=", "＜": "<", "＞": ">",
+     "\u3000": " ", "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u200b": " ", "\ufeff": " "}
+)
+_ASCII_PUNCT = re.compile(r"[ \t]*([,;:])[ \t]*")
+_CLOSERS = "”’）)》」』】%"
+
+
+def _cjkish(c: str) -> bool:
+    return bool(c) and ("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" or c in "“”‘’《》「」『』【】")
+
+
+def _punct(m: re.Match[str]) -> Repl:
+    text, s, e = m.string, m.start(), m.end()
+    prev, nxt = text[s - 1 : s], text[e : e + 1]
+    mark = m.group(1)
+    if mark == ",":
+        ok = (_cjkish(prev) or _cjkish(nxt) or prev in _CLOSERS) and not (prev.isdigit() and nxt.isdigit())
+        new = "，"
+    elif mark == ";":
+        ok = not (prev.isascii() and prev.isalnum() and nxt.isascii() and nxt.isalnum())
+        new = "；"
+    else:
+        ok = _cjkish(prev)
+        new = "："
+    if not ok:
+        return None
+    return new, [m.start(1) - s]
+
+
+def unify_width(doc: Mapped) -> Mapped:
+    """Full-width digits/latin/％（）→ ASCII (the number grammar reads ASCII); Chinese sentence
+    punctuation stays full-width and ASCII , ; : used as Chinese punctuation become ，；：.
+    A `,` inside 1,234 or a `.` inside 97.9 is never touched."""
+    doc = Mapped(doc.text.translate(_WIDTH), doc.offsets)
+    return rewrite(doc, _ASCII_PUNCT, _punct)
+
+
+# --------------------------------------------------------------------------- (f) breaks, spaces
+
+_EDGE_SPACE = re.compile(r"(?m)^[ \t]+|[ \t]+$")
+_PAGE_NO_LINE = re.compile(
+    r"(?m)^[ \t]*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?)[ \t]*(?:\n|$)"
+)
+_BARE_PAGE_NO = re.compile(r"\n[ \t]*\n[ \t]*\d{1,3}[ \t]*(?=\n[ \t]*\n)")
+_BREAK = re.compile(rf"(?<=[{CJK}])[ \t]*\n(?:[ \t]*\n)*[ \t]*(?=[{CJK}\d])")
+_PROSE_PUNCT = re.compile(r"[，。；！？]")
+_BLANKS = re.compile(r"\n(?:[ \t]*\n)+")
+_LAYOUT_SPACE = re.compile(
+    rf"(?<=[{CJK}，。、；：！？“”）)]) +(?=[{CJK}“”（(])|(?<=[{CJK}]) +(?=\d)|(?<=\d) +(?=[{CJK}])"
+)
+
+
+def _join(m: re.Match[str]) -> Repl:
+    text = m.string
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    prev = text[line_start : m.start()]
+    heading = heading_start()
+    if heading.match(text, m.end()):
+        return None  # the next line starts a heading or list item
+    marker = heading.match(prev)
+    body = prev[marker.end() :] if marker else prev
+    if marker and len(prev) < 40 and not re.search(r"[。；！？]", body):
+        return None  # the previous line is a heading (not a heading run into its paragraph)
+    if not _PROSE_PUNCT.search(body):
+        return None  # a title or a list line, not a sentence running on
+    return ""
+
+
+def _layout_space(m: re.Match[str]) -> Repl:
+    text = m.string
+    start = text.rfind("\n", 0, m.start()) + 1
+    end = text.find("\n", m.end())
+    line = text[start : end if end >= 0 else len(text)]
+    between_hanzi = not (text[m.start() - 1].isdigit() or text[m.end()].isdigit())
+    if between_hanzi and not re.search(r"[，。；]", line):
+        return None  # names or title parts separated by a space, not prose
+    return ""
+
+
+def repair_breaks(doc: Mapped) -> Mapped:
+    """Join lines split inside a sentence (page or width breaks), drop page-number lines,
+    collapse blank lines, strip edge spaces and layout spaces (`巡逻 26 次` -> `巡逻26次`)."""
+    doc = rewrite(doc, _EDGE_SPACE, lambda m: "")
+    doc = rewrite(doc, _PAGE_NO_LINE, lambda m: "")
+    doc = rewrite(doc, _BARE_PAGE_NO, lambda m: "")
+    doc = rewrite(doc, _BREAK, _join)
+    doc = rewrite(doc, _BLANKS, lambda m: "\n")
+    doc = rewrite(doc, _LAYOUT_SPACE, _layout_space)
+    lead = len(doc.text) - len(doc.text.lstrip("\n"))
+    trail = len(doc.text.rstrip("\n"))
+    return Mapped(doc.text[lead:trail], doc.offsets[lead:trail])
+
+
+# --------------------------------------------------------------------------- composition
+
+
+def normalize_text(source_text: str) -> tuple[Mapped, str]:
+    """Run all steps; return the normalized text with its offset map, and the source script."""
+    doc = Mapped.of(source_text.replace("\r\n", " \n").replace("\r", "\n"))
+    doc = strip_markdown(doc)
+    doc = strip_pinyin(doc)
+    doc = repair_mojibake(doc)
+    script = detect_script(doc.text)
+    if script == "traditional":
+        doc = to_simplified(doc)
+    doc = drop_chrome(doc)  # after conversion: the cues are written in simplified
+    doc = unify_width(doc)
+    doc = repair_breaks(doc)
+    return doc, script
+
+
+def normalize_documents(docs: pl.DataFrame) -> pl.DataFrame:
+    """DOCUMENTS -> NORMALIZED; rows without source_text pass through with nulls."""
+    rows = []
+    for source_file, source_text in docs.select("source_file", "source_text").iter_rows():
+        if source_text is None:
+            rows.append((source_file, None, None, None))
+            continue
+        doc, script = normalize_text(source_text)
+        rows.append((source_file, doc.text, script, doc.offsets))
+    frame = pl.DataFrame(rows, schema=NORMALIZED, orient="row")
+    return conform(frame, NORMALIZED)
