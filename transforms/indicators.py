@@ -28,6 +28,7 @@ HARD_END = "；;。！？!?"
 CLAUSE_END = "，,；;：:。！？!?"
 GAP = "…"
 GAP_MAX = 24
+CARRY_MAX = 5
 
 
 def load_catalogue(path: Path | str | None = None) -> pl.DataFrame:
@@ -62,6 +63,11 @@ def _cue_table(catalogue: pl.DataFrame) -> pl.DataFrame:
 @cache
 def kind_cues() -> pl.DataFrame:
     return pl.read_csv(DATA / "kind_cues.csv")
+
+
+@cache
+def cue_blockers() -> list[str]:
+    return pl.read_csv(DATA / "cue_blockers.csv")["word"].to_list()
 
 
 @cache
@@ -148,6 +154,13 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
         win_c=pl.max_horizontal("clause_c", "prev_c", pl.col("subj_c").fill_null(0)),
         post_c=pl.when(next_start > pl.col("endc")).then(pl.min_horizontal(next_start, "after_c")).otherwise("after_c"),
     )
+    window = pl.col("sentence").str.slice(pl.col("win_c"), (pl.col("ctx") - pl.col("win_c")).clip(0))
+    m = m.with_columns(
+        window=window,
+        # a clause with its own words (受理矛盾纠纷) or a change (同比上升) does not inherit a subject
+        may_carry=(window.str.count_matches(r"[\u4e00-\u9fff]") <= CARRY_MAX)
+        & ~window.str.contains("|".join(cue_blockers())),
+    )
     return m.with_columns(
         ctx_b=_bytes_to("sentence", pl.col("ctx")),
         end_b=_bytes_to("sentence", pl.col("endc")),
@@ -168,13 +181,15 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
         occ = pl.concat([occ, gaps.select(occ.columns)])
     occ = occ.with_columns(stop=pl.col("start") + pl.col("length"))
     cand = (
-        m.select(*KEYS, "mention_no", "measure_code", "section", "ctx_b", "end_b", "win_b", "scope_b", "post_b")
+        m.select(
+            *KEYS, "mention_no", "measure_code", "section", "ctx_b", "end_b", "win_b", "scope_b", "post_b", "may_carry"
+        )
         .join(occ, on=KEYS)
         .join(cues, left_on=["word", "measure_code"], right_on=["cue", "accepts"])
     )
     in_clause = (pl.col("start") >= pl.col("win_b")) & (pl.col("stop") <= pl.col("ctx_b"))
     after = (pl.col("start") >= pl.col("end_b")) & (pl.col("stop") <= pl.col("post_b"))
-    earlier = (pl.col("start") >= pl.col("scope_b")) & (pl.col("stop") <= pl.col("ctx_b"))
+    earlier = (pl.col("start") >= pl.col("scope_b")) & (pl.col("stop") <= pl.col("ctx_b")) & pl.col("may_carry")
     cand = cand.with_columns(
         tier=pl.when(in_clause).then(0).when(after).then(1).when(earlier).then(2),
         dist=pl.when(after).then(pl.col("start") - pl.col("end_b")).otherwise(pl.col("ctx_b") - pl.col("stop")),
@@ -282,9 +297,10 @@ def classify_facts(
     mentions = _ensure_context(mentions, sentences)
     m = _frame(mentions, sentences)
     chosen = _choose(m, sentences, _cue_table(catalogue.with_columns(pl.col("order").cast(pl.Int32))))
-    window = pl.col("sentence").str.slice(pl.col("win_c"), (pl.col("ctx") - pl.col("win_c")).clip(0))
-    nearest = window.str.replace_all(r"[\d.,%、\s()（）“”\"]+", " ").str.strip_chars().str.split(" ").list.last()
-    evidence = pl.col("sentence").str.slice(pl.col("clause_c"), pl.col("post_c") - pl.col("clause_c"))
+    after = pl.col("sentence").str.slice(pl.col("endc"), (pl.col("post_c") - pl.col("endc")).clip(0))
+    nearest = pl.when(pl.col("window").str.contains(r"[\u4e00-\u9fff]")).then("window").otherwise(after)
+    nearest = nearest.str.replace_all(r"[\d.,%、\s()（）“”\"]+", " ").str.strip_chars().str.split(" ").list.last()
+    evidence = pl.col("sentence").str.slice(pl.col("clause_c"), pl.col("after_c") - pl.col("clause_c"))
     facts = m.join(chosen, on=[*KEYS, "mention_no"], how="left").with_columns(
         indicator_code=pl.col("indicator_code").fill_null("unclassified"),
         cue=pl.coalesce("chosen_cue", pl.when(nearest != "").then(nearest.str.slice(-12))),

@@ -188,13 +188,13 @@ def _number_mentions(s: pl.DataFrame) -> pl.DataFrame:
     bare_one = (pl.col("numtxt") == "一") & plain
     clause_ends = pl.col("right").str.contains(f"^(?:$|[{CLAUSE_END}、）)])")
     noise = (
-        pl.col("left").str.contains(r"[\d.,A-Za-z]$")
+        pl.col("left").str.contains(r"(?:\d|\d[.,]|[A-Za-z])$")
         | (pl.col("chinese") & pl.col("left").str.contains(f"[{CN_CHARS}]$"))
         | _ends_with_any(pl.col("left"), _noise("before", "any"))
         | (pl.col("chinese") & _ends_with_any(pl.col("left"), _noise("before", "chinese")))
         | _starts_with_any(pl.col("right"), _noise("after", "any"))
         | (pl.col("chinese") & _starts_with_any(pl.col("right"), _noise("after", "chinese")))
-        | pl.col("right").str.contains(f"^[\\d{CN_CHARS[:12]}]")  # 三个100%: the count of a distributive
+        | pl.col("right").str.contains(r"^(?:\d|百分之)")  # 三个100%: the count of a distributive
         | (pl.col("chinese") & (pl.col("left").str.slice(-2, 1) == pl.col("numtxt")))  # 一人一档
         | (bare_one & ((pl.col("measure_code") != "event") | ~clause_ends))  # 一批, 一项工作: an article
         | ((pl.col("measure_code") == "day") & pl.col("left").str.contains("月$"))  # 12月4日 is a date
