@@ -452,3 +452,63 @@ def test_every_model_file_is_one_statement_with_a_description():
         assert first.startswith(f"-- marts.{path.stem}:"), path
         assert f"create or replace view marts.{path.stem} as" in sql or \
             f"create or replace table marts.{path.stem} as" in sql, path
+
+
+# --- the asset checks on the marts -------------------------------------------------------------
+
+
+@pytest.fixture
+def checked_warehouse(tmp_path: Path):
+    """A Warehouse resource whose working file is the fixture warehouse (checks read the working file)."""
+    from orchestration.resources import Warehouse
+
+    warehouse = Warehouse(path=str(tmp_path / "reports.duckdb"))
+    build_fixture_warehouse(warehouse.work_path)
+    return warehouse
+
+
+def test_mart_checks_pass_on_the_fixture(checked_warehouse):
+    from orchestration.mart_checks import MART_CHECKS
+
+    results = {check.check_key.name: check(warehouse=checked_warehouse) for check in MART_CHECKS}
+    assert {name: r.passed for name, r in results.items() if not r.passed} == {}
+
+
+def test_mart_checks_catch_broken_ranks_and_mixed_measures(checked_warehouse):
+    from orchestration.mart_checks import comparison_one_measure, comparison_ranks_dense, latest_percentages_bounded
+
+    with duckdb.connect(str(checked_warehouse.work_path)) as c:
+        c.execute("create table marts.comparison_copy as select * from marts.indicator_comparison")
+        c.execute("""create or replace view marts.indicator_comparison as
+                     select * replace (
+                         case when unit_name = '青山街道' then rank + 5 else rank end as rank,
+                         case when measure_code = 'person_time' then peer_count + 3 else peer_count end as peer_count)
+                     from marts.comparison_copy""")
+        c.execute("create table marts.latest_copy as select * from marts.indicator_latest")
+        c.execute("""create or replace view marts.indicator_latest as
+                     select * replace (case when unit_name = '河西街道' then 120.0 else percentile end as percentile)
+                     from marts.latest_copy""")
+    assert not comparison_ranks_dense(warehouse=checked_warehouse).passed
+    assert not comparison_one_measure(warehouse=checked_warehouse).passed
+    assert not latest_percentages_bounded(warehouse=checked_warehouse).passed
+
+
+# --- the five samples (the issue's acceptance) --------------------------------------------------
+
+
+def test_samples_rank_and_compliance(built):
+    _, warehouse, result = built
+    assert result.success
+    with duckdb.connect(str(warehouse), read_only=True) as c:
+        ranked = c.execute("""select unit_name, value from marts.indicator_latest
+                              where indicator_code = 'dispute.resolution_rate' and peer_scope = 'all'
+                                and unit_name in ('阳新经济开发区', '东方山街道')
+                              order by rank""").fetchall()
+        complete = c.execute("select unit_name from marts.section_compliance where all_parts").fetchall()
+        themes = set(c.execute("select source_file, theme from marts.shortcoming_themes").fetchall())
+    assert ranked == [("阳新经济开发区", 98.5), ("东方山街道", 97.9)]
+    assert complete == [("东方山街道",)]
+    gold = set(pl.read_csv(Path(__file__).parent / "gold" / "themes.csv").select("file", "theme").iter_rows())
+    found = themes & gold
+    assert len(found) / len(gold) >= 0.8, sorted(gold - themes)
+    assert len(found) / len(themes) >= 0.8, sorted(themes - gold)

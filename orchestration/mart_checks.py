@@ -1,0 +1,208 @@
+"""Asset checks on the analysis marts: the comparisons keep their own rules.
+
+Each check counts offending rows with one SQL query over the mart and passes at zero; when it
+fails, a few of the offending rows are shown in the check's metadata. They block: a mart that
+compares a unit across measures or ranks outside its peer group must not reach the published
+warehouse. Register them with `asset_checks=[*CHECKS, *MART_CHECKS]` in definitions.py.
+"""
+
+import dagster as dg
+
+from orchestration.resources import Warehouse
+
+COMPARISON = dg.AssetKey(["marts", "indicator_comparison"])
+LATEST = dg.AssetKey(["marts", "indicator_latest"])
+SCORECARD = dg.AssetKey(["marts", "unit_scorecard"])
+COMPLIANCE = dg.AssetKey(["marts", "section_compliance"])
+PLAN = dg.AssetKey(["marts", "plan_vs_actual"])
+YOY = dg.AssetKey(["marts", "year_over_year"])
+THEMES = dg.AssetKey(["marts", "shortcoming_themes"])
+
+# the columns that make a peer group in each comparison mart
+PEER_KEYS = {
+    "marts.indicator_comparison": "indicator_code, measure_code, kind, fact_year, peer_scope, peer_group",
+    "marts.indicator_latest": "indicator_code, measure_code, peer_scope, peer_group",
+}
+
+
+def _check(warehouse: Warehouse, offending_sql: str, what: str) -> dg.AssetCheckResult:
+    """Pass when `offending_sql` (a select of offending rows) returns none; show a few when it does."""
+    with warehouse.connect() as con:
+        bad = int(con.execute(f"select count(*) from ({offending_sql})").fetchone()[0])
+        sample = con.execute(f"select * from ({offending_sql}) limit 5").fetchall() if bad else []
+    return dg.AssetCheckResult(
+        passed=bad == 0,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={"offending_rows": bad, "what": what, "sample": dg.MetadataValue.text(repr(sample))},
+    )
+
+
+def ranks_dense_sql(table: str) -> str:
+    """Peer groups whose ranks are not 1..n without gaps (n distinct values) or exceed the peer count."""
+    keys = PEER_KEYS[table]
+    return f"""
+        select {keys}, min(rank) as min_rank, max(rank) as max_rank, count(distinct value) as values,
+               max(peer_count) as peer_count, count(*) as units
+        from {table}
+        group by {keys}
+        having min(rank) <> 1
+            or max(rank) <> count(distinct value)
+            or max(rank) > min(peer_count)
+            or min(peer_count) <> max(peer_count)
+    """
+
+
+def one_measure_per_group_sql(table: str) -> str:
+    """Rows whose peer count differs from the rows of their own measure's group, or a unit listed
+    twice in one group: either means units were compared across measures (or counted twice)."""
+    keys = PEER_KEYS[table]
+    return f"""
+        select unit_name, {keys}, peer_count, group_rows, unit_rows
+        from (
+            select *,
+                   count(*) over (partition by {keys}) as group_rows,
+                   count(*) over (partition by {keys}, unit_id) as unit_rows
+            from {table}
+        )
+        where peer_count <> group_rows or unit_rows > 1
+    """
+
+
+def percentages_within_bounds_sql(table: str) -> str:
+    return f"""
+        select unit_name, indicator_code, value, percentile from {table}
+        where (measure_code = 'percent' and (value < 0 or value > 100))
+           or percentile < 0 or percentile > 100
+    """
+
+
+@dg.asset_check(asset=COMPARISON, blocking=True,
+                description="Ranks are dense (1..number of distinct values) and within the peer count.")
+def comparison_ranks_dense(warehouse: Warehouse) -> dg.AssetCheckResult:
+    return _check(warehouse, ranks_dense_sql("marts.indicator_comparison"), "peer groups with broken ranks")
+
+
+@dg.asset_check(asset=COMPARISON, blocking=True,
+                description="No unit is compared across measures: each peer group holds one measure, each unit once.")
+def comparison_one_measure(warehouse: Warehouse) -> dg.AssetCheckResult:
+    return _check(warehouse, one_measure_per_group_sql("marts.indicator_comparison"),
+                  "rows compared outside their measure's peer group")
+
+
+@dg.asset_check(asset=COMPARISON, blocking=True,
+                description="Rates and percentiles lie within 0-100 (flagged facts are left out upstream).")
+def comparison_percentages_bounded(warehouse: Warehouse) -> dg.AssetCheckResult:
+    return _check(warehouse, percentages_within_bounds_sql("marts.indicator_comparison"),
+                  "rates or percentiles outside 0-100")
+
+
+@dg.asset_check(asset=LATEST, blocking=True,
+                description="Ranks are dense (1..number of distinct values) and within the peer count.")
+def latest_ranks_dense(warehouse: Warehouse) -> dg.AssetCheckResult:
+    return _check(warehouse, ranks_dense_sql("marts.indicator_latest"), "peer groups with broken ranks")
+
+
+@dg.asset_check(asset=LATEST, blocking=True,
+                description="No unit is compared across measures, and each unit once per group, in its latest year.")
+def latest_one_measure(warehouse: Warehouse) -> dg.AssetCheckResult:
+    offending = one_measure_per_group_sql("marts.indicator_latest") + """
+        union all
+        select l.unit_name, l.indicator_code, l.measure_code, l.peer_scope, l.peer_group,
+               l.fact_year, null, null
+        from marts.indicator_latest as l
+        where l.fact_year < (
+            select max(v.fact_year) from core.unit_indicator_value as v
+            where v.unit_id = l.unit_id and v.indicator_code = l.indicator_code
+              and v.measure_code = l.measure_code and v.kind = 'actual'
+        )
+    """
+    return _check(warehouse, offending, "rows across measures, repeated, or not the unit's latest year")
+
+
+@dg.asset_check(asset=LATEST, blocking=True, description="Rates and percentiles lie within 0-100.")
+def latest_percentages_bounded(warehouse: Warehouse) -> dg.AssetCheckResult:
+    return _check(warehouse, percentages_within_bounds_sql("marts.indicator_latest"),
+                  "rates or percentiles outside 0-100")
+
+
+@dg.asset_check(asset=SCORECARD, blocking=True,
+                description="One row per unit and year; its rate columns lie within 0-100.")
+def scorecard_unique_and_bounded(warehouse: Warehouse) -> dg.AssetCheckResult:
+    return _check(warehouse, """
+        select unit_id, year, count(*) as n from marts.unit_scorecard group by unit_id, year having count(*) > 1
+        union all
+        select unit_id, year, 0 from marts.unit_scorecard
+        where not (coalesce(dispute_rate, 0) between 0 and 100
+                   and coalesce(court_appearance_rate, 0) between 0 and 100
+                   and coalesce(exam_pass_rate, 0) between 0 and 100)
+    """, "repeated unit-years or rates outside 0-100")
+
+
+@dg.asset_check(asset=COMPLIANCE, blocking=True,
+                description="One row per loaded report; parts present and missing add up to five; "
+                            "on_time agrees with the 1 April rule.")
+def compliance_consistent(warehouse: Warehouse) -> dg.AssetCheckResult:
+    return _check(warehouse, """
+        select source_file, 'not one row per report' as why from core.report as r
+        where (select count(*) from marts.section_compliance as c where c.source_file = r.source_file) <> 1
+        union all
+        select source_file, 'parts do not add up' from marts.section_compliance
+        where parts_present + len(missing_parts) <> 5
+           or all_parts <> (parts_present = 5)
+        union all
+        select source_file, 'on_time disagrees with its dates' from marts.section_compliance
+        where on_time is distinct from (coalesce(published_on, report_date) <= make_date(report_year + 1, 4, 1))
+    """, "reports with inconsistent compliance rows")
+
+
+@dg.asset_check(asset=PLAN, blocking=True,
+                description="Status is met / not met / no data, agrees with the values, and a target "
+                            "lies one year after its plan.")
+def plan_status_consistent(warehouse: Warehouse) -> dg.AssetCheckResult:
+    return _check(warehouse, """
+        select unit_name, indicator_code, target_year, status from marts.plan_vs_actual
+        where status not in ('met', 'not met', 'no data')
+           or (status = 'no data') <> (actual_value is null)
+           or target_year <> plan_year + 1
+           or (status = 'met' and comparison = 'at_least' and actual_value < target_value)
+           or (measure_code = 'percent' and (target_value not between 0 and 100
+                                              or actual_value not between 0 and 100))
+    """, "plan rows with an inconsistent status")
+
+
+@dg.asset_check(asset=YOY, blocking=True,
+                description="Each change pairs a later year with an earlier one of the same unit, "
+                            "indicator and measure, once.")
+def yoy_pairs_ordered(warehouse: Warehouse) -> dg.AssetCheckResult:
+    return _check(warehouse, """
+        select unit_id, indicator_code, measure_code, year, count(*) as n from marts.year_over_year
+        group by unit_id, indicator_code, measure_code, year
+        having count(*) > 1 or min(years_apart) < 1 or bool_or(change <> value - prev_value)
+    """, "repeated or misordered year pairs")
+
+
+@dg.asset_check(asset=THEMES, blocking=True,
+                description="Every theme admitted is a theme of the seed, and its reach is within the "
+                            "units that have a shortcomings part.")
+def themes_known_and_bounded(warehouse: Warehouse) -> dg.AssetCheckResult:
+    return _check(warehouse, """
+        select unit_name, theme, units_admitting, units_with_part from marts.shortcoming_themes
+        where theme not in (select theme from stage.seed_themes)
+           or units_admitting > units_with_part
+           or pct_units_admitting not between 0 and 100
+    """, "unknown themes or reach beyond the units with a shortcomings part")
+
+
+MART_CHECKS = [
+    comparison_ranks_dense,
+    comparison_one_measure,
+    comparison_percentages_bounded,
+    latest_ranks_dense,
+    latest_one_measure,
+    latest_percentages_bounded,
+    scorecard_unique_and_bounded,
+    compliance_consistent,
+    plan_status_consistent,
+    yoy_pairs_ordered,
+    themes_known_and_bounded,
+]
