@@ -29,6 +29,7 @@ CLAUSE_END = "，,；;：:。！？!?"
 GAP = "…"
 GAP_MAX = 24
 CARRY_MAX = 5
+FILLER = r"^(?:全年|今年|本年度|本年|年内|年度|上半年|下半年|共计|总计|累计|共|先后|其中)+"
 
 
 def load_catalogue(path: Path | str | None = None) -> pl.DataFrame:
@@ -300,6 +301,7 @@ def classify_facts(
     after = pl.col("sentence").str.slice(pl.col("endc"), (pl.col("post_c") - pl.col("endc")).clip(0))
     nearest = pl.when(pl.col("window").str.contains(r"[\u4e00-\u9fff]")).then("window").otherwise(after)
     nearest = nearest.str.replace_all(r"[\d.,%、\s()（）“”\"]+", " ").str.strip_chars().str.split(" ").list.last()
+    nearest = nearest.str.replace(FILLER, "")
     evidence = pl.col("sentence").str.slice(pl.col("clause_c"), pl.col("after_c") - pl.col("clause_c"))
     facts = m.join(chosen, on=[*KEYS, "mention_no"], how="left").with_columns(
         indicator_code=pl.col("indicator_code").fill_null("unclassified"),

@@ -35,7 +35,7 @@ CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 CN_BIG = {"万": 10_000, "亿": 100_000_000}
 CN_CHARS = "".join(CN_DIGIT) + "".join(CN_UNIT) + "".join(CN_BIG)
 SCALE = {"万": 1e4, "亿": 1e8, "千": 1e3}
-CN_NUM = "[零〇一二两三四五六七八九十百千][零〇一二两三四五六七八九十百千万亿]*"
+CN_NUM = "[零〇一二两三四五六七八九十百千万][零〇一二两三四五六七八九十百千万亿]*"
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + CN_NUM
 CLAUSE_END = "，,；;：:。！？!?"
 
@@ -184,6 +184,9 @@ def _number_mentions(s: pl.DataFrame) -> pl.DataFrame:
         mult=pl.col("scale").replace_strict(SCALE, default=1.0, return_dtype=pl.Float64),
         measure_code=pl.col("mw").replace_strict(mw, default=None, return_dtype=pl.String),
     )
+    suffix = pl.col("right").str.extract(f"^({_alternation(list(q['suffix']))})")
+    prefix = pl.col("left").str.extract(f"({_alternation(list(q['prefix']))})$")
+    prefix = pl.when(pl.col("left").str.ends_with("最近")).then(None).otherwise(prefix)
     plain = pl.col("dash").is_null() & pl.col("inf1").is_null() & pl.col("inf2").is_null()
     bare_one = (pl.col("numtxt") == "一") & plain
     clause_ends = pl.col("right").str.contains(f"^(?:$|[{CLAUSE_END}、）)])")
@@ -201,10 +204,8 @@ def _number_mentions(s: pl.DataFrame) -> pl.DataFrame:
         | _inside(pl.col("before"), "《", "》")
         | (pl.col("chinese") & (_inside(pl.col("before"), "“", "”") | _inside(pl.col("before"), "「", "」")))
         | pl.col("base").is_null()
+        | (pl.col("numtxt").is_in(["百", "千", "万"]) & prefix.is_null())  # 近万人 counts, 百人宣讲团 names
     )
-    suffix = pl.col("right").str.extract(f"^({_alternation(list(q['suffix']))})")
-    prefix = pl.col("left").str.extract(f"({_alternation(list(q['prefix']))})$")
-    prefix = pl.when(pl.col("left").str.ends_with("最近")).then(None).otherwise(prefix)
     qualifier = (
         pl.when(pl.col("dash").is_not_null())
         .then(pl.lit("range"))

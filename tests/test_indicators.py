@@ -1,0 +1,168 @@
+"""Indicator classification, kind and consistency flags, on sentences written for the tests."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from transforms.indicators import classify_facts, load_catalogue, unclassified_cues
+from transforms.quantities import extract_mentions
+from transforms.schemas import FACTS
+
+
+def sentences(*texts: str, section: str = "achievements") -> pl.DataFrame:
+    rows, start = [], 0
+    for no, text in enumerate(texts, 1):
+        rows.append(
+            {
+                "source_file": "t.txt",
+                "sentence_no": no,
+                "section": section,
+                "sent_start": start,
+                "sent_end": start + len(text),
+                "sentence": text,
+            }
+        )
+        start += len(text) + 1
+    return pl.DataFrame(rows).cast({"sentence_no": pl.Int32, "sent_start": pl.Int32, "sent_end": pl.Int32})
+
+
+def facts(*texts: str, section: str = "achievements", catalogue: pl.DataFrame | None = None) -> pl.DataFrame:
+    s = sentences(*texts, section=section)
+    return classify_facts(extract_mentions(s), s, catalogue)
+
+
+def codes(*texts: str, **kw) -> list[str]:
+    return facts(*texts, **kw)["indicator_code"].to_list()
+
+
+def test_output_keeps_the_contract():
+    out = facts("全年开展普法宣传活动26场。")
+    assert out.select(FACTS.names()).schema == FACTS
+    row = out.row(0, named=True)
+    assert (row["indicator_code"], row["cue"], row["kind"], row["flags"]) == (
+        "publicity.events",
+        "宣传活动",
+        "actual",
+        [],
+    )
+    assert row["evidence"] == "全年开展普法宣传活动26场"
+
+
+def test_counts_and_rate_of_one_subject():
+    assert codes("全年摸排矛盾纠纷56件，化解54件，化解率96.4%") == [
+        "dispute.screened",
+        "dispute.resolved",
+        "dispute.resolution_rate",
+    ]
+
+
+def test_subject_is_carried_into_a_bare_clause():
+    assert codes("组织普法文艺演出进村居，累计12场") == ["publicity.events"]
+
+
+def test_but_not_into_a_clause_that_names_something_else_or_a_change():
+    assert codes("组织普法文艺演出进村居12场，新建村级图书室8个") == ["publicity.events", "unclassified"]
+    assert codes("办理法律援助案件40件，同比增长25%") == ["legal_aid.cases", "unclassified"]
+
+
+def test_a_cue_after_the_number_counts_within_its_clause():
+    assert codes("年内召开3次依法治区委员会会议") == ["meeting.rule_of_law"]
+
+
+def test_measure_must_fit_the_indicator():
+    assert codes("新聘人民调解员12名，调解案件30件") == ["mediation.mediators", "mediation.cases"]
+
+
+def test_the_sentence_decides_between_indicators_sharing_a_cue():
+    assert codes("承办12345热线工单320件，按期办结率99%") == ["hotline.cases_closed", "hotline.ontime_rate"]
+    assert codes("受理群众信访事项18件，按期办结率100%") == ["petition.resolved", "petition.ontime_rate"]
+
+
+def test_listed_rates_each_get_their_indicator():
+    assert codes("年度学法考试通过率、优秀率均为100%") == ["exam.pass_rate", "exam.excellence_rate"]
+
+
+def test_stated_zero_is_classified_by_its_subject():
+    out = facts("本年度无一起行政诉讼案件")
+    assert out.select("indicator_code", "value").row(0) == ("litigation.admin_cases", 0)
+
+
+def test_unclassified_keeps_its_cue_phrase():
+    out = facts("全年新建智慧停车位300个")
+    assert out["indicator_code"].to_list() == ["unclassified"]
+    assert out["cue"][0].endswith("新建智慧停车位")
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "kind"),
+    [
+        ("开展法治培训4次", "next_year_plan", "target"),
+        ("上一年度开展法治培训4次", "next_year_plan", "actual"),
+        ("力争全年开展法治培训4次", "achievements", "target"),
+        ("确保矛盾纠纷化解率达到98%", "achievements", "target"),
+        ("将法治建设纳入年度考核，开展法治培训4次", "achievements", "actual"),
+        ("计划开展法治培训4次", "other", "target"),
+    ],
+)
+def test_kind(text, section, kind):
+    assert facts(text, section=section)["kind"].to_list() == [kind]
+
+
+def test_consistency_flags():
+    out = facts("全年排查纠纷50件，化解60件，化解率80%", "法治讲座满意率达105%")
+    flags = dict(zip(out["indicator_code"], out["flags"].to_list(), strict=True))
+    assert flags["dispute.resolved"] == ["resolved_above_screened"]
+    assert flags["dispute.resolution_rate"] == ["rate_contradicts_counts"]
+    assert flags["hotline.satisfaction_rate"] == ["rate_over_100"]
+    ok = facts("全年排查纠纷380余件，化解372件，化解率达97.9%")
+    assert all(f == [] for f in ok["flags"].to_list())
+
+
+def test_rates_are_checked_against_counts_elsewhere_in_the_document():
+    out = facts("全年排查纠纷200件，成功化解150件。", "矛盾纠纷化解率达99%。")
+    rate = out.filter(pl.col("indicator_code") == "dispute.resolution_rate")
+    assert rate["flags"].to_list() == [["rate_contradicts_counts"]]
+
+
+def test_a_new_catalogue_row_makes_a_new_classification():
+    text = "全年新建智慧停车位300个"
+    catalogue = load_catalogue()
+    assert codes(text, catalogue=catalogue) == ["unclassified"]
+    row = pl.DataFrame(
+        {
+            "indicator": ["traffic.parking_spaces"],
+            "theme": ["public_services"],
+            "name_zh": ["新建停车位数"],
+            "name_en": ["parking spaces built"],
+            "measure": ["item"],
+            "cues": ["停车位"],
+            "also_measures": [""],
+            "sections": [""],
+        }
+    )
+    extended = pl.concat([catalogue.drop("order"), row])
+    assert codes(text, catalogue=extended) == ["traffic.parking_spaces"]
+
+
+def test_mentions_read_back_without_extra_columns_classify_the_same():
+    s = sentences("年度学法考试通过率、优秀率均为100%", "全年无一起行政诉讼案件")
+    m = extract_mentions(s)
+    assert classify_facts(m.drop("subject", "context_end"), s).equals(classify_facts(m, s))
+
+
+def test_unclassified_cues_counts_cue_phrases():
+    out = facts("全年新建智慧停车位300个", "今年新建智慧停车位120个", "开展普法宣传活动26场")
+    view = unclassified_cues(out)
+    assert view.columns == ["cue", "measure_code", "count", "example"]
+    assert view.row(0)[:3] == ("新建智慧停车位", "item", 2)
+
+
+def test_catalogue_loads_and_is_consistent():
+    catalogue = load_catalogue()
+    measures = set(pl.read_csv("transforms/data/measures.csv")["measure"])
+    assert catalogue["indicator"].is_unique().all()
+    assert set(catalogue["measure"]) <= measures
+    extra = {m for cell in catalogue["also_measures"] for m in cell.split()}
+    assert extra <= measures
+    assert (catalogue["cues"].str.len_chars() > 0).all()

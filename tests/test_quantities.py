@@ -1,0 +1,257 @@
+"""The quantity grammar, piece by piece, on sentences written for the tests."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from transforms.quantities import cn_number, extract_mentions
+from transforms.schemas import MENTIONS
+
+
+def sentences(*texts: str, section: str = "achievements") -> pl.DataFrame:
+    """A SENTENCES frame: one document, the texts one after another."""
+    rows, start = [], 0
+    for no, text in enumerate(texts, 1):
+        rows.append(
+            {
+                "source_file": "t.txt",
+                "sentence_no": no,
+                "section": section,
+                "sent_start": start,
+                "sent_end": start + len(text),
+                "sentence": text,
+            }
+        )
+        start += len(text) + 1
+    return pl.DataFrame(rows).cast({"sentence_no": pl.Int32, "sent_start": pl.Int32, "sent_end": pl.Int32})
+
+
+def mentions(*texts: str) -> list[dict]:
+    return extract_mentions(sentences(*texts)).to_dicts()
+
+
+def one(text: str) -> dict:
+    found = mentions(text)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_output_keeps_the_contract_and_offsets():
+    frame = sentences("本年度共受理复议申请8件。", "组织法治讲座3场，受众约400人次。")
+    out = extract_mentions(frame)
+    assert out.select(MENTIONS.names()).schema == MENTIONS
+    assert {"subject", "context_end"} <= set(out.columns)
+    text = "\n".join(frame["sentence"])
+    for row in out.iter_rows(named=True):
+        assert text[row["char_start"] : row["char_end"]] == row["surface"]
+    assert out["mention_no"].to_list() == [1, 1, 2]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("十", 10),
+        ("十五", 15),
+        ("二十", 20),
+        ("一百二十", 120),
+        ("三千五百", 3500),
+        ("两万", 20000),
+        ("一百零五", 105),
+        ("一万二千", 12000),
+    ],
+)
+def test_chinese_numerals(text, value):
+    assert cn_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["十四五", "三八", "二〇二四"])
+def test_digit_runs_are_names_not_numbers(text):
+    assert cn_number(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "code", "word", "qualifier"),
+    [
+        ("全年召开党组会专题研究法治工作两次。", 2, "event", "次", "exact"),
+        ("开展送法下乡活动十余场", 10, "event", "场", "more_than"),
+        ("线上答题惠及群众两万余人次", 20000, "person_time", "人次", "more_than"),
+        ("普法短视频播放17.8万余人次", 178000, "person_time", "人次", "more_than"),
+        ("全年办理行政许可1,200件", 1200, "item", "件", "exact"),
+        ("帮助农民工追回欠薪35.6万元", 356000, "cny", "万元", "exact"),
+        ("投入法治文化建设资金1.2亿元", 1.2e8, "cny", "亿元", "exact"),
+        ("发放奖励3千元", 3000, "cny", "千元", "exact"),
+        ("首次出庭应诉率达百分之九十八", 98, "percent", "百分之", "exact"),
+        ("行政机关负责人出庭率95.5%", 95.5, "percent", "%", "exact"),
+    ],
+)
+def test_numerals_scales_and_words(text, value, code, word, qualifier):
+    m = one(text)
+    assert (m["value"], m["measure_code"], m["measure_word"], m["qualifier"]) == (value, code, word, qualifier)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("受理8件", "item"),
+        ("调处纠纷9起", "item"),
+        ("办理3宗", "item"),
+        ("走访企业12家", "item"),
+        ("入户45户", "item"),
+        ("制作展板20块", "item"),
+        ("开展4次", "event"),
+        ("举办讲座6场", "event"),
+        ("演出10场次", "event"),
+        ("培训2期", "event"),
+        ("授课3堂", "event"),
+        ("参训干部80人", "person"),
+        ("选聘调解员15名", "person"),
+        ("参训120人次", "person_time"),
+        ("志愿服务60小时", "hour"),
+        ("累计学习16学时", "hour"),
+        ("办结时限压缩至5个工作日", "day"),
+        ("连续值守3天", "day"),
+        ("提高3个百分点", "percent"),
+    ],
+)
+def test_each_measure_word_maps_to_its_code(text, code):
+    assert one(text)["measure_code"] == code
+
+
+def test_longest_measure_word_wins():
+    assert one("培训执法人员300人次")["measure_word"] == "人次"
+    assert one("送戏下乡5场次")["measure_word"] == "场次"
+    assert one("挽回损失50万元")["measure_word"] == "万元"
+    assert one("值班24个小时")["measure_word"] == "个小时"
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        ("受理咨询300余件", "more_than"),
+        ("开展巡查40多次", "more_than"),
+        ("服务超过600小时", "more_than"),
+        ("惠及群众逾万人次", "more_than"),
+        ("调解成功率98%以上", "at_least"),
+        ("每月不少于2次", "at_least"),
+        ("知晓率不低于90%", "at_least"),
+        ("每村配备至少2名", "at_least"),
+        ("控制在5件以内", "at_most"),
+        ("败诉率不超过5%", "at_most"),
+        ("纠错率10%以下", "at_most"),
+        ("覆盖近3000人", "approx"),
+        ("约20场", "approx"),
+        ("参与群众500人左右", "approx"),
+        ("将近80名", "approx"),
+        ("办结12件", "exact"),
+        ("3至5场", "range"),
+    ],
+)
+def test_each_qualifier(text, qualifier):
+    assert one(text)["qualifier"] == qualifier
+
+
+def test_a_number_with_yu_is_more_than_even_when_odd():
+    m = one("审核合同57余件")
+    assert (m["value"], m["qualifier"]) == (57, "more_than")
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "word"),
+    [
+        ("每个村配备1-2名", 1, 2, "名"),
+        ("开展3至5场", 3, 5, "场"),
+        ("组织三到五次", 3, 5, "次"),
+        ("安排专项经费2-3万元", 20000, 30000, "万元"),
+    ],
+)
+def test_ranges(text, low, high, word):
+    m = one(text)
+    assert (m["value"], m["value_high"], m["qualifier"], m["measure_word"]) == (low, high, "range", word)
+
+
+def test_distributive_lists_give_one_mention_per_listed_rate():
+    found = mentions("群众知晓率、满意率均为100%")
+    assert [(m["value"], m["subject"]) for m in found] == [(100, "群众知晓率"), (100, "满意率")]
+    found = mentions("确保应学率、参学率和合格率实现三个100%")
+    assert [m["subject"] for m in found] == ["确保应学率", "参学率", "合格率"]
+    assert len({m["char_start"] for m in found}) == 1
+    assert len(mentions("调处成功率均达96%")) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2023年5月12日召开推进会",  # date
+        "会议于12月4日举行",
+        "于2022年3月印发",
+        "落实《法治政府建设实施纲要(2021-2025年)》",  # year range, law name
+        "2023年度工作要点",
+        "印发〔2024〕12号文件",  # document number
+        "(一)加强组织领导",  # numbering
+        "1.健全制度",
+        "2、完善机制",
+        "一是强化学习",
+        "第一次全体会议",  # ordinal
+        "担任第一责任人",
+        "筑牢第一道防线",
+        "拨打12345热线反映",  # hotline
+        "建党100周年",  # anniversary
+        "增强“四个意识”、坚定“四个自信”、做到“两个维护”",  # slogans
+        "落实行政执法三项制度",
+        "严守中央八项规定",
+        "统筹推进五位一体总体布局",
+        "编制十四五规划",
+        "推行“一村一法律顾问”",
+        "建立一户一档",
+        "开展“12·4”国家宪法日宣传",  # holiday
+        "结合“3·15”开展宣传",
+        "提供一站式服务",
+        "开展一对一帮扶",
+        "一把手亲自抓",
+        "走进千家万户",
+        "培养一批法律明白人",  # an article, not a count
+        "作为一项重要工作",
+        "统一部署",
+        "实行“五老四员”参与调解",
+        "用3个月时间开展整治",
+        "从三个方面推进",
+        "开展“三所联动”",
+        "普法“六进”活动",
+    ],
+)
+def test_noise_is_never_a_mention(text):
+    assert mentions(text) == []
+
+
+def test_a_bare_one_counts_only_as_a_closing_event_count():
+    assert one("召开专题会议一次，")["value"] == 1
+    assert mentions("实现一次性告知") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "code"),
+    [
+        ("全年无一起行政诉讼案件", "起", "item"),
+        ("本年度未发生行政复议案件", "件", "item"),
+        ("实现行政诉讼零败诉", "件", "item"),
+        ("行政诉讼败诉率为0", "%", "percent"),
+    ],
+)
+def test_stated_zeros(text, word, code):
+    m = one(text)
+    assert (m["value"], m["measure_word"], m["measure_code"]) == (0, word, code)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["全年未发生重大行政诉讼案件", "全年无安全生产事故发生", "未发生严重行政复议纠错", "无法进入诉讼程序"],
+)
+def test_no_zero_without_a_countable_subject(text):
+    assert mentions(text) == []
+
+
+def test_noise_catalogue_is_data():
+    table = pl.read_csv("transforms/data/quantity_noise.csv")
+    assert set(table["rule"]) == {"phrase", "before", "after"}
+    assert set(table["numerals"]) <= {"any", "chinese"}
