@@ -166,3 +166,8 @@ def test_catalogue_loads_and_is_consistent():
     extra = {m for cell in catalogue["also_measures"] for m in cell.split()}
     assert extra <= measures
     assert (catalogue["cues"].str.len_chars() > 0).all()
+
+
+def test_a_cue_reaches_the_one_sibling_that_takes_the_measure():
+    assert codes("组织专题培训，培训网格员260人次") == ["training.participants"]
+    assert codes("落实文件备案审查，备案审查率100%") == ["unclassified"]

@@ -44,8 +44,15 @@ def load_catalogue(path: Path | str | None = None) -> pl.DataFrame:
 
 
 def _cue_table(catalogue: pl.DataFrame) -> pl.DataFrame:
-    """One row per (indicator, cue, measure it accepts)."""
-    return (
+    """One row per (indicator, cue, measure it accepts).
+
+    A cue also stands for its family (the code before the dot): when the measure does not
+    fit the cue's own indicator, the one sibling indicator that takes that measure gets it
+    (培训 names training.sessions; 培训…480人次 is training.participants). `sibling` marks
+    those rows so a direct match at the same place wins. Rates never come from a sibling:
+    a rate is named by its own cue (备案审查率 is not a pass rate).
+    """
+    direct = (
         catalogue.select(
             "indicator",
             "order",
@@ -58,7 +65,21 @@ def _cue_table(catalogue: pl.DataFrame) -> pl.DataFrame:
         .explode("accepts")
         .filter((pl.col("cue") != "") & (pl.col("accepts") != ""))
         .unique()
+        .with_columns(sibling=pl.lit(0))
     )
+    takers = (
+        direct.select("family", "accepts", "indicator", "order", "sections")
+        .unique()
+        .filter((pl.len().over("family", "accepts") == 1) & (pl.col("accepts") != "percent"))
+    )
+    siblings = (
+        direct.select("family", "cue")
+        .unique()
+        .join(takers, on="family")
+        .join(direct.select("cue", "accepts").unique(), on=["cue", "accepts"], how="anti")
+        .with_columns(sibling=pl.lit(1))
+    )
+    return pl.concat([direct, siblings.select(direct.columns)])
 
 
 @cache
@@ -208,8 +229,8 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
     cand = cand.join(fam, on=[*KEYS, "mention_no", "family"], how="left").with_columns(pl.col("support").fill_null(0))
     return (
         cand.sort(
-            ["tier", "dist", "length", "support", "prefers", "order"],
-            descending=[False, False, True, True, True, False],
+            ["tier", "dist", "sibling", "length", "support", "prefers", "order"],
+            descending=[False, False, False, True, True, True, False],
         )
         .group_by(*KEYS, "mention_no", maintain_order=True)
         .first()
