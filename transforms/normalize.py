@@ -133,7 +133,7 @@ _MD_RULE = re.compile(r"(?m)^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[
 _MD_HR = re.compile(r"(?m)^[ \t]*(?:\*[ \t]*){3,}(?:\n|$)")
 _MD_TABLE_ROW = re.compile(r"(?m)^[^\n|]*\|[^\n]*$")
 _MD_CELL = re.compile(r"[^|]+")
-_MD_LINE_START = re.compile(r"(?m)^[ \t]*(?:#{1,6}[ \t]*|>[ \t]?|[-*+•·●][ \t]+)")
+_MD_LINE_START = re.compile(r"(?m)^[ \t]*(?:#{1,6}[ \t]*|>[ \t]?|[-*+•·●][ \t]+(?!\d{1,4}[ \t]*[-—–][ \t]*$))")
 _MD_BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 _MD_EM = re.compile(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])")
 _MD_STRAY = re.compile(r"\*\*")
@@ -222,21 +222,28 @@ def _readings(run: str) -> list[tuple[bytes, tuple[str, ...]]]:
     return out
 
 
-def _try_repair(run: str) -> tuple[str, int] | None:
-    """The repaired text and how many orphan bytes it dropped, or None."""
+def _try_repair(run: str, weak_ok: bool = True) -> tuple[str, int] | None:
+    """The repaired text and how many orphan bytes it dropped, or None (`weak_ok`: also try
+    the GBK re-read one byte off)."""
     good = plausible_re()
     best: tuple[str, int] | None = None
     for data, targets in _readings(run):
         for target in targets:
             for cut in ((0, 0), (1, 0), (0, 1), (1, 1)):
-                if target == "gb18030" and cut == (0, 0):
+                if target == "gb18030" and (cut == (0, 0) or not weak_ok):
                     continue  # that is the text we already have
                 try:
                     fixed = data[cut[0] : len(data) - cut[1]].decode(target)
                 except UnicodeDecodeError:
                     continue
                 cjk = len(re.findall(f"[{CJK}]", fixed))
-                ok = cjk >= 2 and "\ufffd" not in fixed and good.fullmatch(fixed)
+                # strict UTF-8 is strong evidence: 2 hanzi (1 from 3+ non-hanzi); a GBK re-read
+                # one byte off is weak evidence: 3 hanzi
+                if target == "utf-8":
+                    enough = cjk >= 2 or (cjk == 1 and len(run) >= 3 and not re.search(f"[{CJK}]", run))
+                else:
+                    enough = cjk >= 3
+                ok = enough and "\ufffd" not in fixed and good.fullmatch(fixed)
                 if ok and (best is None or sum(cut) < best[1]):
                     best = (fixed, sum(cut))
     return best
@@ -252,7 +259,8 @@ def _fix_run(text: str, start: int, end: int, floor: int) -> Edit | None:
             s, e = start - lx, end + rx
             if s < floor or e > len(text) or any(c.isspace() for c in text[s:start] + text[end:e]):
                 continue
-            got = _try_repair(text[s:e])
+            # a re-read one byte off may only widen over ASCII (a trail byte), never over hanzi
+            got = _try_repair(text[s:e], weak_ok=(text[s:start] + text[end:e]).isascii())
             if got and (best is None or (got[1], lx + rx) < (best[0], best[1])):
                 best = (got[1], lx + rx, s, e, got[0])
     if best is None:
@@ -414,7 +422,8 @@ def _layout_space(m: re.Match[str]) -> Repl:
     start = text.rfind("\n", 0, m.start()) + 1
     end = text.find("\n", m.end())
     line = text[start : end if end >= 0 else len(text)]
-    between_hanzi = not (text[m.start() - 1].isdigit() or text[m.end()].isdigit())
+    before, after = text[m.start() - 1], text[m.end()]
+    between_hanzi = not (before.isdigit() or after.isdigit() or before in "，。、；：！？)）")
     if between_hanzi and not re.search(r"[，。；]", line):
         return None  # names or title parts separated by a space, not prose
     return ""

@@ -1,0 +1,295 @@
+"""Normalization steps, the offset map, the frame contract and encoding round trips."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import opencc
+import polars as pl
+import pytest
+
+from transforms.decode import decode_bytes
+from transforms.normalize import (
+    Mapped,
+    detect_script,
+    drop_chrome,
+    normalize_documents,
+    normalize_text,
+    repair_breaks,
+    repair_mojibake,
+    strip_markdown,
+    strip_pinyin,
+    to_simplified,
+    unify_width,
+)
+from transforms.schemas import DOCUMENTS, NORMALIZED
+
+RAW = sorted((Path(__file__).parents[1] / "raw").glob("*.txt"))
+T2S = opencc.OpenCC("t2s")
+
+
+def run(step, text: str) -> str:
+    out = step(Mapped.of(text))
+    assert len(out.text) == len(out.offsets)
+    return out.text
+
+
+# --------------------------------------------------------------------------- (a) markdown
+
+
+def test_markdown_headings_bold_bullets_quotes_links() -> None:
+    md = (
+        "## 某区2023年度法治政府建设情况报告\n"
+        "**一、主要举措**\n"
+        "- 开展**专题**学法4次\n"
+        "* 组织旁听庭审1次\n"
+        "> 引用的上级要求\n"
+        "详见[附件](http://example.org/a.pdf)![图](x.png)与`代码`"
+    )
+    assert run(strip_markdown, md) == (
+        "某区2023年度法治政府建设情况报告\n一、主要举措\n开展专题学法4次\n组织旁听庭审1次\n引用的上级要求\n详见附件与代码"
+    )
+
+
+def test_markdown_tables_become_tab_separated() -> None:
+    md = (
+        "名称 | 某街道法治建设年度报告 | ||||\n---|---|---|\n"
+        "索引号 | 0001/2023-1 | 发布日期 | 2023-03-06 |\n正文第一段。"
+    )
+    assert run(strip_markdown, md) == (
+        "名称\t某街道法治建设年度报告\n索引号\t0001/2023-1\t发布日期\t2023-03-06\n正文第一段。"
+    )
+
+
+def test_markdown_keeps_ordinary_text() -> None:
+    text = "增长率为-3.5%，评分2*3项，1. 第一项"
+    assert run(strip_markdown, text) == text
+
+
+# --------------------------------------------------------------------------- (b) pinyin
+
+
+def test_pinyin_glosses_are_removed() -> None:
+    assert run(strip_pinyin, "組(zǔ)織(zhī)開(kāi)展普法(fǎ)") == "組織開展普法"
+    assert run(strip_pinyin, "縣(xian4)委和們(men)") == "縣委和們"
+    assert run(strip_pinyin, "區（qū）域") == "區域"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["12個村(社區)", "措施(1)落實", "加入(WTO)後", "規劃(2021-2025年)", "平台(app)上線", "部門(kfq)"],
+)
+def test_other_parentheses_stay(text: str) -> None:
+    assert run(strip_pinyin, text) == text
+
+
+# --------------------------------------------------------------------------- (c) mojibake
+
+
+def test_utf8_read_as_gbk_is_repaired() -> None:
+    broken = "依法行政".encode().decode("gbk")  # 渚濇硶琛屾斂
+    assert run(repair_mojibake, f"全面推进{broken}工作。") == "全面推进依法行政工作。"
+
+
+def test_utf8_read_as_latin1_is_repaired() -> None:
+    broken = "开展法治培训".encode().decode("latin-1")
+    assert run(repair_mojibake, f"今年{broken}3次。") == "今年开展法治培训3次。"
+
+
+def test_gbk_read_one_byte_off_is_repaired() -> None:
+    # GBK bytes of 宣傳、依法辦事 read from their second byte, an ASCII byte borrowed at the end:
+    # the lead byte of 宣 is lost for good, the rest reads back
+    shifted = ("宣傳、依法辦事".encode("gbk")[1:] + b"k").decode("gbk")
+    assert shifted == "麄鳌⒁婪ㄞk事k"
+    out = run(repair_mojibake, f"他們{shifted}的")
+    assert out.startswith("他們傳、依法辦事")
+    # a weak (one byte off) reading never swallows plausible hanzi around a short run
+    assert run(repair_mojibake, "坚持婪ㄖ卫怼，推进") == "坚持婪ㄖ卫怼，推进"
+
+
+def test_unrecoverable_and_legit_rare_text_is_left_alone() -> None:
+    data = "法治宣传教育工作".encode()
+    lossy = (data[:7] + data[9:]).decode("gbk", errors="replace")  # bytes lost mid-stretch
+    out = run(repair_mojibake, lossy)
+    assert out.count("\ufffd") == lossy.count("\ufffd")
+    assert out[-3:] == lossy[-3:]
+    for text in ("砥砺前行，踔厉奋发", "邢台市饕餮纹鼎", "序号⒁至⒇"):
+        assert run(repair_mojibake, text) == text
+
+
+# --------------------------------------------------------------------------- (d) script
+
+
+def test_script_detection() -> None:
+    assert detect_script("著重推進依法行政，發揮法治保障作用") == "traditional"
+    assert detect_script("着重推进依法行政，著名的显著成效，乾隆年间") == "simplified"
+    assert detect_script("法治建设") == "simplified"  # nothing script-specific
+
+
+@pytest.mark.parametrize(
+    ("trad", "simp"),
+    [("著重", "着重"), ("於", "于"), ("發布", "发布"), ("過於單一", "过于单一"), ("乾淨", "干净"),
+     ("後來", "后来"), ("範圍", "范围")],
+)
+def test_traditional_to_simplified(trad: str, simp: str) -> None:
+    assert run(to_simplified, trad) == simp
+
+
+def test_simplified_input_is_never_converted() -> None:
+    text = "著重推进依法行政，过於单一的宣传方式有待改进。"
+    doc, script = normalize_text(text)
+    assert script == "simplified"
+    assert doc.text == text
+
+
+# --------------------------------------------------------------------------- (e) width
+
+
+def test_full_width_to_ascii_but_chinese_punctuation_stays() -> None:
+    assert run(unify_width, "全年办理１２３件，占比９７．９％（同比增长）；ＡＢＣ类：") == (
+        "全年办理123件，占比97.9%(同比增长)；ABC类："
+    )
+
+
+def test_ascii_punctuation_used_as_chinese() -> None:
+    text = "2022年,在县委领导下,办理1,234件;占比97.9%,其中:重大案件3起。时间10:30,网址http://a.b"
+    assert run(unify_width, text) == (
+        "2022年，在县委领导下，办理1,234件；占比97.9%，其中：重大案件3起。时间10:30，网址http://a.b"
+    )
+
+
+# --------------------------------------------------------------------------- (f) breaks
+
+
+def test_page_break_inside_a_sentence_is_joined() -> None:
+    text = "调整街道法治建设领导小组，由党委书记任组\n\n- 3 -\n\n长，副书记任副组长。\n"
+    assert run(repair_breaks, text) == "调整街道法治建设领导小组，由党委书记任组长，副书记任副组长。"
+    text = "(三)法治意识仍待加强。社区工作人员在法治工作\n\n5\n\n的专业能力上存在短板。"
+    assert run(repair_breaks, text) == "(三)法治意识仍待加强。社区工作人员在法治工作的专业能力上存在短板。"
+
+
+def test_headings_titles_and_items_are_not_joined() -> None:
+    text = (
+        "某镇2023年法治政府建设工作报告\n\n\n"
+        "一、主要工作\n"
+        "(一)深入学习贯彻党的二十大精神\n"
+        "党委理论学习中心组专题学法4次，覆盖干部\n"
+        "2.推行行政执法公示制度\n"
+        "签发人：张某某 李某某\n"
+        "县委、县政府：\n"
+    )
+    assert run(repair_breaks, text) == (
+        "某镇2023年法治政府建设工作报告\n一、主要工作\n(一)深入学习贯彻党的二十大精神\n"
+        "党委理论学习中心组专题学法4次，覆盖干部\n2.推行行政执法公示制度\n签发人：张某某 李某某\n县委、县政府："
+    )
+
+
+def test_layout_spaces() -> None:
+    assert run(repair_breaks, "开展治安巡逻 26 次，排查隐患 12 处。  \n  五、 其他情况") == (
+        "开展治安巡逻26次，排查隐患12处。\n五、其他情况"
+    )
+    assert run(repair_breaks, "组织干部 学法 用法，效果良好。") == "组织干部学法用法，效果良好。"
+    assert run(repair_breaks, "签发人：张某某 李某某") == "签发人：张某某 李某某"
+
+
+def test_chrome_lines_of_saved_pages() -> None:
+    text = "• 设为首页\n当前位置: 首页 > 政务公开\n某镇报告\n正文内容。\n扫一扫在手机打开当前页\n相关稿件"
+    assert run(drop_chrome, text) == "• 某镇报告\n正文内容。".replace("• ", "")
+
+
+# --------------------------------------------------------------------------- offset map
+
+
+def _same_origin(c: str, orig: str) -> bool:
+    if c == orig or T2S.convert(orig) == c or unicodedata.normalize("NFKC", orig) == c:
+        return True
+    return (orig, c) in {(",", "，"), (";", "；"), (":", "："), ("|", "\t"), (" ", "\t"), ("於", "于")}
+
+
+def test_offset_map_points_at_the_source_character() -> None:
+    source = (
+        "## 東湖鎮2023年度法治政府建設報(bào)告\n"
+        "名稱 | 東湖鎮報告 | 發布日期 | 2023-03-06 |\n---|---|---|---|\n"
+        "**一、主要舉措**\n"
+        "全年開(kāi)展普法活動２６次,受眾群眾3,000餘人次,占比９７．９％。黨委書記擔任組\n\n- 2 -\n\n"
+        "長,過於單一的問題得到改善。  \n"
+    )
+    doc, script = normalize_text(source)
+    assert script == "traditional"
+    assert "全年开展普法活动26次，受众群众3,000余人次，占比97.9%。党委书记担任组长，过于单一" in doc.text
+    assert len(doc.offsets) == len(doc.text)
+    assert doc.offsets == sorted(doc.offsets)
+    for i, c in enumerate(doc.text):
+        assert _same_origin(c, source[doc.offsets[i]]), (i, c, source[doc.offsets[i]])
+
+
+@pytest.mark.parametrize("path", RAW, ids=lambda p: p.name[:3])
+def test_offset_map_on_samples(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    doc, _ = normalize_text(source)
+    bad = [i for i, c in enumerate(doc.text) if not _same_origin(c, source[doc.offsets[i]])]
+    # only characters rebuilt from mojibake bytes may differ from what they point at
+    assert len(bad) <= 20
+
+
+def test_sample_003_is_traditional_and_clean() -> None:
+    doc, script = normalize_text(RAW[3].read_text(encoding="utf-8"))
+    assert script == "traditional"
+    assert doc.text.startswith("名称\t阳新经济开发区管委会法制建设年度报告\n索引号\t000014349yx_kfq/2023-00008")
+    assert "(yáng)" not in doc.text and "|" not in doc.text and "---" not in doc.text
+    assert "普法宣传、依法办事、依法调处矛盾" in doc.text
+    assert "扫一扫" not in doc.text
+
+
+# --------------------------------------------------------------------------- frame
+
+
+def test_normalize_documents_contract_and_null_passthrough() -> None:
+    docs = pl.DataFrame(
+        [
+            {"source_file": "a.txt", "sha256": "1", "format": "text", "encoding": "utf-8",
+             "source_text": "某鎮報告\n全年開展普法活動12次。", "page_title": None, "page_published_on": None,
+             "error": None},
+            {"source_file": "b.pdf", "sha256": "2", "format": "pdf", "encoding": None, "source_text": None,
+             "page_title": None, "page_published_on": None, "error": "pdf has no text layer (scanned?)"},
+        ],
+        schema=DOCUMENTS,
+    )
+    out = normalize_documents(docs)
+    assert out.schema == NORMALIZED
+    assert out.rows() == [
+        ("a.txt", "某镇报告\n全年开展普法活动12次。", "traditional", list(range(17))),
+        ("b.pdf", None, None, None),
+    ]
+
+
+# --------------------------------------------------------------------------- round trips
+
+
+def _big5_safe(text: str) -> str:
+    out = []
+    for c in opencc.OpenCC("s2tw").convert(text):
+        try:
+            c.encode("cp950")
+            out.append(c)
+        except UnicodeEncodeError:
+            continue
+    return "".join(out)
+
+
+@pytest.mark.parametrize("path", RAW, ids=lambda p: p.name[:3])
+def test_encodings_round_trip_to_the_same_text(path: Path, tmp_path: Path) -> None:
+    original = path.read_text(encoding="utf-8")
+    expected = normalize_text(original)[0].text
+    for codec in ("gb18030", "utf-16", "utf-16-le"):
+        variant = tmp_path / f"{path.stem}.{codec}.txt"
+        variant.write_bytes(original.encode(codec))
+        text, _ = decode_bytes(variant.read_bytes())
+        assert normalize_text(text)[0].text == expected, codec
+    traditional = _big5_safe(original)
+    variant = tmp_path / f"{path.stem}.big5.txt"
+    variant.write_bytes(traditional.encode("cp950"))
+    text, enc = decode_bytes(variant.read_bytes())
+    assert enc == "big5"
+    assert normalize_text(text)[0].text == normalize_text(traditional)[0].text
