@@ -91,6 +91,8 @@ FACTS = [
      "矛盾纠纷调解成功率保持在98.5%"),
     ("cg_2024.txt", "litigation.admin_cases", "actual", 1, "item", "件", "exact", None, [],
      "全年发生行政诉讼案件1件"),
+    ("cg_2024.txt", "litigation.admin_lost", "actual", 1, "event", "次", "exact", None, [],
+     "被人民法院判决撤销1次"),
     ("cg_2024.txt", "publicity.events", "actual", 36, "event", "场", "exact", None, [],
      "开展“法律六进”普法宣传活动36场"),
     ("cg_2024.txt", "publicity.venues", "target", 1, "item", "个", "range", 2, [],
@@ -349,6 +351,7 @@ def test_scorecard_has_one_row_per_unit_and_year(con):
     cg = {r["year"]: r for r in s if r["unit_name"] == "城关镇"}
     assert cg[2023]["disputes_resolved"] == 100 and cg[2024]["disputes_resolved"] == 120
     assert cg[2024]["dispute_rate"] == 98.5 and cg[2024]["lawsuits"] == 1
+    assert cg[2024]["lawsuits_lost"] == 1  # stated in 次 (event) though the catalogue counts 件 (item)
     hx = next(r for r in s if r["unit_name"] == "河西街道")
     assert hx["disputes_resolved"] == 86  # the catalogue measure (件), not the 人次 figure
 

@@ -3,6 +3,9 @@
 -- The year is the report year; each column is the unit's `actual` value for that year in the
 -- indicator's catalogue measure (core.unit_indicator_value: counts the largest stated, rates the
 -- most stated, flagged facts left out), NULL when the report does not state it. Rates are percent.
+-- A count of things (件, measure item) and a count of occurrences (次, measure event) stand in for
+-- each other here when the catalogue measure is not stated ("败诉1次"); people (人) and attendances
+-- (人次) never do. The peer comparisons stay strict: one measure per peer group.
 -- Columns in a terminal-friendly order: disputes, litigation, reconsideration, publicity, study,
 -- decisions and enforcement. `facts` counts every fact of the unit's reports for the year.
 create or replace view marts.unit_scorecard as
@@ -15,9 +18,14 @@ with unit_years as (
 catalogue_values as (
     select v.unit_id, v.fact_year as year, v.indicator_code, v.value
     from core.unit_indicator_value as v
-    inner join core.dim_indicator as i
-        on i.indicator_code = v.indicator_code and i.measure_code = v.measure_code
+    inner join core.dim_indicator as i using (indicator_code)
     where v.kind = 'actual'
+      and (v.measure_code = i.measure_code
+           or (v.measure_code in ('item', 'event') and i.measure_code in ('item', 'event')))
+    qualify row_number() over (
+        partition by v.unit_id, v.fact_year, v.indicator_code
+        order by v.measure_code = i.measure_code desc, v.value desc
+    ) = 1
 ),
 
 fact_counts as (
