@@ -310,12 +310,12 @@ def _flags(facts: pl.DataFrame) -> pl.DataFrame:
 def classify_facts(
     mentions: pl.DataFrame, sentences: pl.DataFrame, catalogue: pl.DataFrame | None = None
 ) -> pl.DataFrame:
-    """MENTIONS (+ subject, context_end) and SENTENCES → FACTS (+ subject)."""
+    """MENTIONS and SENTENCES → FACTS."""
     catalogue = load_catalogue() if catalogue is None else catalogue
     if "order" not in catalogue.columns:
         catalogue = catalogue.with_row_index("order")
     if mentions.is_empty():
-        return pl.DataFrame(schema={**FACTS, "subject": pl.String})
+        return pl.DataFrame(schema=FACTS)
     mentions = _ensure_context(mentions, sentences)
     m = _frame(mentions, sentences)
     chosen = _choose(m, sentences, _cue_table(catalogue.with_columns(pl.col("order").cast(pl.Int32))))
@@ -331,7 +331,7 @@ def classify_facts(
         evidence=pl.when(evidence.str.len_chars() > 0).then(evidence).otherwise(pl.col("sentence")),
     )
     facts = _flags(facts)
-    return pl.concat([conform(facts, FACTS), facts.select(pl.col("subject").cast(pl.String))], how="horizontal")
+    return conform(facts, FACTS)
 
 
 def unclassified_cues(facts: pl.DataFrame) -> pl.DataFrame:

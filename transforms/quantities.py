@@ -28,7 +28,6 @@ from transforms.schemas import MENTIONS, conform
 
 DATA = Path(__file__).with_name("data")
 KEYS = ["source_file", "sentence_no"]
-EXTRA = {"subject": pl.String, "context_end": pl.Int32}
 
 CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNIT = {"十": 10, "百": 100, "千": 1000}
@@ -335,7 +334,7 @@ def extract_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
     if not zeros.is_empty():
         parts.append(zeros.select(cols))
     if not parts:
-        return pl.DataFrame(schema={**MENTIONS, **EXTRA})
+        return pl.DataFrame(schema=MENTIONS)
     m = (
         pl.concat(parts)
         .sort([*KEYS, "pos", "context"])
@@ -346,4 +345,4 @@ def extract_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
             context_end=pl.col("sent_start") + pl.col("context"),
         )
     )
-    return pl.concat([conform(m, MENTIONS), m.select(pl.col(k).cast(t) for k, t in EXTRA.items())], how="horizontal")
+    return conform(m, MENTIONS)

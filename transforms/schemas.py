@@ -113,6 +113,8 @@ MENTIONS = pl.Schema(
         "measure_code": pl.String,
         "measure_word": pl.String,
         "qualifier": pl.String,
+        "subject": pl.String,  # the listed rate of a distributive statement, or the negated noun of a zero
+        "context_end": pl.Int32,  # where the search for the indicator's cue stops, in `text`
     }
 )
 
@@ -134,6 +136,7 @@ FACTS = pl.Schema(
         "kind": pl.String,  # actual | target
         "evidence": pl.String,  # the clause the number was read from
         "flags": pl.List(pl.String),  # consistency findings, e.g. rate_over_100
+        "subject": pl.String,
     }
 )
 
