@@ -64,3 +64,28 @@ def rates_within_bounds(warehouse: Warehouse) -> dg.AssetCheckResult:
 
 CHECKS = [reports_have_unit_and_year, report_years_plausible, facts_unique, facts_reference_dimensions,
           rates_within_bounds]
+
+
+@dg.asset_check(asset=FACTS, blocking=False,
+                description="Facts whose numbers contradict each other (a rate off its own counts, a resolved "
+                            "count above the screened one, a rate over 100): flagged, listed for review.")
+def facts_consistent(warehouse: Warehouse) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:
+        flagged = con.execute(
+            """select flag, count(*) from (select unnest(flags) as flag from core.fact_indicator_value)
+               group by flag order by flag"""
+        ).fetchall()
+        sample = con.execute(
+            """select source_file, indicator_code, value, flags, evidence from core.fact_indicator_value
+               where len(flags) > 0 limit 10"""
+        ).fetchall()
+    total = sum(n for _, n in flagged)
+    return dg.AssetCheckResult(
+        passed=total == 0,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"flagged_facts": total, "by_flag": dg.MetadataValue.json(dict(flagged)),
+                  "sample": dg.MetadataValue.text("\n".join(map(repr, sample)))},
+    )
+
+
+CHECKS.append(facts_consistent)

@@ -8,12 +8,13 @@ from orchestration.assets.models import MODEL_ASSETS, catalogue_seeds, published
 from orchestration.assets.staging import STAGE_ASSETS
 from orchestration.automation import daily_schedule, raw_folder_sensor, reports_job
 from orchestration.checks import CHECKS
+from orchestration.mart_checks import MART_CHECKS
 from orchestration.resources import Warehouse
 
 # one process: the working DuckDB file takes one writer at a time
 defs = dg.Definitions(
     assets=[*STAGE_ASSETS, catalogue_seeds, *MODEL_ASSETS, published_warehouse],
-    asset_checks=CHECKS,
+    asset_checks=[*CHECKS, *MART_CHECKS],
     jobs=[reports_job],
     schedules=[daily_schedule],
     sensors=[raw_folder_sensor],

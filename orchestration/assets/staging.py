@@ -9,15 +9,15 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import polars as pl
+
+from orchestration.resources import Warehouse, pending, pipeline_version, read_table, record, replace_rows
+from transforms import schemas
 from transforms.formats import read_documents
 from transforms.indicators import classify_facts, load_catalogue
 from transforms.metadata import extract_metadata
 from transforms.normalize import normalize_documents
-from transforms.quantities import extract_mentions
-
-from orchestration.resources import Warehouse, pending, pipeline_version, read_table, record, replace_rows
-from transforms import schemas
 from transforms.provenance import add_source_offsets
+from transforms.quantities import extract_mentions
 from transforms.sections import split_sections
 from transforms.sentences import split_sentences
 
@@ -195,7 +195,8 @@ def report_sentences(context: dg.AssetExecutionContext, warehouse: Warehouse) ->
         out = split_sentences(docs, spans) if docs.height else schemas.empty(schemas.SENTENCES)
         replace_rows(con, "stage.sentences", schemas.SENTENCES, out, keys)
         record(con, "sentences", version, todo)
-        return _result(context, con, "stage.sentences", todo, out, ["source_file", "sentence_no", "section", "sentence"])
+        return _result(context, con, "stage.sentences", todo, out,
+                       ["source_file", "sentence_no", "section", "sentence"])
 
 
 @dg.asset(group_name=GROUP, kinds={"polars", "duckdb"}, deps=[report_sentences],
