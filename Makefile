@@ -18,16 +18,19 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	$(BIN)/uv sync --frozen --inexact --python $(BIN)/python
 	touch $@
 
-run: install
+# the Dagster instance the UI and `make run` share; telemetry off (these machines are offline)
+$(DAGSTER_HOME)/dagster.yaml:
 	mkdir -p $(DAGSTER_HOME)
+	printf 'telemetry:\n  enabled: false\n' > $@
+
+run: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m orchestration.run
 	$(MAKE) --no-print-directory report
 
 test: install
 	$(BIN)/pytest
 
-ui: install
-	mkdir -p $(DAGSTER_HOME)
+ui: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev
 
 sql: install
