@@ -100,11 +100,24 @@ def ensure_table(con: duckdb.DuckDBPyConnection, table: str, schema: pl.Schema) 
     con.execute(f"create table if not exists {table} as select * from frame limit 0")
 
 
+def add_missing_columns(con: duckdb.DuckDBPyConnection, table: str, schema: pl.Schema) -> None:
+    """A release that adds a column to a stage's frame adds it to the existing table too."""
+    schema_name, table_name = table.split(".")
+    have = {r[0] for r in con.execute(
+        "select column_name from duckdb_columns() where schema_name = ? and table_name = ?",
+        [schema_name, table_name]).fetchall()}
+    frame = empty(schema)  # noqa: F841 - read by DuckDB's replacement scan
+    for name, sql_type in con.execute("select column_name, column_type from (describe select * from frame)").fetchall():
+        if name not in have:
+            con.execute(f'alter table {table} add column "{name}" {sql_type}')
+
+
 def replace_rows(
     con: duckdb.DuckDBPyConnection, table: str, schema: pl.Schema, frame: pl.DataFrame, files: Sequence[str]
 ) -> int:
     """Delete the rows of `files` from `table` and insert `frame` in their place."""
     ensure_table(con, table, schema)
+    add_missing_columns(con, table, schema)
     keys = pl.DataFrame({"source_file": list(files)}, schema={"source_file": pl.String})  # noqa: F841
     con.execute(f"delete from {table} where source_file in (select source_file from keys)")
     if frame.height:

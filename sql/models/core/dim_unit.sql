@@ -6,6 +6,11 @@ select
     arg_max(unit_full_name, report_year) as unit_full_name,
     arg_max(unit_level, report_year) as unit_level,
     arg_max(parent_name, report_year) as parent_name,
+    arg_max(place_province, report_year) as place_province,
+    arg_max(place_prefecture, report_year) as place_prefecture,
+    arg_max(place_county, report_year) as place_county,
+    arg_max(division_code, report_year) as division_code,
+    arg_max(place_candidates, report_year) as place_candidates,
     count(*) as report_count,
     min(report_year) as first_year,
     max(report_year) as last_year

@@ -25,6 +25,11 @@ select
     r.published_on,
     r.doc_number,
     r.source_script,
+    r.place_province,
+    r.place_prefecture,
+    r.place_county,
+    r.division_code,
+    r.place_candidates,
     d.format,
     d.encoding,
     f.size as file_size

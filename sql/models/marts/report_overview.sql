@@ -37,6 +37,11 @@ select
     coalesce(c.fact_count, 0)::integer as fact_count,
     r.format,
     r.encoding,
+    r.place_province,
+    r.place_prefecture,
+    r.place_county,
+    r.division_code,
+    r.place_candidates,
     r.unit_id
 from core.report as r
 left join parts as p using (source_file)

@@ -1,0 +1,34 @@
+"""The warehouse helpers: replacing a file's rows, the ledger, and a table that gains a column."""
+
+import duckdb
+import polars as pl
+
+from orchestration.resources import LEDGER_DDL, pending, record, replace_rows
+
+OLD = pl.Schema({"source_file": pl.String, "value": pl.Int64})
+NEW = pl.Schema({"source_file": pl.String, "value": pl.Int64, "note": pl.String})
+
+
+def test_replace_rows_swaps_a_files_rows_and_grows_new_columns(tmp_path):
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute(LEDGER_DDL)
+    replace_rows(con, "stage.t", OLD, pl.DataFrame({"source_file": ["a", "a", "b"], "value": [1, 2, 3]}), ["a", "b"])
+    newer = pl.DataFrame({"source_file": ["a"], "value": [9], "note": ["changed"]})
+    replace_rows(con, "stage.t", NEW, newer, ["a"])
+    rows = sorted(con.execute("select source_file, value, note from stage.t").fetchall())
+    assert rows == [("a", 9, "changed"), ("b", 3, None)]
+
+
+def test_pending_follows_hash_and_version_and_skips_quarantined(tmp_path):
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute(LEDGER_DDL)
+    files = pl.DataFrame({"source_file": ["a", "b"], "sha256": ["h1", "h2"]})
+    bad = pl.DataFrame({"source_file": ["b"], "sha256": ["h2"], "reason": ["empty file"]})
+    record(con, "raw", "", files, bad)
+    assert pending(con, "docs", "raw", "v1")["source_file"].to_list() == ["a"]
+    record(con, "docs", "v1", pending(con, "docs", "raw", "v1"))
+    assert pending(con, "docs", "raw", "v1").height == 0
+    assert pending(con, "docs", "raw", "v2")["source_file"].to_list() == ["a"]  # new code or catalogue
+    record(con, "raw", "", pl.DataFrame({"source_file": ["a"], "sha256": ["h3"]}))  # the file changed
+    assert pending(con, "docs", "raw", "v1")["source_file"].to_list() == ["a"]
+    assert con.execute("select source_file, reason from stage.quarantine").fetchall() == [("b", "empty file")]
