@@ -164,7 +164,8 @@ def load_fixture_rows(con: duckdb.DuckDBPyConnection) -> None:
             "unit_id": unit_id(parent, name), "unit_name": name, "unit_full_name": full, "unit_level": level,
             "parent_name": parent, "report_year": year, "report_date": signed, "published_on": published,
             "doc_number": None, "source_script": "simplified", "format": "text", "encoding": "utf-8",
-            "file_size": 4096,
+            "file_size": 4096, "place_province": None, "place_prefecture": None, "place_county": None,
+            "division_code": None, "place_candidates": None,
         })
         text, rows = report_text(year, parts, shortcomings)
         normalized.append({"source_file": file, "text": text, "source_script": "simplified"})
@@ -188,7 +189,11 @@ def load_fixture_rows(con: duckdb.DuckDBPyConnection) -> None:
         })
     frames = {
         "core.report": pl.DataFrame(reports, schema_overrides={"report_year": pl.Int32, "doc_number": pl.String,
-                                                               "published_on": pl.Date, "report_date": pl.Date}),
+                                                               "published_on": pl.Date, "report_date": pl.Date,
+                                                               "place_province": pl.String,
+                                                               "place_prefecture": pl.String,
+                                                               "place_county": pl.String, "division_code": pl.String,
+                                                               "place_candidates": pl.Int32}),
         "core.report_section": pl.DataFrame(sections, schema_overrides={"section_no": pl.Int32, "level": pl.Int32,
                                                                         "char_start": pl.Int32,
                                                                         "char_end": pl.Int32}),
