@@ -66,16 +66,23 @@ def test_changed_and_bad_files(built, tmp_path):
     (folder / "junk.pdf").write_bytes(b"\x00\x01\x02 not a pdf at all" * 50)
     notice = "关于端午节放假的通知\n各单位：端午节放假一天，请做好值班安排。\n"
     (folder / "notice.txt").write_text(notice, encoding="utf-8")
+    (folder / "2024").mkdir()
+    shutil.copy(folder / "000_dcb9594d9dfb0db2.txt", folder / "2024" / "000_dcb9594d9dfb0db2.txt")
     first = (folder / "004_c32572a125d082e8.txt")
     first.write_text(first.read_text(encoding="utf-8").replace("成功化解372件", "成功化解371件"), encoding="utf-8")
-    assert build(folder, wh).success
+    result = build(folder, wh)
+    assert result.success
+    shown = result.asset_materializations_for_node("report_documents")[0].metadata
+    assert shown["files_quarantined"].value == 2
+    assert "junk.pdf" in shown["quarantined"].value and "empty.txt" in shown["quarantined"].value
     con = duckdb.connect(str(wh), read_only=True)
     status = dict(con.execute("select source_file, status || coalesce(': ' || reason, '') from marts.file_status")
                   .fetchall())
     values = [v for (v,) in con.execute(
         "select value from marts.report_facts where source_file like '004%' and value in (371, 372)").fetchall()]
     con.close()
-    assert len(status) == 8
+    assert len(status) == 9
+    assert status["2024/000_dcb9594d9dfb0db2.txt"] == "loaded"  # same name in a subfolder: its own report
     assert status["empty.txt"].startswith("quarantined: ") and "empty" in status["empty.txt"]
     assert status["junk.pdf"].startswith("quarantined: ")
     assert status["notice.txt"].startswith("quarantined: ")

@@ -41,36 +41,44 @@ def markdown_table(frame: pl.DataFrame, rows: int = 5, width: int = 60) -> str:
 
 
 def _result(context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, table: str, todo: pl.DataFrame,
-            out: pl.DataFrame, columns: list[str], quarantined: int = 0) -> dg.MaterializeResult:
+            out: pl.DataFrame, columns: list[str], bad: pl.DataFrame | None = None) -> dg.MaterializeResult:
+    """Row counts, a preview and the files this step quarantined (with why) for the UI."""
     total = con.execute(f"select count(*) from {table}").fetchone()[0]
+    quarantined = 0 if bad is None else bad.height
     if todo.height:
         context.log.info(f"{context.asset_key.to_user_string()}: {todo.height} files -> {out.height} rows"
                          + (f", {quarantined} quarantined" if quarantined else ""))
-    return dg.MaterializeResult(
-        metadata={
-            "dagster/row_count": dg.MetadataValue.int(int(total)),
-            "files_processed": dg.MetadataValue.int(todo.height),
-            "rows_written": dg.MetadataValue.int(out.height),
-            "files_quarantined": dg.MetadataValue.int(quarantined),
-            "table": dg.MetadataValue.text(table),
-            "preview": _preview(out, columns),
-        }
-    )
+    for r in bad.iter_rows(named=True) if quarantined else []:
+        context.log.warning(f"quarantined {r['source_file']}: {r['reason']}")
+    metadata = {
+        "dagster/row_count": dg.MetadataValue.int(int(total)),
+        "files_processed": dg.MetadataValue.int(todo.height),
+        "rows_written": dg.MetadataValue.int(out.height),
+        "files_quarantined": dg.MetadataValue.int(quarantined),
+        "table": dg.MetadataValue.text(table),
+        "preview": _preview(out, columns),
+    }
+    if quarantined:
+        metadata["quarantined"] = dg.MetadataValue.md(markdown_table(bad.select("source_file", "reason"), 50, 120))
+    return dg.MaterializeResult(metadata=metadata)
 
 
 @dg.asset(group_name="raw", kinds={"python", "duckdb"},
           description="Every file in the raw folder: path, size, sha256. New or changed files go on.")
 def raw_report_files(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     folder = warehouse.raw_path
-    paths = sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
+    paths = sorted(p for p in folder.rglob("*")
+                   if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
     rows = []
     for i, p in enumerate(paths, 1):
-        rows.append({"source_file": p.name, "path": str(p), "ext": p.suffix.lower().lstrip("."),
-                     "size": p.stat().st_size, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()})
+        # the base name for files at the top of the folder (the contract's source_file), the relative
+        # path for files in subfolders, so two reports of the same name never collide
+        rows.append({"source_file": p.relative_to(folder).as_posix(), "path": str(p),
+                     "ext": p.suffix.lower().lstrip("."), "size": p.stat().st_size,
+                     "sha256": hashlib.sha256(p.read_bytes()).hexdigest()})
         if i % 500 == 0:
             context.log.info(f"hashed {i}/{len(paths)} files")
     files = pl.DataFrame(rows, schema={k: v for k, v in schemas.RAW_FILES.items() if k != "content"})
-    dupes = files.filter(pl.col("source_file").is_duplicated())
     with warehouse.connect() as con:
         replace_rows(con, "stage.raw_files", files.schema, files, files["source_file"].to_list())
         fresh = read_table(
@@ -80,10 +88,7 @@ def raw_report_files(context: dg.AssetExecutionContext, warehouse: Warehouse) ->
                                         and l.sha256 = f.sha256""",
             files["source_file"].to_list(),
         )
-        bad = files.filter(pl.col("source_file").is_in(dupes["source_file"].to_list())).select(
-            "source_file", "sha256", pl.lit("duplicate file name in the raw folder").alias("reason")
-        )
-        record(con, "raw", "", fresh, bad.filter(pl.col("source_file").is_in(fresh["source_file"].to_list())))
+        record(con, "raw", "", fresh)
         context.log.info(f"{files.height} files in {folder}; {fresh.height} new or changed")
         return _result(context, con, "stage.raw_files", fresh, files.filter(
             pl.col("source_file").is_in(fresh["source_file"].to_list())), ["source_file", "ext", "size", "sha256"])
@@ -116,10 +121,8 @@ def report_documents(context: dg.AssetExecutionContext, warehouse: Warehouse) ->
         good = docs.filter(pl.col("error").is_null())
         replace_rows(con, "stage.documents", schemas.DOCUMENTS, good, todo["source_file"].to_list())
         record(con, "documents", version, todo, bad)
-        for r in bad.iter_rows(named=True):
-            context.log.warning(f"quarantined {r['source_file']}: {r['reason']}")
         return _result(context, con, "stage.documents", todo, good, ["source_file", "format", "encoding", "page_title"],
-                       bad.height)
+                       bad)
 
 
 @dg.asset(group_name=GROUP, kinds={"polars", "duckdb"}, deps=[report_documents],
@@ -177,10 +180,8 @@ def report_metadata(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
         ensure_cols = schemas.REPORTS.names() + [c for c in good.columns if c not in schemas.REPORTS.names()]
         replace_rows(con, "stage.reports", good.select(ensure_cols).schema, good.select(ensure_cols), keys)
         record(con, "metadata", version, todo, bad)
-        for r in bad.iter_rows(named=True):
-            context.log.warning(f"quarantined {r['source_file']}: {r['reason']}")
         return _result(context, con, "stage.reports", todo, good,
-                       ["source_file", "unit_name", "unit_level", "report_year", "report_date"], bad.height)
+                       ["source_file", "unit_name", "unit_level", "report_year", "report_date"], bad)
 
 
 @dg.asset(group_name=GROUP, kinds={"polars", "duckdb"}, deps=[report_metadata],
