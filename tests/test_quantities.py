@@ -253,5 +253,27 @@ def test_no_zero_without_a_countable_subject(text):
 
 def test_noise_catalogue_is_data():
     table = pl.read_csv("transforms/data/quantity_noise.csv")
-    assert set(table["rule"]) == {"phrase", "before", "after"}
+    assert set(table["rule"]) == {"phrase", "pattern", "before", "after"}
     assert set(table["numerals"]) <= {"any", "chinese"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "会议传达了县委九届二次、三次全会精神",
+        "认真学习十九届五中、六中全会精神",
+        "组织学习市第七次党代会报告",
+    ],
+)
+def test_numbered_sessions_are_ordinals_not_counts(text):
+    assert mentions(text) == []
+
+
+def test_a_count_beside_a_numbered_session_survives():
+    found = mentions("围绕二十届三中全会精神组织专题学法6次")
+    assert [(m["value"], m["measure_word"]) for m in found] == [(6.0, "次")]
+
+
+def test_jian_ci_is_one_item_word_not_jian_then_a_stray_ci():
+    m = one("窗口全年受理登记业务1200件次")
+    assert (m["value"], m["measure_code"], m["measure_word"]) == (1200.0, "item", "件次")

@@ -116,8 +116,17 @@ def _quantity_pattern() -> str:
 
 
 def _masked(sentences: pl.DataFrame) -> pl.DataFrame:
-    """Blank noise phrases (same length, so offsets hold) before the grammar reads the text."""
-    phrases = sorted(_noise("phrase"), key=len, reverse=True)
+    """Blank noise phrases (same length, so offsets hold) before the grammar reads the text.
+
+    `phrase` rules are literal; `pattern` rules are regexes (十九届四中、五中全会): their
+    matches in these sentences become literal phrases too, so one replace masks both.
+    """
+    found = [
+        sentences.select(hit=pl.col("sentence").str.extract_all(rx)).explode("hit").drop_nulls()["hit"]
+        for rx in _noise("pattern")
+    ]
+    phrases = {*_noise("phrase"), *(h for hits in found for h in hits.to_list() if h)}
+    phrases = sorted(phrases, key=len, reverse=True)
     return sentences.with_columns(masked=pl.col("sentence").str.replace_many(phrases, ["□" * len(p) for p in phrases]))
 
 
