@@ -103,6 +103,7 @@ def test_unclassified_keeps_its_cue_phrase():
         ("确保矛盾纠纷化解率达到98%", "achievements", "target"),
         ("将法治建设纳入年度考核，开展法治培训4次", "achievements", "actual"),
         ("计划开展法治培训4次", "other", "target"),
+        ("把依法行政列入年度目标责任考核，分值占比调到12%", "achievements", "actual"),
     ],
 )
 def test_kind(text, section, kind):
@@ -171,3 +172,40 @@ def test_catalogue_loads_and_is_consistent():
 def test_a_cue_reaches_the_one_sibling_that_takes_the_measure():
     assert codes("组织专题培训，培训网格员260人次") == ["training.participants"]
     assert codes("落实文件备案审查，备案审查率100%") == ["unclassified"]
+
+
+def test_a_cue_inside_a_title_names_the_document_not_the_work():
+    assert codes("组织干部学习《信访工作条例》《行政复议法》等法律法规6次") == ["study.sessions"]
+    assert codes("围绕《法律援助法》开展普法宣传活动9场") == ["publicity.events"]
+
+
+def test_a_bare_clause_with_only_when_and_how_often_still_carries():
+    assert codes("每月组织机关干部开展宪法集中学习，全年累计开展11次") == ["study.sessions"]
+    assert codes("每月组织机关干部开展宪法集中学习，全年新建农家书屋2个") == ["unclassified"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("经由基层立法联系点报送立法修改意见37条", "legislation.opinions"),
+        ("全镇聘用公职律师5名", "lawyers.count"),
+        ("为各村配齐村居法律顾问，共选派律师14名", "lawyers.count"),
+        ("推动实质性化解行政争议21件", "litigation.disputes_resolved"),
+        ("政务大厅全年办件量8.3万件", "approval.cases"),
+        ("办理商事登记2400件次", "approval.cases"),
+        ("审批事项按时办结率达99.5%", "approval.ontime_rate"),
+        ("依申请政务服务事项网上可办率达到98%", "approval.online_rate"),
+        ("动态调整权责清单，保留行政权力事项960项", "power_list.items"),
+        ("召开法治工作专题会3次", "meeting.rule_of_law"),
+        ("党组会落实“第一议题”学习16次", "study.sessions"),
+        ("组织党员干部“轮流讲法治”活动8场", "leadership.lectures"),
+        ("开展送法进校园活动，覆盖师生900余人次", "publicity.reach"),
+    ],
+)
+def test_grown_catalogue_vocabulary(text, code):
+    assert codes(text) == [code]
+
+
+def test_lawyers_count_takes_people_only_not_event_or_item_siblings():
+    assert codes("开展法治讲座3场，参加群众200人") == ["publicity.events", "unclassified"]
+    assert codes("为8个村聘请法律顾问") == ["legal_adviser.coverage"]

@@ -29,6 +29,8 @@ CLAUSE_END = "，,；;：:。！？!?"
 GAP = "…"
 GAP_MAX = 24
 CARRY_MAX = 5
+# words that say when or how often, not what: 全年累计开展20余次 is still a bare clause
+CARRY_FILLER = "全年|今年以来|今年|本年度|年内|共计|总计|累计|共|先后|开展|组织|举办|召开"
 FILLER = r"^(?:全年|今年|本年度|本年|年内|年度|上半年|下半年|共计|总计|累计|共|先后|其中)+"
 
 
@@ -139,6 +141,19 @@ def _gap_occurrences(sentences: pl.DataFrame, cues: list[str]) -> pl.DataFrame:
     return pl.concat(frames) if frames else pl.DataFrame()
 
 
+def _title_spans(sentences: pl.DataFrame) -> pl.DataFrame:
+    """Byte spans of every 《…》 title in each sentence: title_start, title_end."""
+    pattern = "(?s).*?《[^》]*》"
+    title = pl.col("piece").str.extract("(《[^》]*》)$").str.len_bytes().cast(pl.Int64)
+    return (
+        sentences.select(*KEYS, piece=pl.col("sentence").str.extract_all(pattern))
+        .explode("piece")
+        .drop_nulls("piece")
+        .with_columns(title_end=pl.col("piece").str.len_bytes().cum_sum().over(KEYS).cast(pl.Int64))
+        .select(*KEYS, "title_end", title_start=pl.col("title_end") - title)
+    )
+
+
 def _ensure_context(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
     """Mentions read back from storage may lack `subject`/`context_end`: recompute them."""
     if {"subject", "context_end"} <= set(mentions.columns):
@@ -180,7 +195,7 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
     m = m.with_columns(
         window=window,
         # a clause with its own words (受理矛盾纠纷) or a change (同比上升) does not inherit a subject
-        may_carry=(window.str.count_matches(r"[\u4e00-\u9fff]") <= CARRY_MAX)
+        may_carry=(window.str.replace_all(CARRY_FILLER, "").str.count_matches(r"[\u4e00-\u9fff]") <= CARRY_MAX)
         & ~window.str.contains("|".join(cue_blockers())),
     )
     return m.with_columns(
@@ -202,6 +217,11 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
     if not gaps.is_empty():
         occ = pl.concat([occ, gaps.select(occ.columns)])
     occ = occ.with_columns(stop=pl.col("start") + pl.col("length"))
+    # a cue inside a title (《信访工作条例》) names the document studied, not the work done
+    inside = occ.join(_title_spans(used), on=KEYS).filter(
+        (pl.col("start") >= pl.col("title_start")) & (pl.col("stop") <= pl.col("title_end"))
+    )
+    occ = occ.join(inside.select(*KEYS, "word", "start").unique(), on=[*KEYS, "word", "start"], how="anti")
     cand = (
         m.select(
             *KEYS, "mention_no", "measure_code", "section", "ctx_b", "end_b", "win_b", "scope_b", "post_b", "may_carry"
