@@ -147,3 +147,89 @@ def test_tab_separated_header_and_title_glued_to_a_header_line():
     text = "签发人：张三 李四中共某某镇委员会 某某镇人民政府 关于2022年度法治政府建设工作情况的报告\n" + PARA
     m = meta(text)
     assert (m["unit_full_name"], m["unit_level"], m["report_year"]) == ("某某镇人民政府", "镇", 2022)
+
+
+def test_bracketed_and_spaced_header_keys():
+    text = (
+        "[ 索引号 ] 000/2026-00001 [ 发文字号 ]\n"
+        "[ 发布机构 ] 新县某某乡人民政府 [ 有效性 ]\n"
+        "[ 成文日期 ] 2026-01-20 [ 发布日期 ] 2026-02-11\n"
+        "文  号：\n"
+        "2025年，" + PARA
+    )
+    m = meta(text)
+    assert m["published_on"] == dt.date(2026, 2, 11)  # never the 成文日期
+    assert m["doc_number"] is None
+    assert (m["unit_name"], m["unit_level"], m["parent_name"]) == ("某某乡", "乡", "新县")
+
+
+def test_other_publication_labels_and_an_unlabelled_stamp():
+    m = meta("某某市人民政府关于2019年度法治政府建设情况的报告\n时间:2020-04-02  浏览次数:\n2019年，" + PARA)
+    assert m["published_on"] == dt.date(2020, 4, 2)
+    m = meta("某某开发区管委会2021年度法治政府建设工作报告\n发布于:2022-01-09 10:11:12\n2021年，" + PARA)
+    assert m["published_on"] == dt.date(2022, 1, 9)
+    m = meta("某某区2018年法治政府建设情况报告\n文章来源:某局更新时间:2019/03/20 08:00:00\n2018年，" + PARA)
+    assert m["published_on"] == dt.date(2019, 3, 20)
+    m = meta("某某省人民政府2022年度法治政府建设工作情况\n  • 2023年04月01日 10时05分\n  • 来源: 某厅\n" + PARA)
+    assert m["published_on"] == dt.date(2023, 4, 1)
+    m = meta("今天是:2019年10月31日 星期三\n某某区2018年法治政府建设情况报告\n2018年，" + PARA)
+    assert m["published_on"] is None  # a clock on the page is no publication date
+
+
+def test_breadcrumbs_and_field_rows_are_no_title():
+    text = "您当前所在位置：首页>政务公开>法治政府建设报告>乡镇\n新县某某乡人民政府2025年法治政府建设情况报告\n" + PARA
+    m = meta(text)
+    assert (m["unit_name"], m["parent_name"], m["report_year"]) == ("某某乡", "新县", 2025)
+    text = "索引号：0001 公开目录：法治政府情况报告 发布机构：某某州人民政府办公室\n"
+    text += "某某州2021年度法治政府建设情况报告\n" + PARA
+    m = meta(text)
+    assert (m["unit_name"], m["unit_level"], m["report_year"]) == ("某某州", "市", 2021)
+
+
+def test_titles_without_the_word_report():
+    m = meta("某某省人民政府2022年度法治政府建设工作情况\n" + PARA)
+    assert (m["unit_name"], m["unit_level"], m["report_year"]) == ("某某省", "省", 2022)
+    m = meta("某某镇人民政府\n2025年法治政府建设情况\n" + PARA)
+    assert (m["unit_full_name"], m["unit_name"], m["report_year"]) == ("某某镇人民政府", "某某镇", 2025)
+
+
+def test_title_glued_to_the_body():
+    text = "某某网每日更新www.example.com某某省人民政府关于2023年度法治政府建设情况的报告2023年，省政府" + PARA.strip()
+    m = meta(text)
+    assert (m["unit_name"], m["unit_level"], m["report_year"]) == ("某某省", "省", 2023)
+
+
+def test_opening_sentence_names_the_unit_as_last_resort():
+    m = meta("县委、县政府：\n2025年，某某乡法治政府建设工作在县委的领导下稳步推进，" + PARA)
+    assert (m["unit_name"], m["unit_level"]) == ("某某乡", "乡")
+    m = meta("2024年，黄石市司法局坚持依法行政，" + PARA)
+    assert (m["unit_full_name"], m["unit_name"], m["unit_level"], m["parent_name"]) == (
+        "黄石市司法局",
+        "司法局",
+        "部门",
+        "黄石市",
+    )
+    m = meta("2021年度，在区委、区政府的领导下，某某街道深入推进依法行政，" + PARA)
+    assert (m["unit_name"], m["unit_level"]) == ("某某街道", "街道")
+    m = meta("2023年，市市场监管局在市委市政府领导下，" + PARA)
+    assert (m["unit_name"], m["unit_level"]) == ("市场监管局", "部门")
+
+
+def test_opening_sentence_without_a_name_stays_null():
+    openings = ("2023年，我局坚持依法行政，", "2021年来，街道按照上级要求，", "2022年，县委县政府坚持依法行政，")
+    openings += ("2022年，全县法治建设稳步推进，", "2023年，省政府坚持依法行政，")
+    openings += ("2022年，在县委领导下，我镇坚持依法行政，",)
+    for opening in openings:
+        m = meta(opening + PARA)
+        assert m["unit_name"] is None, opening
+
+
+def test_parent_from_addressee_and_from_a_header_line():
+    m = meta("中共吴川市委、吴川市人民政府：\n2024年，大山江街道坚持依法行政，" + PARA)
+    assert (m["unit_name"], m["parent_name"]) == ("大山江街道", "吴川市")
+    m = meta("吴川市人民政府：\n2024年，市司法局坚持依法行政，" + PARA)
+    assert (m["unit_name"], m["parent_name"]) == ("司法局", "吴川市")
+    m = meta("新县人民政府：\n2024年，大山江街道坚持依法行政，" + PARA)
+    assert m["parent_name"] is None  # no 大山江街道 under 新县: the addressee is no parent
+    m = meta("天津市静海区人民政府 2019年12月3日星期二\n静海区2023年度法治政府建设情况报告\n2023年，" + PARA)
+    assert (m["unit_name"], m["parent_name"]) == ("静海区", "天津市")

@@ -47,13 +47,20 @@ DATE_RE = re.compile(
 ISO_DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 DOCNO = r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*第?\s*\d{1,4}\s*号"
 DOCNO_LINE_RE = re.compile(rf"^\s*(?:(?:文号|发文字号|字号)\s*[|:：]?\s*)?({DOCNO})")
-FIELD_KEYS = "|".join(
-    ("名称", "标题", "发布机构", "发文机关", "发文机构", "发文单位", "发布单位", "信息来源", "来源", "所属机构")
-    + ("发布日期", "发布时间", "成文日期", "文号", "索引号")
-)
-FIELD_RE = re.compile(rf"({FIELD_KEYS})\s*[|:：]\s*")
+_KEYS = ("名称", "标题", "发布机构", "发文机关", "发文机构", "发文单位", "发布单位", "信息来源", "文章来源", "来源")
+_KEYS += ("所属机构", "发布日期", "发布时间", "发布于", "更新时间", "时间")
+_KEYS += ("成文日期", "成文时间", "发文字号", "文号", "索引号")
+# a key may be spaced out ("标 题", "文  号") and closed by "|", ":" or a bracket ("[ 发布日期 ] 2026-02-10")
+FIELD_KEYS = "|".join(r"\s{0,3}".join(k) for k in sorted(_KEYS, key=len, reverse=True))
+FIELD_RE = re.compile(rf"({FIELD_KEYS})\s*(?:[|:：]|[\]】]\s*[:：]?)\s*")
+PUBLISHED_KEYS = ("发布日期", "发布时间", "发布于", "时间", "更新时间")  # in order of trust
+# an unlabelled time stamp alone on a header line ("• 2023年03月30日 09时24分") dates the page
+STAMP_RE = re.compile(r"^[•·\s]*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*\d{1,2}\s*[:时]\s*\d{2}")
 YEAR_RE = re.compile(r"(20\d{2}|19\d{2})\s*(?:年度|年|度)")
 JUNK_TAIL_RE = re.compile(r"扫一扫|相关稿件|打印|关闭|分享|责任编辑|浏览|版权|主办|网站|附件|当前页")
+CRUMB_RE = re.compile(r">|＞|»|当前位置|所在位置|您的位置")
+TITLE_END_RE = re.compile(r"(情况|总结|工作)$")
+GLUED_TITLE_RE = re.compile(r"([\u4e00-\u9fff]{2,30}关于[\u4e00-\u9fff\d]{2,40}?报告)")
 PUNCT_RE = re.compile(r"[。，,；;！!？?“”\"《》()（）、:：]")
 
 
@@ -76,6 +83,9 @@ def name_rules(path: Path = NAMES_PATH) -> dict:
         "zones": frozenset(raw["zone_names"]),
         "party": re.compile(raw["party_issuer"]),
         "title": re.compile(raw["title_cues"]),
+        "follow": re.compile(raw["opening_follow"]),
+        "skip": re.compile(raw["opening_skip"]),
+        "generic": raw["opening_generic"],
     }
 
 
@@ -141,6 +151,73 @@ def unit_from_title(title: str | None) -> Unit | None:
     return government_issuer(head)
 
 
+def unit_from_opening(opening: str) -> Unit | None:
+    """The unit the first sentence names as its subject: "2023年，某某镇坚持…" → 某某镇.
+
+    Only a clause-initial name directly followed by a predicate (opening_follow) counts, never a
+    pronoun or collective (我局, 全县), a bare level word (街道, 县委县政府) or a party organ.
+    """
+    rules = name_rules()
+    first = re.split(r"[。；;！!？?]", opening, maxsplit=1)[0]
+    for clause in re.split(r"[，,、:：]", first)[:4]:
+        c = re.sub(r"^\s*(?:20\d{2}|19\d{2})\s*(?:年度|年)?(?:以来|来)?\s*", "", clause).strip()
+        if len(c) < 3 or rules["skip"].match(c) or c[0] in rules["generic"]:
+            continue
+        for k in range(2, min(len(c), 24)):
+            u = parse_unit(c[:k])
+            if u is None or not rules["follow"].match(c[k:]) or rules["party"].search(u.full):
+                continue
+            bare_level = u.full[0] in "省市县区乡镇" and u.level != "部门"
+            rule = next(r for r in rules["suffixes"] if u.full.endswith(r["suffix"]))
+            if bare_level or len(u.full) - len(rule["suffix"]) < 2 or (u.level == "部门" and len(u.short) < 3):
+                continue
+            return u
+    return None
+
+
+ADDRESSEE_RE = re.compile(r"([\u4e00-\u9fff]{2,12}?(?:省|市|县|区|州|旗|盟))(?:委员会|委|人民政府|政府)")
+
+
+def addressed_parent(header: list[str], unit: Unit) -> str | None:
+    """The superior the report is addressed to ("中共某某市委、某某市人民政府：") as the unit's parent.
+
+    Taken only for a unit below the addressee's level, and for a town or street only when the
+    division table has a unit of that name under it.
+    """
+    from transforms.places import admin_names, divisions
+
+    rank = {"省": 1, "市": 2, "区": 3, "县": 3, "街道": 4, "镇": 4, "乡": 4, "开发区": 4, "部门": 4}
+    for ln in header[:12]:
+        if not re.search(r"[:：]$", ln) or len(ln) > 40:
+            continue
+        names = [n for n in ADDRESSEE_RE.findall(ln) if n in admin_names()]
+        if not names:
+            continue
+        parent = names[-1]
+        level = divisions().filter(divisions()["name"] == parent)["level"].min()
+        if level is None or rank.get(unit.level, 0) <= level:
+            return None
+        if unit.level in ("街道", "镇", "乡"):
+            t = divisions()
+            kids = t.filter((t["name"] == unit.short) & (t["level"] == 4))
+            if not any(parent in (r["province"], r["prefecture"], r["county"]) for r in kids.iter_rows(named=True)):
+                return None
+        return parent
+    return None
+
+
+def parents_in_lines(lines: list[str], unit: Unit) -> tuple[str, ...]:
+    """The unit's short name written with division names in front on a header line (天津市静海区人民政府)."""
+    for ln in lines:
+        for m in re.finditer(re.escape(unit.short), ln):
+            head = re.findall(r"[\u4e00-\u9fff]+$", ln[: m.start()])
+            if head:
+                chain, rest = split_parents(head[0] + unit.short)
+                if chain and rest == unit.short:
+                    return tuple(chain)
+    return ()
+
+
 def _to_date(m: re.Match) -> dt.date | None:
     try:
         if m.group("y"):
@@ -174,19 +251,40 @@ def header_lines(lines: list[str]) -> list[str]:
     return out[:40]
 
 
-def find_title(header: list[str]) -> str | None:
-    """The report's own title line; a title broken over two lines is joined."""
+def _is_title(ln: str) -> bool:
+    """A title line: the report's cue and 报告, or a short unpunctuated line ending 情况 / 总结 with a year."""
     cue = name_rules()["title"]
-    rows = [ln for ln in header if ln and "|" not in ln]
+    if not cue.search(ln) or len(ln) > 80:
+        return False
+    if "报告" in ln:
+        return True
+    return bool(YEAR_RE.search(ln)) and not PUNCT_RE.search(ln) and len(ln) <= 60 and bool(TITLE_END_RE.search(ln))
+
+
+def find_title(header: list[str]) -> str | None:
+    """The report's own title line; a title broken over two lines is joined.
+
+    Breadcrumbs ("首页>…>法治政府建设报告") and header field rows are no title.
+    """
+    cue = name_rules()["title"]
+    rows = [ln for ln in header if ln and "|" not in ln and not CRUMB_RE.search(ln) and not FIELD_RE.search(ln)]
     for i, ln in enumerate(rows):
         nxt = rows[i + 1] if i + 1 < len(rows) else ""
-        if cue.search(ln) and "报告" in ln and len(ln) <= 80:
+        if _is_title(ln):
             return ln
         if nxt.startswith("关于") and "报告" in nxt and parse_unit(ln):
+            return ln + nxt
+        if parse_unit(ln) and YEAR_RE.match(nxt) and _is_title(nxt):  # 通城镇人民政府 / 2025年法治政府建设情况
             return ln + nxt
         if cue.search(ln) and not PUNCT_RE.search(ln) and nxt.endswith("报告") and len(ln + nxt) <= 80:
             return ln + nxt
     return None
+
+
+def glued_title(text: str) -> str | None:
+    """A title run into the body with no line break (PDF or copied text): 某某人民政府关于2023年度…的报告2023年，…"""
+    m = GLUED_TITLE_RE.search(text[:400])
+    return m.group(1) if m and name_rules()["title"].search(m.group(1)) else None
 
 
 def find_signature(lines: list[str]) -> tuple[Unit | None, dt.date | None]:
@@ -222,9 +320,10 @@ def header_fields(header: list[str]) -> dict[str, str]:
         keys = list(FIELD_RE.finditer(ln))
         for i, k in enumerate(keys):
             stop = keys[i + 1].start() if i + 1 < len(keys) else len(ln)
-            value = ln[k.end() : stop].split("|")[0].strip()
-            if value and k.group(1) not in fields:
-                fields[k.group(1)] = value
+            value = re.split(r"[|\[【]", ln[k.end() : stop])[0].strip()
+            key = re.sub(r"\s+", "", k.group(1))
+            if value and key not in fields:
+                fields[key] = value
     return fields
 
 
@@ -288,7 +387,7 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
     lines = _lines(text)
     header = header_lines(lines)
     fields = header_fields(header)
-    title = find_title(header)
+    title = find_title(header) or (glued_title(lines[0]) if lines and not header else None)
     sig_unit, sig_date = find_signature(lines)
     field_title = fields.get("名称") or fields.get("标题")
     page_title, page_unit = _page_title_unit(row.get("page_title"))
@@ -303,14 +402,18 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
         page_unit,
         publisher,
     ]
-    unit = next((u for u in candidates if u is not None), None)
+    opening = next((ln for ln in lines[len(header) :] if ln), "") if len(header) < len(lines) else ""
+    unit = next((u for u in candidates if u is not None), None) or unit_from_opening(opening)
     parents: tuple[str, ...] = unit.parents if unit else ()
     if unit and not parents:  # the same unit written elsewhere with its parent in front
         mentions = [*candidates, parse_unit(fields.get("信息来源") or fields.get("来源"))]
         other = next((u for u in mentions if u and u.short == unit.short and u.parents), None)
-        parents = other.parents if other else ()
-    opening = next((ln for ln in lines[len(header) :] if ln), "") if len(header) < len(lines) else ""
-    published = row.get("page_published_on") or _parse_date(fields.get("发布日期") or fields.get("发布时间"))
+        parents = other.parents if other else parents_in_lines(header, unit)
+    if unit and not parents and (addressee := addressed_parent(header, unit)):
+        parents = (addressee,)
+    stated = next((fields[k] for k in PUBLISHED_KEYS if _parse_date(fields.get(k))), None)
+    stamp = next((m.group(1) for ln in header[:12] if (m := STAMP_RE.match(ln))), None)
+    published = row.get("page_published_on") or _parse_date(stated) or _parse_date(stamp)
     return {
         "source_file": row["source_file"],
         "unit_full_name": unit.full if unit else None,
