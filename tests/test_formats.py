@@ -114,8 +114,9 @@ def test_docx_paragraphs_and_tables_in_order() -> None:
     assert got.encoding == "utf-8"
 
 
-def make_pdf(pages: list[list[str]]) -> bytes:
-    """A minimal text PDF (Adobe-GB1 CID font, UCS-2 codes) written by hand, one line per Tj."""
+def make_pdf(pages: list[list[str | tuple[int, int, int, str]]]) -> bytes:
+    """A minimal text PDF (Adobe-GB1 CID font, UCS-2 codes) written by hand, one line per Tj:
+    a string goes below the line before, a tuple (x, y, size, text) where it says."""
     objs = {1: b"<< /Type /Catalog /Pages 2 0 R >>"}
     objs[3] = (b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H "
                b"/DescendantFonts [<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
@@ -123,7 +124,12 @@ def make_pdf(pages: list[list[str]]) -> bytes:
     kids, n = [], 4
     for lines in pages:
         ops = [b"BT /F1 12 Tf 14 TL 50 780 Td"]
-        ops += [b"<" + ln.encode("utf-16-be").hex().encode() + b"> Tj T*" for ln in lines]
+        for ln in lines:
+            if isinstance(ln, str):
+                ops.append(b"<" + ln.encode("utf-16-be").hex().encode() + b"> Tj T*")
+            else:  # (x, y, size, text) placed on the page, every glyph one em wide
+                x, y, size, text = ln
+                ops.append(b"ET BT /F1 %d Tf %d %d Td <%s> Tj" % (size, x, y, text.encode("utf-16-be").hex().encode()))
         stream = b"\n".join([*ops, b"ET"])
         objs[n] = b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream"
         objs[n + 1] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
@@ -156,6 +162,30 @@ def test_pdf_rejoins_wrapped_lines_and_drops_page_furniture() -> None:
         "全年共开展法治宣传活动26次，覆盖群众3000余人次，法治意识明显提升。",
         "二、存在问题和不足",
         "部分干部运用法治思维解决问题的能力仍需提高。",
+    ]
+
+
+def test_pdf_lines_rejoin_by_their_place_on_the_page() -> None:
+    """Indented paragraphs run on past a full line ending a sentence; a short line ends one; a
+    wide title line set larger runs on; cells far apart are a table row; the running header and
+    the page numbers go, and a paragraph runs on across the page break."""
+    body = "全年办理行政复议案件十二件，纠错率为零，行政诉讼败诉率为零。"  # 30 glyphs: 50..410
+    title = "某县人民政府关于二〇二三年度法治政府建设工作情况的"  # 25 glyphs at 16 pt: 30..430
+    page1 = [(230, 800, 9, "某县人民政府"), (30, 760, 16, title), (214, 736, 16, "报告"),
+             (50, 700, 9, "索引号"), (200, 700, 9, "001/2024-01"),
+             (74, 670, 12, body[:28]), (50, 650, 12, body[28:] + body[:28]), (50, 630, 12, body[28:]),
+             (74, 610, 12, "（一）严格规范执法行为"), (74, 590, 12, body[:28]), (50, 570, 12, body[:30]),
+             (290, 40, 9, "- 1 -")]
+    page2 = [(230, 800, 9, "某县人民政府"), (50, 780, 12, "仍需提高。"), (74, 760, 12, "二、存在问题"),
+             (290, 40, 9, "- 2 -")]
+    got = extract_pdf(make_pdf([page1, page2]))
+    assert got.text.split("\n") == [
+        title + "报告",
+        "索引号\t001/2024-01",
+        body + body,
+        "（一）严格规范执法行为",
+        body[:28] + body[:30] + "仍需提高。",
+        "二、存在问题",
     ]
 
 

@@ -289,42 +289,141 @@ _PAGE_NO = re.compile(r"\s*(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4
                       r"\d{1,4}\s*/\s*\d{1,4}|\d{1,4})\s*")
 
 
-def _strip_running(pages: list[list[str]]) -> list[list[str]]:
+@dataclass(frozen=True)
+class PdfLine:
+    """One printed line: its text and, when known (size > 0), where it sits on its page."""
+
+    text: str
+    x0: float = 0.0
+    x1: float = 0.0
+    top: float = 0.0
+    size: float = 0.0
+    page: int = 0
+
+
+def _line_text(chars: list[dict]) -> str:
+    """Characters of one line -> text: a gap of 1.5 em or more is a column or table-cell break
+    (a tab), one of a fifth of an em a space; space characters themselves are left to the gaps."""
+    out: list[str] = []
+    prev = None
+    for c in sorted((c for c in chars if not c["text"].isspace()), key=lambda c: c["x0"]):
+        if prev is not None:
+            gap = c["x0"] - prev["x1"]
+            em = max(prev["size"], c["size"], 1.0)
+            if gap >= 1.5 * em:
+                out.append("\t")
+            elif gap >= 0.2 * em:
+                out.append(" ")
+        out.append(c["text"])
+        prev = c
+    return "".join(out)
+
+
+def _page_lines(page: object, number: int) -> list[PdfLine]:
+    out = []
+    for line in page.extract_text_lines(return_chars=True):  # type: ignore[attr-defined]
+        chars = [c for c in line["chars"] if not c["text"].isspace()]
+        if not chars:
+            continue
+        out.append(PdfLine(_line_text(chars), min(c["x0"] for c in chars), max(c["x1"] for c in chars),
+                           line["top"], statistics.median(c["size"] for c in chars), number))
+    return out
+
+
+def _strip_running(pages: list[list[PdfLine]]) -> list[list[PdfLine]]:
     """Drop page numbers and lines repeated at the top or bottom of most pages."""
-    pages = [[ln for ln in p if ln.strip()] for p in pages]
+    pages = [[ln for ln in p if ln.text.strip()] for p in pages]
     for p in pages:
         for idx in (-1, 0, -1, 0):
-            if p and _PAGE_NO.fullmatch(p[idx]):
+            if p and _PAGE_NO.fullmatch(p[idx].text):
                 p.pop(idx)
     if len(pages) >= 2:
         for idx in (0, -1):
-            keys = Counter(re.sub(r"\d+", "#", p[idx].strip()) for p in pages if p)
+            keys = Counter(re.sub(r"\d+", "#", p[idx].text.strip()) for p in pages if p)
             for key, n in keys.items():
                 if n >= max(2, 0.6 * len(pages)):
                     for p in pages:
-                        if p and re.sub(r"\d+", "#", p[idx].strip()) == key:
+                        if p and re.sub(r"\d+", "#", p[idx].text.strip()) == key:
                             p.pop(idx)
     return pages
 
 
-def rejoin_lines(lines: list[str]) -> str:
-    """Re-join lines wrapped at the page width (see module docs of normalize for the rule)."""
+@dataclass(frozen=True)
+class _Layout:
+    """The body text's font size, left and right edges, line pitch, and whether its paragraphs
+    start indented (then a line ending a sentence at the right edge still runs on)."""
+
+    size: float
+    left: float
+    right: float
+    pitch: float
+    indented: bool
+
+
+def _layout(lines: list[PdfLine]) -> _Layout | None:
+    if not lines or any(ln.size <= 0 for ln in lines):
+        return None
+    size = Counter(round(ln.size, 1) for ln in lines for _ in ln.text).most_common(1)[0][0]
+    body = [ln for ln in lines if abs(ln.size - size) < 0.5]
+    # the left edge: the leftmost start shared by a few lines (not the commonest: in a report of
+    # one-line indented paragraphs most lines start indented)
+    starts = Counter(round(ln.x0) for ln in body)
+    left = min((x for x, n in starts.items() if n >= max(2, 0.05 * len(body))), default=min(starts))
+    rights = sorted(ln.x1 for ln in body)
+    right = rights[int(0.9 * (len(rights) - 1))]
+    pitches = [b.top - a.top for a, b in zip(body, body[1:], strict=False) if a.page == b.page and b.top > a.top]
+    pitch = statistics.median(pitches) if pitches else 1.2 * size
+    indents = sum(left + 1.5 * size <= ln.x0 <= left + 2.5 * size for ln in body)
+    return _Layout(size, left, right, pitch, indents >= 2)
+
+
+def _runs_on(prev: PdfLine, line: PdfLine, geo: _Layout) -> bool:
+    """Whether `line` continues the text of `prev` on the page (wrapped at the right edge)."""
+    if abs(prev.size - line.size) >= 0.5:
+        return False
+    close = line.page != prev.page or line.top - prev.top <= 1.3 * (geo.pitch if abs(line.size - geo.size) < 0.5
+                                                                     else 1.5 * line.size)
+    if not close:
+        return False
+    ends = prev.text.rstrip()[-1:] in SENTENCE_END
+    if line.size > geo.size + 0.5:  # a title set larger, wrapped (often centred): a wide first line
+        return not ends and prev.x1 - prev.x0 >= 0.75 * (geo.right - geo.left) and prev.text != line.text
+    full = prev.x1 >= geo.right - 1.5 * prev.size
+    flush = line.x0 <= geo.left + 0.5 * line.size
+    return full and flush and (not ends or geo.indented)
+
+
+def rejoin_lines(lines: list[str] | list[PdfLine]) -> str:
+    """Re-join lines wrapped at the page width.
+
+    With the lines' positions (a PDF): a line runs on from the one before when that one reaches
+    the right edge of the body text and this one starts flush at the left edge, in the same font
+    size, without a paragraph's extra spacing; after a sentence end only when the paragraphs
+    of the document start indented. Larger type (a title) runs on until a sentence end. A line
+    starting a heading or list item, and a table row (a tab), never runs on. Without positions:
+    the line before does not end a sentence and is at least 0.7 of the median line length.
+    A title set larger runs on when the line before spans most of the body width and ends no sentence.
+    """
     if not lines:
         return ""
-    width = statistics.median(len(ln) for ln in lines)
+    items = [ln if isinstance(ln, PdfLine) else PdfLine(ln) for ln in lines]
+    geo = _layout(items)
+    width = statistics.median(len(ln.text) for ln in items)
     heading = heading_start()
-    out = [lines[0]]
-    for prev, line in zip(lines, lines[1:], strict=False):
-        wrapped = (
-            prev.rstrip()[-1:] not in SENTENCE_END
-            and len(prev) >= 0.7 * width
-            and not heading.match(line)
-        )
-        if wrapped:
-            sep = " " if prev[-1:].isascii() and line[:1].isascii() and line[:1].isalnum() else ""
-            out[-1] = out[-1].rstrip() + sep + line.lstrip()
+    out = [items[0].text]
+    for prev, line in zip(items, items[1:], strict=False):
+        if "\t" in prev.text or "\t" in line.text or heading.match(line.text):
+            wrapped = False
+        elif geo is not None:
+            wrapped = _runs_on(prev, line, geo)
         else:
-            out.append(line)
+            wrapped = prev.text.rstrip()[-1:] not in SENTENCE_END and len(prev.text) >= 0.7 * width
+        if wrapped:
+            a, b = out[-1].rstrip(), line.text.lstrip()
+            sep = " " if a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalnum() else ""
+            out[-1] = a + sep + b
+        else:
+            out.append(line.text)
     return "\n".join(out)
 
 
@@ -333,11 +432,11 @@ def extract_pdf(data: bytes) -> Extracted:
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [(page.extract_text() or "").splitlines() for page in pdf.pages]
+            pages = [_page_lines(page, k) for k, page in enumerate(pdf.pages)]
     except Exception as exc:  # pdfminer raises a zoo of types on broken files
         raise ExtractError(f"corrupt pdf: {type(exc).__name__}: {exc}".rstrip(": ")) from exc
-    lines = [ln.strip() for p in _strip_running(pages) for ln in p]
-    text = rejoin_lines([ln for ln in lines if ln])
+    lines = [ln for p in _strip_running(pages) for ln in p if ln.text.strip()]
+    text = rejoin_lines(lines)
     if not text.strip():
         raise ExtractError("pdf has no text layer (scanned?)")
     check_text(text, "pdf", 0.2)
