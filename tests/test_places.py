@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from transforms.places import divisions, resolve_place, split_parents
+from transforms.places import admin_stem, admin_stems, divisions, resolve_place, split_parents
 
 
 def test_table_reaches_towns():
@@ -45,3 +45,28 @@ def test_county_level_unit_and_unknown_name():
 def test_split_parents():
     assert split_parents("湖北省黄石市阳新县经济开发区") == (["湖北省", "黄石市", "阳新县"], "经济开发区")
     assert split_parents("东方山街道") == ([], "东方山街道")
+
+
+def test_stems_stand_for_their_division_only_when_unambiguous():
+    assert admin_stems()["阳新"] == "阳新县"
+    assert admin_stems()["河北"] == "河北省"  # a province's stem wins over 天津市河北区
+    assert "中山" not in admin_stems()  # 中山市 and 中山区
+    assert admin_stem("广西壮族自治区") == "广西" and admin_stem("恩施土家族苗族自治州") == "恩施"
+
+
+def test_split_parents_by_stems():
+    assert split_parents("河北唐山某某经济开发区管委会") == (["河北省", "唐山市"], "某某经济开发区管委会")
+    assert split_parents("黄石某某局") == (["黄石市"], "某某局")
+    # a name of its own stays whole: the rest would be a bare level word, or the stem is the division's own name
+    assert split_parents("东城街道") == ([], "东城街道")
+    assert split_parents("丹东街道办事处") == ([], "丹东街道办事处")
+    assert split_parents("新疆维吾尔自治区") == ([], "新疆维吾尔自治区")
+    # a stem must lie inside the division peeled before it (滨海县 is in Jiangsu, not Tianjin)
+    assert split_parents("天津滨海某某区") == (["天津市"], "滨海某某区")
+
+
+def test_text_disambiguates_by_stem():
+    p = resolve_place("松江镇", "镇", [], text="在衡南县委领导下，本镇开展普法活动。")
+    assert p["place_candidates"] == 1
+    p = resolve_place("松江镇", "镇", [], text="衡南各乡镇之中，本镇开展普法活动。")
+    assert p["place_candidates"] == 1 and p["place_county"] == "衡南县"

@@ -11,6 +11,8 @@ with the number of candidates left.
 from __future__ import annotations
 
 import json
+import re
+from collections import defaultdict
 from functools import lru_cache
 from importlib import resources
 
@@ -62,9 +64,69 @@ def admin_names() -> frozenset[str]:
     return frozenset(divisions().filter(pl.col("level") <= 3)["name"].to_list())
 
 
-def split_parents(name: str, min_rest: int = 2) -> tuple[list[str], str]:
-    """Peel known division names off the front: 湖北省黄石市阳新县经济开发区 → ([…, 阳新县], 经济开发区)."""
+_STEM_TAILS = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "省", "市", "县", "区", "旗", "盟", "州")
+# what may end a unit's own name: a rest that is nothing but these ("街道", "镇人民政府") is no name
+_LEVEL_WORDS = re.compile(
+    r"(?:街道办事处|办事处|人民政府|政府|管委会|管理委员会|街道|镇|乡|县|区|市|自治区|省|州|旗|盟)+$"
+)
+_ETHNIC = re.compile(
+    r"(?:蒙古|维吾尔|哈萨克|柯尔克孜|塔吉克|锡伯|达斡尔|鄂温克|鄂伦春|土家|布依|朝鲜|哈尼|傈僳|拉祜|纳西|景颇|仫佬|毛南|仡佬"
+    r"|撒拉|东乡|普米|独龙|赫哲|门巴|珞巴|基诺|裕固|保安|回|藏|苗|彝|壮|满|侗|瑶|白|傣|黎|佤|畲|水|土|羌|怒|京|布朗)族?$"
+)
+
+
+def admin_stem(name: str) -> str | None:
+    """阳新县 → 阳新, 河北省 → 河北, 广西壮族自治区 → 广西, 楚雄彝族自治州 → 楚雄; None when under two characters."""
+    for tail in _STEM_TAILS:
+        if name.endswith(tail):
+            core = name[: -len(tail)]
+            while tail.startswith("自治") and _ETHNIC.search(core) and len(_ETHNIC.sub("", core)) >= 2:
+                core = _ETHNIC.sub("", core)
+            return core if len(core) >= 2 else None
+    return None
+
+
+@lru_cache(maxsize=1)
+def admin_stems() -> dict[str, str]:
+    """Stems that stand for exactly one province / prefecture / county name (阳新 → 阳新县).
+
+    A stem shared by two names (中山 → 中山市, 中山区) or itself a full name stands for none, except
+    that a province's stem stands for the province (河北 → 河北省, not 天津市河北区).
+    """
     names = admin_names()
+    provinces = set(divisions().filter(pl.col("level") == 1)["name"].to_list())
+    found: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        stem = admin_stem(name)
+        if stem and stem != name:
+            found[stem].add(name)
+    out = {}
+    for stem, full in found.items():
+        top = full & provinces
+        if stem not in names and (len(full) == 1 or len(top) == 1):
+            out[stem] = next(iter(top or full))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _ancestor_sets() -> dict[str, list[frozenset[str]]]:
+    table = divisions().filter(pl.col("level") <= 3)
+    out: dict[str, list[frozenset[str]]] = defaultdict(list)
+    for r in table.select("name", "province", "prefecture", "county").iter_rows(named=True):
+        out[r["name"]].append(
+            frozenset(n for n in (r["province"], r["prefecture"], r["county"]) if n and n != r["name"])
+        )
+    return out
+
+
+def split_parents(name: str, min_rest: int = 2) -> tuple[list[str], str]:
+    """Peel known division names off the front: 湖北省黄石市阳新县经济开发区 → ([…, 阳新县], 经济开发区).
+
+    A stem may stand for its division (河北唐山芦台经济开发区 → [河北省, 唐山市]) when it names one
+    division only, lies inside the division peeled before it, and leaves a name of its own behind:
+    东城街道 keeps its name (the rest, 街道, is a bare level word), not 东城区 + 街道.
+    """
+    names, stems = admin_names(), admin_stems()
     chain: list[str] = []
     rest = name
     while True:
@@ -72,10 +134,23 @@ def split_parents(name: str, min_rest: int = 2) -> tuple[list[str], str]:
         for k in range(2, min(len(rest) - min_rest, 12) + 1):
             if rest[:k] in names:
                 best = rest[:k]
+        if best:
+            chain.append(best)
+            rest = rest[len(best) :]
+            continue
+        for k in range(min(len(rest) - min_rest, 6), 1, -1):
+            full = stems.get(rest[:k])
+            left = rest[k:]
+            if full is None or rest.startswith(full) or len(_LEVEL_WORDS.sub("", left)) < 2:
+                continue  # no stem, the division's own full name, or nothing of a name left
+            if chain and not any(chain[-1] in anc for anc in _ancestor_sets()[full]):
+                continue
+            best = full
+            chain.append(full)
+            rest = left
+            break
         if not best:
             return chain, rest
-        chain.append(best)
-        rest = rest[len(best) :]
 
 
 def _ancestors(row: dict) -> list[str]:
@@ -100,7 +175,13 @@ def resolve_place(
         fit = [c for c in cands if all(p in _ancestors(c) for p in parents)]
         cands = fit or cands
     if len(cands) > 1 and text:
-        scores = [sum(1 for a in _ancestors(c) if a in text) for c in cands]
+        stems = admin_stems()
+
+        def named(a: str) -> bool:  # 阳新县 is named by 阳新县, or by 阳新 when that stem is its alone
+            stem = admin_stem(a)
+            return a in text or bool(stem and stems.get(stem) == a and stem in text)
+
+        scores = [sum(1 for a in _ancestors(c) if named(a)) for c in cands]
         best = max(scores)
         if best:
             cands = [c for c, s in zip(cands, scores, strict=True) if s == best]
