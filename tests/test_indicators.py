@@ -200,6 +200,14 @@ def test_a_bare_clause_with_only_when_and_how_often_still_carries():
         ("党组会落实“第一议题”学习16次", "study.sessions"),
         ("组织党员干部“轮流讲法治”活动8场", "leadership.lectures"),
         ("开展送法进校园活动，覆盖师生900余人次", "publicity.reach"),
+        ("对镇政府拟签协议开展合法性审查9次", "legal_review.count"),
+        ("审查会议纪要、合作协议等涉法事务31件", "legal_review.count"),
+        ("办理8890平台转办诉求120件", "hotline.cases_closed"),
+        ("市民热线工单办结率99%", "hotline.ontime_rate"),
+        ("镇公共法律服务站全年为群众提供服务260人次", "legal_aid.consultations"),
+        ("排查发现并督促整改消防安全问题42个", "enforcement.issues_rectified"),
+        ("召开依法治镇专题部署会议2次", "meeting.rule_of_law"),
+        ("走访企业解决涉企诉求15件", "business.legal_requests_resolved"),
     ],
 )
 def test_grown_catalogue_vocabulary(text, code):

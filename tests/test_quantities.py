@@ -277,3 +277,8 @@ def test_a_count_beside_a_numbered_session_survives():
 def test_jian_ci_is_one_item_word_not_jian_then_a_stray_ci():
     m = one("窗口全年受理登记业务1200件次")
     assert (m["value"], m["measure_code"], m["measure_word"]) == (1200.0, "item", "件次")
+
+
+def test_a_hotline_number_before_a_count_is_a_name():
+    found = mentions("受理8890平台诉求300件")
+    assert [(m["value"], m["measure_word"]) for m in found] == [(300.0, "件")]
