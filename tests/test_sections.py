@@ -176,3 +176,48 @@ def test_no_heading_is_all_preamble_and_several_documents():
     assert sections["source_file"].to_list() == ["b"]
     assert spans.filter(pl.col("source_file") == "a")["section"].to_list() == ["preamble"]
     assert spans.filter(pl.col("source_file") == "b")["section"].to_list() == ["shortcomings"]
+
+
+def test_thematic_top_headings_report_the_achievements():
+    text = (
+        "某镇人民政府关于2022年度法治政府建设情况的报告\n"
+        + BODY
+        + "一、筑牢思想根基，凝聚依法行政共识\n"
+        + BODY
+        + "（一）健全学法机制\n"
+        + BODY
+        + "二、规范执法行为，提升基层治理水平\n"
+        + BODY
+        + "三、存在的问题\n"
+        + BODY
+    )
+    sections, spans = run(text)
+    assert sections["section"].to_list() == ["achievements", "shortcomings"]
+    assert sections["heading"][0] == "一、筑牢思想根基，凝聚依法行政共识"
+    check_spans(text, spans)
+    # the thematic part runs to the next top-level heading, as any top part does
+    assert spans["section"].to_list() == ["preamble", "achievements", "shortcomings"]
+
+
+def test_thematic_fallback_only_when_no_heading_names_achievements():
+    named = "一、主要举措和成效\n" + BODY + "二、抓好队伍建设，提升执法水平\n" + BODY
+    assert found(named) == {"achievements": 1}
+    # a thematic heading after the shortcomings or plan parts is no achievements part
+    late = "一、存在的问题\n" + BODY + "二、聚焦重点任务，持续发力\n" + BODY
+    assert found(late) == {"shortcomings": 1}
+    # unnumbered lines never open it, nor do sub-items below the top numbering
+    assert found("坚持依法行政\n" + BODY) == {}
+    assert found("一、党政主要负责人履行第一责任人职责情况\n" + BODY + "（一）带头学法\n" + BODY) == {
+        "leadership_duty": 1
+    }
+
+
+def test_more_wordings_of_shortcomings_plans_and_other():
+    assert set(found("一、问题不足及改进措施\n" + BODY)) == {"shortcomings", "next_year_plan"}
+    assert found("二、问题与不足\n" + BODY) == {"shortcomings": 1}
+    assert found("二、面临的困难和挑战\n" + BODY) == {"shortcomings": 1}
+    assert set(found("三、存在问题及整改措施\n" + BODY)) == {"shortcomings", "next_year_plan"}
+    assert found("五、需要报告的其他情况\n" + BODY) == {"other": 1}
+    assert found("三、下步工作思路\n" + BODY) == {"next_year_plan": 1}
+    # helping people with their difficulties is no shortcoming
+    assert found("一、主要举措和成效\n" + BODY + "（二）解决群众困难和问题\n" + BODY) == {"achievements": 1}

@@ -10,6 +10,7 @@ worked out per document in Python.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -133,6 +134,16 @@ def heading_lines(docs: pl.DataFrame) -> pl.DataFrame:
     return lines.with_columns(candidate=ok)
 
 
+_MATCH_SCHEMA = {
+    "source_file": pl.String,
+    "line_no": pl.Int64,
+    "section": pl.String,
+    "fallback": pl.Boolean,
+    "top_only": pl.Boolean,
+    "cue_pos": pl.Int64,
+}
+
+
 def _match_cues(lines: pl.DataFrame) -> pl.DataFrame:
     """Long frame of (line, section, cue position, top_only) for every heading-like line a cue fits."""
     global_exclude, sections = load_cues()
@@ -154,7 +165,9 @@ def _match_cues(lines: pl.DataFrame) -> pl.DataFrame:
             )
         )
     cols = ["source_file", "line_no", "section", "fallback", "top_only", "cue_pos"]
-    return pl.concat([f.select(cols) for f in frames]) if frames else pl.DataFrame()
+    if not frames:
+        return pl.DataFrame(schema=_MATCH_SCHEMA)
+    return pl.concat([f.select(cols) for f in frames])
 
 
 @dataclass
@@ -202,6 +215,9 @@ def _doc_sections(
         h.level = 1 if h.rank is None or h.rank <= top else 2
         h.sections = [s for s in h.sections if h.level == 1 or not h.top_only[s]]
     ordered = sorted((h for h in heads.values() if h.sections), key=lambda h: h.start)
+    thematic = _thematic_achievements(info, heads, ordered, top, text_len)
+    if thematic is not None:
+        ordered = sorted([*ordered, thematic], key=lambda h: h.start)
 
     # ends: a top part runs to the next top part; a sub-part to the next line of its rank or above
     tops = [h for h in ordered if h.level == 1]
@@ -220,6 +236,47 @@ def _doc_sections(
                 continue  # a sub-heading of its own part adds nothing
             rows.append((s, h.heading, h.level, h.start, h.end))
     return rows
+
+
+def _heading_text(body: str, prefix_len: int) -> str:
+    cut = body.find("。", prefix_len)
+    return body if cut < 0 or cut == len(body) - 1 else body[: cut + 1]
+
+
+def _thematic_achievements(
+    info: dict[int, dict], heads: dict[int, _Heading], ordered: list[_Heading], top: int, text_len: int
+) -> _Heading | None:
+    """Measures and results told under thematic top-level headings ("一、坚持党的领导，…").
+
+    When no heading names the achievements part, the first numbered top-level heading that names
+    no standard part, standing before any shortcomings / plan / other part, opens it: such parts
+    report what was done. Unnumbered lines never count (too many are titles or address lines).
+    """
+    if any("achievements" in h.sections for h in ordered):
+        return None
+    later = ("shortcomings", "next_year_plan", "other")
+    stop = min((h.start for h in ordered if h.level == 1 and set(h.sections) & set(later)), default=text_len)
+    excluded = load_cues()[0]
+    rows = sorted(
+        (
+            r
+            for r in info.values()
+            if r["candidate"]
+            and r["rank"] is not None
+            and r["rank"] <= top
+            and r["line_no"] not in heads
+            and r["line_start"] + r["lead"] < stop
+            and not any(re.search(p, r["clause"]) for p in excluded)
+        ),
+        key=lambda r: r["line_start"],
+    )
+    if not rows:
+        return None
+    r = rows[0]
+    heading = _heading_text(r["body"], r["prefix_len"])
+    return _Heading(
+        r["line_no"], r["line_start"] + r["lead"], r["rank"], ["achievements"], {"achievements": False}, heading
+    )
 
 
 def spans_from_sections(parts: list[tuple[str, int, int]], text_len: int) -> list[tuple[int, int, str]]:
@@ -253,7 +310,7 @@ def split_sections(docs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     for (source_file,), doc_lines in by_doc_lines.items():
         n = int(lengths[source_file])
         m = by_doc_matches.get((source_file,))
-        found = _doc_sections(doc_lines, m, n) if m is not None else []
+        found = _doc_sections(doc_lines, m if m is not None else matches.clear(), n)  # none: thematic parts only
         for i, (code, heading, level, start, end) in enumerate(found, start=1):
             sec_rows.append(
                 {
