@@ -20,6 +20,7 @@ import polars as pl
 import pytest
 
 from orchestration.assets.models import DATA_DIR, SEEDS, SQL_DIR, run_model, upstream_keys
+from transforms.themes import shortcoming_theme_hits
 
 # the models the fixture provides as tables (everything the marts need that the stages write)
 PROVIDED = {("core", "report"), ("core", "report_section"), ("core", "fact_indicator_value")}
@@ -202,6 +203,8 @@ def load_fixture_rows(con: duckdb.DuckDBPyConnection) -> None:
             "flags": pl.List(pl.String)}),
         "stage.normalized": pl.DataFrame(normalized),
     }
+    # the theme stage's output, from the real transform over the fixture's text and sections
+    frames["stage.theme_hits"] = shortcoming_theme_hits(frames["stage.normalized"], frames["core.report_section"])
     con.execute("create schema if not exists core")
     for table, frame in frames.items():  # noqa: B007 - frame read by DuckDB
         con.execute(f"create or replace table {table} as select * from frame")

@@ -31,6 +31,7 @@ STAGE_TABLES: dict[str, str] = {
     "sentences": "report_sentences",
     "mentions": "quantity_mentions",
     "facts": "indicator_facts",
+    "theme_hits": "shortcoming_theme_clauses",
     "ledger": "indicator_facts",
     "quarantine": "report_metadata",
     "seed_indicators": "catalogue_seeds",

@@ -20,6 +20,7 @@ from transforms.provenance import add_source_offsets
 from transforms.quantities import extract_mentions
 from transforms.sections import split_sections
 from transforms.sentences import split_sentences
+from transforms.themes import THEME_HITS, shortcoming_theme_hits
 
 GROUP = "staging"
 KEYS = "source_file in (select source_file from keys)"
@@ -239,6 +240,21 @@ def indicator_facts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
                        ["source_file", "indicator_code", "kind", "value", "measure_code", "evidence"])
 
 
+@dg.asset(group_name=GROUP, kinds={"polars", "duckdb"}, deps=[report_metadata],
+          description="Clauses of each shortcomings part that a theme cue (shortcoming_themes.csv) matches.")
+def shortcoming_theme_clauses(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    version = pipeline_version()
+    with warehouse.connect() as con:
+        todo = pending(con, "themes", "metadata", version)
+        keys = todo["source_file"].to_list()
+        docs = read_table(con, f"select source_file, text from stage.normalized where {KEYS}", keys)
+        sections = read_table(con, f"select * from stage.sections where {KEYS}", keys)
+        out = shortcoming_theme_hits(docs, sections) if docs.height else schemas.empty(THEME_HITS)
+        replace_rows(con, "stage.theme_hits", THEME_HITS, out, keys)
+        record(con, "themes", version, todo)
+        return _result(context, con, "stage.theme_hits", todo, out, ["source_file", "theme", "cues", "clause"])
+
+
 STAGE_ASSETS = [raw_report_files, report_documents, normalized_text, report_sections, report_metadata,
-                report_sentences, quantity_mentions, indicator_facts]
+                report_sentences, quantity_mentions, indicator_facts, shortcoming_theme_clauses]
 
