@@ -198,6 +198,15 @@ def test_chrome_lines_of_saved_pages() -> None:
     assert run(drop_chrome, text) == "• 某镇报告\n正文内容。".replace("• ", "")
 
 
+def test_top_bar_menu_and_share_lines_of_a_page_saved_as_text() -> None:
+    text = ("今天是：2024年3月18日 星期一\n欢迎访问某某区人民政府网站！\n首页\n走进某某\n政务公开\n互动交流\n"
+            "某镇2023年法治政府建设年度报告\n一、政务公开\n全年主动公开政府信息120条。\n分享到：\n微信\nQQ空间\n"
+            "某镇人民政府\n2024年3月1日")
+    assert run(drop_chrome, text) == (
+        "某镇2023年法治政府建设年度报告\n一、政务公开\n全年主动公开政府信息120条。\n某镇人民政府\n2024年3月1日"
+    )
+
+
 # --------------------------------------------------------------------------- offset map
 
 

@@ -1,8 +1,9 @@
 """The five samples re-saved as other encodings and formats give the same warehouse rows.
 
 Each sample is written in tmp_path as GB18030, UTF-16 (with a BOM; one little-endian without),
-Big5 (converted to traditional first), a government web page with its site chrome, a DOCX and
-a PDF with real line wrapping, running headers and page numbers. All are built into one
+Big5 (converted to traditional first), a government web page with its site chrome (and that
+page saved as text by a browser), a DOCX, and a PDF with justified lines wrapped at the page
+width, a running header, page numbers and a signature set flush right. All are built into one
 warehouse and compared, per sample, with the originals' build (the `built` fixture): unit,
 level, parent, year, signing date, document number, which sections exist, and the multiset of
 facts (indicator, kind, value, measure, qualifier).
@@ -27,10 +28,13 @@ import pytest
 from .conftest import RAW, build
 
 SAMPLES = sorted(RAW.glob("*.txt"))
-FORMATS = ("gb18030", "utf16", "big5", "html", "docx", "pdf")
+FORMATS = ("gb18030", "utf16", "big5", "html", "page", "docx", "pdf")
 META = ("unit_name", "unit_level", "parent_name", "report_year", "report_date", "doc_number",
         "has_achievements", "has_shortcomings", "has_leadership_duty", "has_next_year_plan", "has_other")
 ENCODING = {"gb18030": {"gb18030"}, "utf16": {"utf-16", "utf-16-le"}, "big5": {"big5"}}
+# the page of a sample declares GBK (as many government sites still do) / sets paragraphs with <br>
+HTML_GBK = {1, 3}
+HTML_BR = {2}
 
 # --------------------------------------------------------------------------- the samples as blocks
 
@@ -110,7 +114,7 @@ def big5_bytes(text: str) -> bytes:
 PAGE = """<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
-<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<meta http-equiv="Content-Type" content="text/html; charset={charset}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}-某某区人民政府网</title>
 <meta name="keywords" content="法治政府建设,年度报告">
@@ -119,7 +123,8 @@ PAGE = """<!DOCTYPE html>
 <script>var _hmt = _hmt || []; (function() {{ var hm = document.createElement("script"); }})();</script>
 </head>
 <body>
-<div class="top-bar"><div class="w1200"><span class="welcome">欢迎访问某某区人民政府网站！</span>
+<div class="site-top"><div class="w1200"><span class="today">今天是：{today}</span>
+<span class="welcome">欢迎访问某某区人民政府网站！</span>
 <a href="javascript:void(0)" onclick="SetHome(this)">设为首页</a> | <a href="javascript:void(0)">加入收藏</a> |
 <a href="/wza/">无障碍阅读</a> | <a href="/zzb/">长者版</a> | <a href="/fanti/">繁體</a></div></div>
 <div class="header"><a href="/"><img src="/images/logo.png" alt="某某区人民政府"></a>
@@ -163,7 +168,8 @@ def inline_html(text: str) -> str:
     return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(text, quote=False))
 
 
-def html_bytes(text: str) -> bytes:
+def html_bytes(text: str, charset: str = "utf-8", br: bool = False) -> bytes:
+    """The sample as an article page; `br`: paragraphs as lines of one block split by <br>."""
     parts = blocks(text)
     title = title_of(parts)
     crumbs = [m.group(1) for kind, c in parts if kind == "chrome" and (m := BREADCRUMB.match(str(c)))]
@@ -181,12 +187,24 @@ def html_bytes(text: str) -> bytes:
             seen_title = True  # shown in the <h1>
             continue
         body = inline_html(str(content))
-        article.append(f"<p><strong>{body}</strong></p>" if kind == "heading" else
-                       f'<p style="text-indent:2em;">{body}</p>')
+        if br:
+            article.append(f"&nbsp;&nbsp;&nbsp;&nbsp;{body}<br>")
+        else:
+            article.append(f"<p><strong>{body}</strong></p>" if kind == "heading" else
+                           f'<p style="text-indent:2em;"><span style="font-family:仿宋_GB2312">{body}</span></p>')
     year = int(re.search(r"20\d\d", title).group(0)) + 1 if re.search(r"20\d\d", title) else 2024
     page = PAGE.format(title=html.escape(plain(title)), crumb=crumb, table=table, published=f"{year}-03-15",
-                       article="\n".join(article))
-    return page.encode("utf-8")
+                       article="\n".join(article), charset=charset, today=f"{year}年3月18日 星期一")
+    return page.encode(charset, errors="xmlcharrefreplace")
+
+
+def page_text(page: str) -> str:
+    """A page saved as text by a browser: every block on its own line, scripts and styles gone."""
+    page = re.sub(r"(?is)<(script|style|head)\b.*?</\1>", "", page)
+    page = re.sub(r"(?i)<(?:br|/p|/div|/li|/h\d|/tr|/ul|/table)\b[^>]*>", "\n", page)
+    page = re.sub(r"(?i)</t[dh]>", "\t", page)
+    text = html.unescape(re.sub(r"<[^>]+>", "", page))
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip()) + "\n"
 
 
 # --------------------------------------------------------------------------- docx
@@ -267,7 +285,7 @@ def pdf_bytes(text: str) -> bytes:
         pdf.setFont(font, 9)
         pdf.drawCentredString(page_w / 2, page_h - 50, title)  # the running header
         pdf.line(left, page_h - 56, page_w - right, page_h - 56)
-        pdf.drawCentredString(page_w / 2, 40, f"- {state['page']} -")
+        pdf.drawCentredString(page_w / 2, 40, f"— {state['page']} —")
 
     def new_page() -> None:
         pdf.showPage()
@@ -275,14 +293,23 @@ def pdf_bytes(text: str) -> bytes:
         state["y"] = page_h - top
         furniture()
 
-    def put(line: str, x: float, font_size: float = size, centred: bool = False) -> None:
+    def put(line: str, x: float, font_size: float = size, align: str = "left") -> None:
+        """One line; 'justify' spreads its characters to the right margin like a word processor."""
         if state["y"] < bottom:
             new_page()
         pdf.setFont(font, font_size)
-        if centred:
+        if align == "centre":
             pdf.drawCentredString(page_w / 2, state["y"], line)
+        elif align == "right":
+            pdf.drawRightString(page_w - right - 2 * size, state["y"], line)
         else:
-            pdf.drawString(x, state["y"], line)
+            text_obj = pdf.beginText(x, state["y"])
+            text_obj.setFont(font, font_size)
+            spare = page_w - right - x - pdfmetrics.stringWidth(line, font, font_size)
+            if align == "justify" and len(line) > 1:
+                text_obj.setCharSpace(max(0.0, spare / (len(line) - 1)))
+            text_obj.textOut(line)
+            pdf.drawText(text_obj)
         state["y"] -= lead if font_size <= size else lead + 8
 
     furniture()
@@ -294,17 +321,21 @@ def pdf_bytes(text: str) -> bytes:
             pdf.drawString(x, state["y"], cell)
             x += pdfmetrics.stringWidth(cell, font, 9) + 24
         state["y"] -= lead
-    for kind, content in parts:
-        if kind in {"chrome", "row"}:
-            continue
-        content = plain(str(content)).replace("·", "・")  # the CID font has no U+00B7; ・ reads back as it
+    body = [(kind, plain(str(c)).replace("·", "・")) for kind, c in parts if kind not in {"chrome", "row"}]
+    # the closing signature (unit, date) is set flush right
+    signature = 2 if body and re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", body[-1][1]) and len(body[-2][1]) <= 20 else 0
+    for n, (kind, content) in enumerate(body):  # (the CID font has no U+00B7; ・ reads back as it)
         if content == title:
             for line in wrap(content, width - 48, 16, font):
-                put(line, left, 16, centred=True)
+                put(line, left, 16, align="centre")
+            continue
+        if n >= len(body) - signature:
+            put(content, left, align="right")
             continue
         indent = 0 if kind == "heading" else 2 * size  # paragraphs start indented by two characters
-        for k, line in enumerate(wrap(content, width, size, font, indent)):
-            put(line, left + (indent if k == 0 else 0))
+        lines = wrap(content, width, size, font, indent)
+        for k, line in enumerate(lines):
+            put(line, left + (indent if k == 0 else 0), align="justify" if k < len(lines) - 1 else "left")
     pdf.showPage()
     pdf.save()
     return buf.getvalue()
@@ -314,7 +345,7 @@ def pdf_bytes(text: str) -> bytes:
 
 
 NAMES = {"gb18030": "{}.gb18030.txt", "utf16": "{}.utf16.txt", "big5": "{}.big5.txt", "html": "{}.html",
-         "docx": "{}.docx", "pdf": "{}.pdf"}
+         "page": "{}.page.txt", "docx": "{}.docx", "pdf": "{}.pdf"}
 
 
 def variant(fmt: str, sample: Path) -> bytes:
@@ -325,7 +356,12 @@ def variant(fmt: str, sample: Path) -> bytes:
         return text.encode("utf-16-le" if sample == SAMPLES[1] else "utf-16")
     if fmt == "big5":
         return big5_bytes(text)
-    return {"html": html_bytes, "docx": docx_bytes, "pdf": pdf_bytes}[fmt](text)
+    k = SAMPLES.index(sample)
+    if fmt == "html":
+        return html_bytes(text, "gbk" if k in HTML_GBK else "utf-8", br=k in HTML_BR)
+    if fmt == "page":  # the web page saved as text (select all, copy, paste)
+        return page_text(html_bytes(text).decode("utf-8")).encode("utf-8")
+    return {"docx": docx_bytes, "pdf": pdf_bytes}[fmt](text)
 
 
 def warehouse_rows(warehouse: Path) -> dict[str, dict]:
