@@ -13,6 +13,7 @@ import pytest
 
 from transforms.formats import (
     ExtractError,
+    ends_sentence,
     extract,
     extract_docx,
     extract_html,
@@ -187,6 +188,26 @@ def test_pdf_lines_rejoin_by_their_place_on_the_page() -> None:
         body[:28] + body[:30] + "仍需提高。",
         "二、存在问题",
     ]
+
+
+def test_pdf_block_paragraphs_run_on_after_a_sentence_end() -> None:
+    """Paragraphs set flush left and spaced apart: a full line ending a sentence runs on at the
+    normal line pitch; a line ending in a quoted term (“三项制度”) does not end a sentence."""
+    body = "全年办理行政复议案件十二件，纠错率为零，行政诉讼败诉率为零。"  # 30 glyphs: 50..410
+    quoted = "全年开展普法活动十二场，覆盖群众三千余人，落实“三项制度”"  # 30 glyphs
+    page = [(50, 700, 12, body), (50, 680, 12, body), (50, 660, 12, "仍需提高。"),
+            (50, 630, 12, quoted), (50, 610, 12, "工作。"), (50, 580, 12, "二、存在问题")]
+    got = extract_pdf(make_pdf([page])).text.split("\n")
+    assert got == [body + body + "仍需提高。", quoted + "工作。", "二、存在问题"]
+
+
+@pytest.mark.parametrize(
+    ("line", "ends"),
+    [("报告如下：", True), ("提升。", True), ("他说：“依法行政。”", True), ("全年共", False),
+     ("落实“三项制度”", False), ("纠纷不出村”", False)],
+)
+def test_ends_sentence(line: str, ends: bool) -> None:
+    assert ends_sentence(line) is ends
 
 
 def test_rejoin_lines_keeps_headings_and_sentence_ends() -> None:

@@ -35,6 +35,7 @@ ENCODING = {"gb18030": {"gb18030"}, "utf16": {"utf-16", "utf-16-le"}, "big5": {"
 # the page of a sample declares GBK (as many government sites still do) / sets paragraphs with <br>
 HTML_GBK = {1, 3}
 HTML_BR = {2}
+PDF_BLOCK = {1, 3}  # the PDF of a sample sets its paragraphs flush left with spacing between them
 
 # --------------------------------------------------------------------------- the samples as blocks
 
@@ -264,7 +265,9 @@ def wrap(text: str, width: float, size: float, font: str, indent: float = 0) -> 
     return lines
 
 
-def pdf_bytes(text: str) -> bytes:
+def pdf_bytes(text: str, block: bool = False) -> bytes:
+    """The sample as a printed PDF; paragraphs start indented by two characters, or with `block`
+    flush left after extra spacing (and pages numbered 第 n 页 instead of — n —)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -285,7 +288,7 @@ def pdf_bytes(text: str) -> bytes:
         pdf.setFont(font, 9)
         pdf.drawCentredString(page_w / 2, page_h - 50, title)  # the running header
         pdf.line(left, page_h - 56, page_w - right, page_h - 56)
-        pdf.drawCentredString(page_w / 2, 40, f"— {state['page']} —")
+        pdf.drawCentredString(page_w / 2, 40, f"第 {state['page']} 页" if block else f"— {state['page']} —")
 
     def new_page() -> None:
         pdf.showPage()
@@ -332,7 +335,9 @@ def pdf_bytes(text: str) -> bytes:
         if n >= len(body) - signature:
             put(content, left, align="right")
             continue
-        indent = 0 if kind == "heading" else 2 * size  # paragraphs start indented by two characters
+        indent = 0 if kind == "heading" or block else 2 * size
+        if block and n:
+            state["y"] -= 8
         lines = wrap(content, width, size, font, indent)
         for k, line in enumerate(lines):
             put(line, left + (indent if k == 0 else 0), align="justify" if k < len(lines) - 1 else "left")
@@ -361,7 +366,9 @@ def variant(fmt: str, sample: Path) -> bytes:
         return html_bytes(text, "gbk" if k in HTML_GBK else "utf-8", br=k in HTML_BR)
     if fmt == "page":  # the web page saved as text (select all, copy, paste)
         return page_text(html_bytes(text).decode("utf-8")).encode("utf-8")
-    return {"docx": docx_bytes, "pdf": pdf_bytes}[fmt](text)
+    if fmt == "pdf":
+        return pdf_bytes(text, block=k in PDF_BLOCK)
+    return docx_bytes(text)
 
 
 def warehouse_rows(warehouse: Path) -> dict[str, dict]:

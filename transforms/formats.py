@@ -31,6 +31,15 @@ from transforms.schemas import DOCUMENTS, conform
 DATA = Path(__file__).parent / "data"
 FORMATS = {"txt": "text", "md": "markdown", "html": "html", "htm": "html", "docx": "docx", "pdf": "pdf"}
 SENTENCE_END = "。！？；：…”’」』!?;:"
+_CLOSING_QUOTES = "”’」』"
+
+
+def ends_sentence(line: str) -> bool:
+    """The line ends a sentence: 。！？；：… or a closing quote right after one (not 落实“三项制度”)."""
+    tail = line.rstrip()
+    if tail[-1:] in _CLOSING_QUOTES:
+        return tail[-2:-1] in "。！？!?…"
+    return tail[-1:] in SENTENCE_END
 
 
 @dataclass(frozen=True)
@@ -351,13 +360,15 @@ def _strip_running(pages: list[list[PdfLine]]) -> list[list[PdfLine]]:
 @dataclass(frozen=True)
 class _Layout:
     """The body text's font size, left and right edges, line pitch, and whether its paragraphs
-    start indented (then a line ending a sentence at the right edge still runs on)."""
+    start indented or are set apart by extra spacing (then a line ending a sentence at the right
+    edge still runs on)."""
 
     size: float
     left: float
     right: float
     pitch: float
     indented: bool
+    spaced: bool
 
 
 def _layout(lines: list[PdfLine]) -> _Layout | None:
@@ -374,7 +385,8 @@ def _layout(lines: list[PdfLine]) -> _Layout | None:
     pitches = [b.top - a.top for a, b in zip(body, body[1:], strict=False) if a.page == b.page and b.top > a.top]
     pitch = statistics.median(pitches) if pitches else 1.2 * size
     indents = sum(left + 1.5 * size <= ln.x0 <= left + 2.5 * size for ln in body)
-    return _Layout(size, left, right, pitch, indents >= 2)
+    spaced = sum(p > 1.3 * pitch for p in pitches)
+    return _Layout(size, left, right, pitch, indents >= 2, spaced >= 2)
 
 
 def _runs_on(prev: PdfLine, line: PdfLine, geo: _Layout) -> bool:
@@ -385,12 +397,12 @@ def _runs_on(prev: PdfLine, line: PdfLine, geo: _Layout) -> bool:
                                                                      else 1.5 * line.size)
     if not close:
         return False
-    ends = prev.text.rstrip()[-1:] in SENTENCE_END
+    ends = ends_sentence(prev.text)
     if line.size > geo.size + 0.5:  # a title set larger, wrapped (often centred): a wide first line
         return not ends and prev.x1 - prev.x0 >= 0.75 * (geo.right - geo.left) and prev.text != line.text
     full = prev.x1 >= geo.right - 1.5 * prev.size
     flush = line.x0 <= geo.left + 0.5 * line.size
-    return full and flush and (not ends or geo.indented)
+    return full and flush and (not ends or geo.indented or geo.spaced)
 
 
 def rejoin_lines(lines: list[str] | list[PdfLine]) -> str:
@@ -399,7 +411,7 @@ def rejoin_lines(lines: list[str] | list[PdfLine]) -> str:
     With the lines' positions (a PDF): a line runs on from the one before when that one reaches
     the right edge of the body text and this one starts flush at the left edge, in the same font
     size, without a paragraph's extra spacing; after a sentence end only when the paragraphs
-    of the document start indented. Larger type (a title) runs on until a sentence end. A line
+    of the document start indented or are spaced apart. Larger type (a title) runs on until a sentence end. A line
     starting a heading or list item, and a table row (a tab), never runs on. Without positions:
     the line before does not end a sentence and is at least 0.7 of the median line length.
     A title set larger runs on when the line before spans most of the body width and ends no sentence.
@@ -417,7 +429,7 @@ def rejoin_lines(lines: list[str] | list[PdfLine]) -> str:
         elif geo is not None:
             wrapped = _runs_on(prev, line, geo)
         else:
-            wrapped = prev.text.rstrip()[-1:] not in SENTENCE_END and len(prev.text) >= 0.7 * width
+            wrapped = not ends_sentence(prev.text) and len(prev.text) >= 0.7 * width
         if wrapped:
             a, b = out[-1].rstrip(), line.text.lstrip()
             sep = " " if a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalnum() else ""
