@@ -18,6 +18,7 @@ from transforms.metadata import extract_metadata
 from transforms.normalize import normalize_documents
 from transforms.provenance import add_source_offsets
 from transforms.quantities import extract_mentions
+from transforms.screening import quarantine_reasons
 from transforms.sections import split_sections
 from transforms.sentences import split_sentences
 from transforms.themes import THEME_HITS, shortcoming_theme_hits
@@ -158,8 +159,8 @@ def report_sections(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
 
 
 @dg.asset(group_name=GROUP, kinds={"polars", "duckdb"}, deps=[report_sections],
-          description="Unit, level, parent, year, dates and document number of each report; "
-                      "a file with no unit or no year is quarantined as not a report.")
+          description="Unit, level, parent, year, dates and document number of each report; a file with "
+                      "no unit, no year or nothing of a rule-of-law report is quarantined with its reason.")
 def report_metadata(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     version = pipeline_version()
     with warehouse.connect() as con:
@@ -171,12 +172,8 @@ def report_metadata(context: dg.AssetExecutionContext, warehouse: Warehouse) -> 
         sections = read_table(con, f"select * from stage.sections where {KEYS}", keys)
         out = extract_metadata(docs, sections) if docs.height else schemas.empty(schemas.REPORTS)
         out = out.join(docs.select("source_file", "source_script"), on="source_file", how="left")
-        reason = (pl.when(pl.col("report_year").is_null() & pl.col("unit_name").is_null())
-                  .then(pl.lit("not a report: no reporting unit and no report year found"))
-                  .when(pl.col("report_year").is_null()).then(pl.lit("no report year found"))
-                  .when(pl.col("unit_name").is_null()).then(pl.lit("no reporting unit found")))
-        bad = out.with_columns(reason=reason).filter(pl.col("reason").is_not_null()).join(
-            todo, on="source_file").select("source_file", "sha256", "reason")
+        bad = (quarantine_reasons(out, docs, sections).filter(pl.col("reason").is_not_null())
+               .join(todo, on="source_file").select("source_file", "sha256", "reason"))
         good = out.filter(~pl.col("source_file").is_in(bad["source_file"].to_list()))
         ensure_cols = schemas.REPORTS.names() + [c for c in good.columns if c not in schemas.REPORTS.names()]
         replace_rows(con, "stage.reports", good.select(ensure_cols).schema, good.select(ensure_cols), keys)

@@ -1,0 +1,49 @@
+"""Which documents are reports we can load, and why the others are set aside.
+
+A file gets through when the reporting unit and the report year are known (they key every
+comparison) and it looks like a rule-of-law report: one of the five standard parts, or report
+wording (`data/report_cues.csv`) near the top. Everything else is quarantined with a reason an
+analyst can read; nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+CUES = Path(__file__).resolve().parent / "data" / "report_cues.csv"
+HEAD = 400  # characters of the text where the title and opening paragraph stand
+
+
+def report_cue_pattern(path: Path | None = None) -> str:
+    cues = pl.read_csv(path or CUES, infer_schema=False)["cue"].drop_nulls().str.strip_chars()
+    return "|".join(cues.filter(cues != "").to_list())
+
+
+def quarantine_reasons(reports: pl.DataFrame, docs: pl.DataFrame, sections: pl.DataFrame) -> pl.DataFrame:
+    """source_file and `reason` for each document that is not a loadable report (null when it is).
+
+    `reports`: source_file, unit_name, report_year; `docs`: source_file, text (and page_title);
+    `sections`: the SECTIONS rows found in them.
+    """
+    with_parts = sections.select("source_file").unique().with_columns(has_parts=pl.lit(True))
+    head = pl.col("text").str.slice(0, HEAD)
+    if "page_title" in docs.columns:
+        head = pl.concat_str([pl.col("page_title").fill_null(""), head], separator="\n")
+    looks = docs.select("source_file", report_wording=head.str.contains(report_cue_pattern()))
+    frame = (
+        reports.select("source_file", "unit_name", "report_year")
+        .join(looks, on="source_file", how="left")
+        .join(with_parts, on="source_file", how="left")
+        .with_columns(pl.col("has_parts").fill_null(False), pl.col("report_wording").fill_null(False))
+    )
+    no_unit, no_year = pl.col("unit_name").is_null(), pl.col("report_year").is_null()
+    reason = (
+        pl.when(~pl.col("has_parts") & ~pl.col("report_wording"))
+        .then(pl.lit("not a report: none of the five standard parts and no rule-of-law report wording"))
+        .when(no_unit & no_year).then(pl.lit("not a report: no reporting unit and no report year found"))
+        .when(no_year).then(pl.lit("no report year found"))
+        .when(no_unit).then(pl.lit("no reporting unit found"))
+    )
+    return frame.select("source_file", reason.alias("reason"))
