@@ -35,6 +35,7 @@ ENCODING = {"gb18030": {"gb18030"}, "utf16": {"utf-16", "utf-16-le"}, "big5": {"
 # the page of a sample declares GBK (as many government sites still do) / sets paragraphs with <br>
 HTML_GBK = {1, 3}
 HTML_BR = {2}
+HTML_OLD_CMS = {3, 4}  # title and article in layout-table cells
 PDF_BLOCK = {1, 3}  # the PDF of a sample sets its paragraphs flush left with spacing between them
 
 # --------------------------------------------------------------------------- the samples as blocks
@@ -138,12 +139,10 @@ PAGE = """<!DOCTYPE html>
 <div class="position">{crumb}</div>
 <div class="detail">
 {table}
-<h1 class="article-title">{title}</h1>
+{heading}
 <div class="article-info"><span>发布日期：{published}</span><span>来源：某某区司法局</span>
 <span>浏览次数：<em id="hits">1024</em></span><span>字号：[<a>大</a> <a>中</a> <a>小</a>]</span></div>
-<div class="article" id="zoom">
 {article}
-</div>
 <div class="bdsharebuttonbox">分享到：<a class="bds_weixin">微信</a><a class="bds_tsina">微博</a>
 <a class="bds_qzone">QQ空间</a></div>
 <div class="print-bar"><a href="javascript:window.print()">【打印本页】</a>
@@ -169,8 +168,9 @@ def inline_html(text: str) -> str:
     return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", html.escape(text, quote=False))
 
 
-def html_bytes(text: str, charset: str = "utf-8", br: bool = False) -> bytes:
-    """The sample as an article page; `br`: paragraphs as lines of one block split by <br>."""
+def html_bytes(text: str, charset: str = "utf-8", br: bool = False, old_cms: bool = False) -> bytes:
+    """The sample as an article page; `br`: paragraphs as lines of one block split by <br>;
+    `old_cms`: the title in a <td class="title"> and the article in a layout table's cell."""
     parts = blocks(text)
     title = title_of(parts)
     crumbs = [m.group(1) for kind, c in parts if kind == "chrome" and (m := BREADCRUMB.match(str(c)))]
@@ -194,8 +194,17 @@ def html_bytes(text: str, charset: str = "utf-8", br: bool = False) -> bytes:
             article.append(f"<p><strong>{body}</strong></p>" if kind == "heading" else
                            f'<p style="text-indent:2em;"><span style="font-family:仿宋_GB2312">{body}</span></p>')
     year = int(re.search(r"20\d\d", title).group(0)) + 1 if re.search(r"20\d\d", title) else 2024
+    if old_cms:
+        heading = (f'<table width="100%"><tr><td class="title" align="center">{html.escape(plain(title))}</td></tr>'
+                   "</table>")
+        body = ('<table width="100%" cellpadding="0"><tr><td class="bt_content" id="zoom">\n' + "\n".join(article)
+                + '\n</td></tr><tr><td align="right">【<a href="javascript:window.close()">关闭窗口</a>】</td></tr>'
+                "</table>")
+    else:
+        heading = f'<h1 class="article-title">{html.escape(plain(title))}</h1>'
+        body = '<div class="article" id="zoom">\n' + "\n".join(article) + "\n</div>"
     page = PAGE.format(title=html.escape(plain(title)), crumb=crumb, table=table, published=f"{year}-03-15",
-                       article="\n".join(article), charset=charset, today=f"{year}年3月18日 星期一")
+                       heading=heading, article=body, charset=charset, today=f"{year}年3月18日 星期一")
     return page.encode(charset, errors="xmlcharrefreplace")
 
 
@@ -363,7 +372,7 @@ def variant(fmt: str, sample: Path) -> bytes:
         return big5_bytes(text)
     k = SAMPLES.index(sample)
     if fmt == "html":
-        return html_bytes(text, "gbk" if k in HTML_GBK else "utf-8", br=k in HTML_BR)
+        return html_bytes(text, "gbk" if k in HTML_GBK else "utf-8", br=k in HTML_BR, old_cms=k in HTML_OLD_CMS)
     if fmt == "page":  # the web page saved as text (select all, copy, paste)
         return page_text(html_bytes(text).decode("utf-8")).encode("utf-8")
     if fmt == "pdf":
