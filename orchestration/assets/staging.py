@@ -4,6 +4,8 @@ files pending for it and replaces their rows in its `stage.*` table."""
 
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -109,147 +111,134 @@ def _with_content(files: pl.DataFrame) -> pl.DataFrame:
     return out.filter(same == out["sha256"]).select(schemas.RAW_FILES.names())
 
 
-@dg.asset(group_name=GROUP, kinds={"polars", "duckdb"}, deps=[raw_report_files],
-          description="Decoded text of each file (encoding detected, HTML/DOCX/PDF reduced to text).")
-def report_documents(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+@dataclass(frozen=True)
+class Step:
+    """What one stage reads (SQL per argument, filtered to its pending files), runs and writes.
+
+    `run` gets the pending files (`todo`: source_file, sha256) and the frames read, and returns a
+    frame per table written, plus optionally `quarantine` (source_file, sha256, reason).
+    """
+
+    ledger: str
+    upstream: str
+    reads: dict[str, str]
+    run: Callable[..., dict[str, pl.DataFrame]]
+    writes: dict[str, pl.Schema]
+    preview: list[str]
+
+
+def run_step(context: dg.AssetExecutionContext, warehouse: Warehouse, step: Step) -> dg.MaterializeResult:
+    """Process the files pending for `step`, replace their rows, and write the ledger."""
     version = pipeline_version()
     with warehouse.connect() as con:
-        todo = pending(con, "documents", "raw", version)
-        files = read_table(con, f"select * from stage.raw_files where {KEYS}", todo["source_file"].to_list())
-        raw = _with_content(files.join(todo, on=["source_file", "sha256"]))
-        docs = read_documents(raw) if raw.height else schemas.empty(schemas.DOCUMENTS)
-        bad = docs.filter(pl.col("error").is_not_null()).select(
-            "source_file", "sha256", pl.col("error").alias("reason"))
-        good = docs.filter(pl.col("error").is_null())
-        replace_rows(con, "stage.documents", schemas.DOCUMENTS, good, todo["source_file"].to_list())
-        record(con, "documents", version, todo, bad)
-        return _result(context, con, "stage.documents", todo, good, ["source_file", "format", "encoding", "page_title"],
-                       bad)
-
-
-@dg.asset(group_name=GROUP, kinds={"polars", "duckdb"}, deps=[report_documents],
-          description="Normalized simplified text with a map back to source offsets.")
-def normalized_text(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    version = pipeline_version()
-    with warehouse.connect() as con:
-        todo = pending(con, "normalized", "documents", version)
-        docs = read_table(con, f"select * from stage.documents where {KEYS}", todo["source_file"].to_list())
-        out = normalize_documents(docs) if docs.height else schemas.empty(schemas.NORMALIZED)
-        replace_rows(con, "stage.normalized", schemas.NORMALIZED, out, todo["source_file"].to_list())
-        record(con, "normalized", version, todo)
-        return _result(context, con, "stage.normalized", todo, out, ["source_file", "source_script", "text"])
-
-
-@dg.asset(group_name=GROUP, kinds={"polars", "duckdb"}, deps=[normalized_text],
-          description="The five standard parts of each report: headings, levels, offsets, spans.")
-def report_sections(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    version = pipeline_version()
-    with warehouse.connect() as con:
-        todo = pending(con, "sections", "normalized", version)
-        docs = read_table(con, f"select source_file, text from stage.normalized where {KEYS}",
-                          todo["source_file"].to_list())
-        if docs.height:
-            sections, spans = split_sections(docs)
+        todo = pending(con, step.ledger, step.upstream, version)
+        keys = todo["source_file"].to_list()
+        inputs = {arg: read_table(con, sql.replace("{KEYS}", KEYS), keys) for arg, sql in step.reads.items()}
+        if next(iter(inputs.values())).height:
+            outputs = step.run(todo=todo, **inputs)
         else:
-            sections, spans = schemas.empty(schemas.SECTIONS), schemas.empty(schemas.SECTION_SPANS)
-        replace_rows(con, "stage.sections", schemas.SECTIONS, sections, todo["source_file"].to_list())
-        replace_rows(con, "stage.section_spans", schemas.SECTION_SPANS, spans, todo["source_file"].to_list())
-        record(con, "sections", version, todo)
-        return _result(context, con, "stage.sections", todo, sections, ["source_file", "section", "level", "heading"])
+            outputs = {table: schemas.empty(schema) for table, schema in step.writes.items()}
+        bad = outputs.pop("quarantine", None)
+        for table, schema in step.writes.items():
+            replace_rows(con, table, schema, outputs[table], keys)
+        record(con, step.ledger, version, todo, bad)
+        first = next(iter(step.writes))
+        return _result(context, con, first, todo, outputs[first], step.preview, bad)
 
 
-@dg.asset(group_name=GROUP, kinds={"polars", "duckdb"}, deps=[report_sections],
-          description="Unit, level, parent, year, dates and document number of each report; a file with "
-                      "no unit, no year or nothing of a rule-of-law report is quarantined with its reason.")
-def report_metadata(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    version = pipeline_version()
-    with warehouse.connect() as con:
-        todo = pending(con, "metadata", "sections", version)
-        keys = todo["source_file"].to_list()
-        docs = read_table(con, f"""select n.source_file, n.text, n.source_script, d.page_title, d.page_published_on
-                                   from stage.normalized n join stage.documents d using (source_file)
-                                   where n.{KEYS}""", keys)
-        sections = read_table(con, f"select * from stage.sections where {KEYS}", keys)
-        out = extract_metadata(docs, sections) if docs.height else schemas.empty(schemas.REPORTS)
-        out = out.join(docs.select("source_file", "source_script"), on="source_file", how="left")
-        bad = (quarantine_reasons(out, docs, sections).filter(pl.col("reason").is_not_null())
-               .join(todo, on="source_file").select("source_file", "sha256", "reason"))
-        good = out.filter(~pl.col("source_file").is_in(bad["source_file"].to_list()))
-        ensure_cols = schemas.REPORTS.names() + [c for c in good.columns if c not in schemas.REPORTS.names()]
-        replace_rows(con, "stage.reports", good.select(ensure_cols).schema, good.select(ensure_cols), keys)
-        record(con, "metadata", version, todo, bad)
-        return _result(context, con, "stage.reports", todo, good,
-                       ["source_file", "unit_name", "unit_level", "report_year", "report_date"], bad)
+def _documents(todo: pl.DataFrame, files: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    docs = read_documents(_with_content(files.join(todo, on=["source_file", "sha256"])))
+    bad = docs.filter(pl.col("error").is_not_null()).select("source_file", "sha256", pl.col("error").alias("reason"))
+    return {"stage.documents": docs.filter(pl.col("error").is_null()), "quarantine": bad}
 
 
-@dg.asset(group_name=GROUP, kinds={"polars", "duckdb"}, deps=[report_metadata],
-          description="Sentences with offsets and the section each stands in.")
-def report_sentences(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    version = pipeline_version()
-    with warehouse.connect() as con:
-        todo = pending(con, "sentences", "metadata", version)
-        keys = todo["source_file"].to_list()
-        docs = read_table(con, f"select source_file, text from stage.normalized where {KEYS}", keys)
-        spans = read_table(con, f"select * from stage.section_spans where {KEYS}", keys)
-        out = split_sentences(docs, spans) if docs.height else schemas.empty(schemas.SENTENCES)
-        replace_rows(con, "stage.sentences", schemas.SENTENCES, out, keys)
-        record(con, "sentences", version, todo)
-        return _result(context, con, "stage.sentences", todo, out,
-                       ["source_file", "sentence_no", "section", "sentence"])
+def _sections(todo: pl.DataFrame, docs: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    sections, spans = split_sections(docs)
+    return {"stage.sections": sections, "stage.section_spans": spans}
 
 
-@dg.asset(group_name=GROUP, kinds={"polars", "duckdb"}, deps=[report_sentences],
-          description="Every number with its measure word and qualifier; noise (dates, numbering, "
-                      "slogans, hotlines) left out.")
-def quantity_mentions(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    version = pipeline_version()
-    with warehouse.connect() as con:
-        todo = pending(con, "mentions", "sentences", version)
-        keys = todo["source_file"].to_list()
-        sentences = read_table(con, f"select * from stage.sentences where {KEYS}", keys)
-        out = extract_mentions(sentences) if sentences.height else schemas.empty(schemas.MENTIONS)
-        replace_rows(con, "stage.mentions", schemas.MENTIONS, out, keys)
-        record(con, "mentions", version, todo)
-        return _result(context, con, "stage.mentions", todo, out,
-                       ["source_file", "surface", "value", "measure_code", "qualifier"])
+def _metadata(todo: pl.DataFrame, docs: pl.DataFrame, sections: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    out = extract_metadata(docs, sections).join(docs.select("source_file", "source_script"), on="source_file",
+                                                how="left")
+    bad = (quarantine_reasons(out, docs, sections).filter(pl.col("reason").is_not_null())
+           .join(todo, on="source_file").select("source_file", "sha256", "reason"))
+    return {"stage.reports": out.filter(~pl.col("source_file").is_in(bad["source_file"].to_list())),
+            "quarantine": bad}
+
+
+def _facts(todo: pl.DataFrame, mentions: pl.DataFrame, sentences: pl.DataFrame, maps: pl.DataFrame
+           ) -> dict[str, pl.DataFrame]:
+    return {"stage.facts": add_source_offsets(classify_facts(mentions, sentences, load_catalogue()), maps)}
 
 
 FACT_SCHEMA = pl.Schema({**schemas.FACTS, "source_start": pl.Int32, "source_end": pl.Int32})
+REPORT_SCHEMA = pl.Schema({**schemas.REPORTS, "source_script": pl.String, "parent_chain": pl.List(pl.String),
+                           "place_province": pl.String, "place_prefecture": pl.String, "place_county": pl.String,
+                           "division_code": pl.String, "place_candidates": pl.Int32})
+TEXT = "select source_file, text from stage.normalized where {KEYS}"
+
+DOCUMENTS = Step("documents", "raw", {"files": "select * from stage.raw_files where {KEYS}"}, _documents,
+                 {"stage.documents": schemas.DOCUMENTS}, ["source_file", "format", "encoding", "page_title"])
+NORMALIZED = Step("normalized", "documents", {"docs": "select * from stage.documents where {KEYS}"},
+                  lambda todo, docs: {"stage.normalized": normalize_documents(docs)},
+                  {"stage.normalized": schemas.NORMALIZED}, ["source_file", "source_script", "text"])
+SECTIONS = Step("sections", "normalized", {"docs": TEXT}, _sections,
+                {"stage.sections": schemas.SECTIONS, "stage.section_spans": schemas.SECTION_SPANS},
+                ["source_file", "section", "level", "heading"])
+METADATA = Step("metadata", "sections",
+                {"docs": """select n.source_file, n.text, n.source_script, d.page_title, d.page_published_on
+                            from stage.normalized n join stage.documents d using (source_file)
+                            where n.{KEYS}""",
+                 "sections": "select * from stage.sections where {KEYS}"},
+                _metadata, {"stage.reports": REPORT_SCHEMA},
+                ["source_file", "unit_name", "unit_level", "report_year", "report_date"])
+SENTENCES = Step("sentences", "metadata",
+                 {"docs": TEXT, "spans": "select * from stage.section_spans where {KEYS}"},
+                 lambda todo, docs, spans: {"stage.sentences": split_sentences(docs, spans)},
+                 {"stage.sentences": schemas.SENTENCES}, ["source_file", "sentence_no", "section", "sentence"])
+MENTIONS = Step("mentions", "sentences", {"sentences": "select * from stage.sentences where {KEYS}"},
+                lambda todo, sentences: {"stage.mentions": extract_mentions(sentences)},
+                {"stage.mentions": schemas.MENTIONS}, ["source_file", "surface", "value", "measure_code", "qualifier"])
+FACTS = Step("facts", "mentions",
+             {"mentions": "select * from stage.mentions where {KEYS}",
+              "sentences": "select * from stage.sentences where {KEYS}",
+              "maps": "select source_file, offset_map from stage.normalized where {KEYS}"},
+             _facts, {"stage.facts": FACT_SCHEMA},
+             ["source_file", "indicator_code", "kind", "value", "measure_code", "evidence"])
+THEMES = Step("themes", "metadata", {"docs": TEXT, "sections": "select * from stage.sections where {KEYS}"},
+              lambda todo, docs, sections: {"stage.theme_hits": shortcoming_theme_hits(docs, sections)},
+              {"stage.theme_hits": THEME_HITS}, ["source_file", "theme", "cues", "clause"])
 
 
-@dg.asset(group_name=GROUP, kinds={"polars", "duckdb"}, deps=[quantity_mentions],
-          description="Mentions classified to catalogue indicators (or 'unclassified'), kind, "
-                      "consistency flags and offsets in the source text.")
-def indicator_facts(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    version = pipeline_version()
-    with warehouse.connect() as con:
-        todo = pending(con, "facts", "mentions", version)
-        keys = todo["source_file"].to_list()
-        mentions = read_table(con, f"select * from stage.mentions where {KEYS}", keys)
-        sentences = read_table(con, f"select * from stage.sentences where {KEYS}", keys)
-        maps = read_table(con, f"select source_file, offset_map from stage.normalized where {KEYS}", keys)
-        facts = classify_facts(mentions, sentences, load_catalogue()) if mentions.height else schemas.empty(
-            schemas.FACTS)
-        out = add_source_offsets(facts, maps)
-        replace_rows(con, "stage.facts", FACT_SCHEMA, out, keys)
-        record(con, "facts", version, todo)
-        return _result(context, con, "stage.facts", todo, out,
-                       ["source_file", "indicator_code", "kind", "value", "measure_code", "evidence"])
+def _stage_asset(step: Step, name: str, deps: list, description: str) -> dg.AssetsDefinition:
+    @dg.asset(name=name, group_name=GROUP, kinds={"polars", "duckdb"}, deps=deps, description=description)
+    def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        return run_step(context, warehouse, step)
+
+    return _asset
 
 
-@dg.asset(group_name=GROUP, kinds={"polars", "duckdb"}, deps=[report_metadata],
-          description="Clauses of each shortcomings part that a theme cue (shortcoming_themes.csv) matches.")
-def shortcoming_theme_clauses(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    version = pipeline_version()
-    with warehouse.connect() as con:
-        todo = pending(con, "themes", "metadata", version)
-        keys = todo["source_file"].to_list()
-        docs = read_table(con, f"select source_file, text from stage.normalized where {KEYS}", keys)
-        sections = read_table(con, f"select * from stage.sections where {KEYS}", keys)
-        out = shortcoming_theme_hits(docs, sections) if docs.height else schemas.empty(THEME_HITS)
-        replace_rows(con, "stage.theme_hits", THEME_HITS, out, keys)
-        record(con, "themes", version, todo)
-        return _result(context, con, "stage.theme_hits", todo, out, ["source_file", "theme", "cues", "clause"])
+report_documents = _stage_asset(DOCUMENTS, "report_documents", [raw_report_files],
+                                "Decoded text of each file (encoding detected, HTML/DOCX/PDF reduced to text); "
+                                "empty, junk, undecodable or unsupported files are quarantined with their reason.")
+normalized_text = _stage_asset(NORMALIZED, "normalized_text", [report_documents],
+                               "Normalized simplified text with a map back to source offsets.")
+report_sections = _stage_asset(SECTIONS, "report_sections", [normalized_text],
+                               "The five standard parts of each report: headings, levels, offsets, spans.")
+report_metadata = _stage_asset(METADATA, "report_metadata", [report_sections],
+                               "Unit, level, parent, place, year, dates and document number of each report; a "
+                               "file with no unit, no year or nothing of a rule-of-law report is quarantined.")
+report_sentences = _stage_asset(SENTENCES, "report_sentences", [report_metadata],
+                                "Sentences with offsets and the section each stands in.")
+quantity_mentions = _stage_asset(MENTIONS, "quantity_mentions", [report_sentences],
+                                 "Every number with its measure word and qualifier; noise (dates, numbering, "
+                                 "slogans, hotlines) left out.")
+indicator_facts = _stage_asset(FACTS, "indicator_facts", [quantity_mentions],
+                               "Mentions classified to catalogue indicators (or 'unclassified'), kind, "
+                               "consistency flags and offsets in the source text.")
+shortcoming_theme_clauses = _stage_asset(THEMES, "shortcoming_theme_clauses", [report_metadata],
+                                         "Clauses of each shortcomings part that a theme cue "
+                                         "(shortcoming_themes.csv) matches.")
 
 
 STAGE_ASSETS = [raw_report_files, report_documents, normalized_text, report_sections, report_metadata,
