@@ -233,3 +233,16 @@ def test_parent_from_addressee_and_from_a_header_line():
     assert m["parent_name"] is None  # no 大山江街道 under 新县: the addressee is no parent
     m = meta("天津市静海区人民政府 2019年12月3日星期二\n静海区2023年度法治政府建设情况报告\n2023年，" + PARA)
     assert (m["unit_name"], m["parent_name"]) == ("静海区", "天津市")
+
+
+def test_opening_keeps_adverbial_clauses_whole_and_accepts_one_character_counties():
+    m = meta("2023年，在区委、区政府的领导和区司法局的指导下，黄石市教育局深入推进依法行政，" + PARA)
+    assert (m["unit_name"], m["parent_name"]) == ("教育局", "黄石市")  # never 政府的领导和区司法局
+    m = meta("2024年，在市委、市政府和县委的领导下，新县人民政府坚持依法行政，" + PARA)
+    assert (m["unit_full_name"], m["unit_name"], m["unit_level"]) == ("新县人民政府", "新县", "县")
+
+
+def test_a_bare_level_word_is_no_unit():
+    assert parse_unit("街道") is None and parse_unit("镇政府") is None and parse_unit("办事处") is None
+    m = meta("2024年，在区委领导下，某某街道深入推进依法行政，" + PARA + "（三）加强\n街道\n")
+    assert m["unit_name"] == "某某街道"

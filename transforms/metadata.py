@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 import yaml
 
-from transforms.places import PLACE_COLUMNS, resolve_places, split_parents
+from transforms.places import PLACE_COLUMNS, admin_names, resolve_places, split_parents
 from transforms.schemas import REPORTS, conform
 
 NAMES_PATH = Path(__file__).parent / "data" / "unit_names.yaml"
@@ -106,7 +106,7 @@ def parse_unit(name: str | None) -> Unit | None:
         return None
     rules = name_rules()
     rule = next((s for s in rules["suffixes"] if full.endswith(s["suffix"])), None)
-    if rule is None:
+    if rule is None or full == rule["suffix"]:  # a bare level word (街道, 镇政府) names no unit
         return None
     core = full[: len(full) - len(rule["drop"])] if rule["drop"] else full
     core += rule["add"]
@@ -159,7 +159,7 @@ def unit_from_opening(opening: str) -> Unit | None:
     """
     rules = name_rules()
     first = re.split(r"[。；;！!？?]", opening, maxsplit=1)[0]
-    for clause in re.split(r"[，,、:：]", first)[:4]:
+    for clause in re.split(r"[，,:：]", first)[:4]:  # 、 joins a clause: 在区委、区政府…领导下
         c = re.sub(r"^\s*(?:20\d{2}|19\d{2})\s*(?:年度|年)?(?:以来|来)?\s*", "", clause).strip()
         if len(c) < 3 or rules["skip"].match(c) or c[0] in rules["generic"]:
             continue
@@ -169,7 +169,8 @@ def unit_from_opening(opening: str) -> Unit | None:
                 continue
             bare_level = u.full[0] in "省市县区乡镇" and u.level != "部门"
             rule = next(r for r in rules["suffixes"] if u.full.endswith(r["suffix"]))
-            if bare_level or len(u.full) - len(rule["suffix"]) < 2 or (u.level == "部门" and len(u.short) < 3):
+            named = len(u.full) - len(rule["suffix"]) >= 2 or u.short in admin_names()  # 息县, 新县
+            if bare_level or "的" in u.full or not named or (u.level == "部门" and len(u.short) < 3):
                 continue
             return u
     return None
@@ -184,7 +185,7 @@ def addressed_parent(header: list[str], unit: Unit) -> str | None:
     Taken only for a unit below the addressee's level, and for a town or street only when the
     division table has a unit of that name under it.
     """
-    from transforms.places import admin_names, divisions
+    from transforms.places import divisions
 
     rank = {"省": 1, "市": 2, "区": 3, "县": 3, "街道": 4, "镇": 4, "乡": 4, "开发区": 4, "部门": 4}
     for ln in header[:12]:
