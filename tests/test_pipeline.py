@@ -108,3 +108,30 @@ def test_cli_reads_while_the_pipeline_writes(built, tmp_path):
         assert reader.execute("select count(*) from marts.report_overview").fetchone()[0] == before
     finally:
         reader.close()
+
+
+def test_a_report_that_never_names_its_unit_is_loaded_without_one(tmp_path):
+    """Only 我局 and no title or signature: kept with a NULL unit (never a guess), facts and all,
+    listed by the unit check and left out of the cross-unit comparisons."""
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    (folder / "anon.txt").write_text(
+        "2024年度法治政府建设情况报告\n"
+        "一、主要举措和成效\n我局全年办理行政复议案件12件，开展普法宣传活动8场。\n"
+        "二、存在的不足和原因\n部分执法人员法治意识不强。\n"
+        "三、下一年度工作安排\n继续加强执法队伍建设。\n",
+        encoding="utf-8",
+    )
+    wh = tmp_path / "wh" / "reports.duckdb"
+    result = build(folder, wh)
+    assert result.success
+    unit_check = [c for c in result.get_asset_check_evaluations() if c.check_name == "reports_have_unit"]
+    assert unit_check and not unit_check[0].passed
+    con = duckdb.connect(str(wh), read_only=True)
+    overview = con.execute("select unit_name, report_year, has_achievements from marts.report_overview").fetchall()
+    facts = con.execute("select count(*) from marts.report_facts where source_file = 'anon.txt'").fetchone()[0]
+    compared = con.execute("select count(*) from marts.indicator_comparison").fetchone()[0]
+    status = con.execute("select status from marts.file_status").fetchall()
+    con.close()
+    assert overview == [(None, 2024, True)]
+    assert facts >= 2 and compared == 0 and status == [("loaded",)]

@@ -1,9 +1,11 @@
 """Which documents are reports we can load, and why the others are set aside.
 
-A file gets through when the reporting unit and the report year are known (they key every
-comparison) and it looks like a rule-of-law report: one of the five standard parts, or report
-wording (`data/report_cues.csv`) near the top. Everything else is quarantined with a reason an
-analyst can read; nothing is dropped silently.
+A file gets through when the report year is known and it looks like a rule-of-law report: one
+of the five standard parts, or report wording (`data/report_cues.csv`) near the top. A report
+whose unit the text never names (only 我局/我镇, no title or signature) still gets through with
+a NULL unit rather than a guess: its year, parts and facts are real, it just cannot be compared
+with other units. Everything else is quarantined with a reason an analyst can read; nothing is
+dropped silently.
 """
 
 from __future__ import annotations
@@ -44,6 +46,5 @@ def quarantine_reasons(reports: pl.DataFrame, docs: pl.DataFrame, sections: pl.D
         .then(pl.lit("not a report: none of the five standard parts and no rule-of-law report wording"))
         .when(no_unit & no_year).then(pl.lit("not a report: no reporting unit and no report year found"))
         .when(no_year).then(pl.lit("no report year found"))
-        .when(no_unit).then(pl.lit("no reporting unit found"))
     )
     return frame.select("source_file", reason.alias("reason"))

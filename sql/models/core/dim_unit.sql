@@ -15,4 +15,5 @@ select
     min(report_year) as first_year,
     max(report_year) as last_year
 from core.report
+where unit_id is not null  -- a report that never names its unit is loaded but not a unit
 group by unit_id

@@ -2,7 +2,7 @@
 create or replace view marts.report_facts as
 select
     f.source_file,
-    u.unit_name,
+    r.unit_name,
     f.report_year,
     f.fact_year,
     f.section,
@@ -23,4 +23,4 @@ select
     f.fact_id,
     f.unit_id
 from core.fact_indicator_value as f
-inner join core.dim_unit as u using (unit_id)
+inner join core.report as r using (source_file)
