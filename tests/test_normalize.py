@@ -302,3 +302,14 @@ def test_encodings_round_trip_to_the_same_text(path: Path, tmp_path: Path) -> No
     text, enc = decode_bytes(variant.read_bytes())
     assert enc == "big5"
     assert normalize_text(text)[0].text == normalize_text(traditional)[0].text
+
+
+def test_a_long_numbered_part_heading_is_not_run_into_its_paragraph():
+    heading = "三、2024年度党政主要负责人履行推进法治建设第一责任人职责，加强法治政府建设的有关情况"
+    body = "镇党委书记全年主持召开专题会议3次，研究部署法治建设工作。"
+    assert normalize_text(heading + "\n" + body)[0].text.split("\n") == [heading, body]
+
+
+def test_a_sentence_broken_by_the_page_still_joins_after_a_long_heading_rule():
+    text = "全镇调整法治建设领导小组，由党委书记任组\n\n长，明确分管领导。"
+    assert normalize_text(text)[0].text == "全镇调整法治建设领导小组，由党委书记任组长，明确分管领导。"

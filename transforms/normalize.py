@@ -395,6 +395,8 @@ _PAGE_NO_LINE = re.compile(
 _BARE_PAGE_NO = re.compile(r"\n[ \t]*\n[ \t]*\d{1,3}[ \t]*(?=\n[ \t]*\n)")
 _BREAK = re.compile(rf"(?<=[{CJK}])[ \t]*\n(?:[ \t]*\n)*[ \t]*(?=[{CJK}\d])")
 _PROSE_PUNCT = re.compile(r"[，。；！？]")
+_CN_NUM = "[一二三四五六七八九十]+"
+_TOP_MARKER = re.compile(rf"\s*(?:{_CN_NUM}、|[(（]{_CN_NUM}[)）]|第{_CN_NUM}部分)")
 _BLANKS = re.compile(r"\n(?:[ \t]*\n)+")
 _LAYOUT_SPACE = re.compile(
     rf"(?<=[{CJK}，。、；：！？“”）)]) +(?=[{CJK}“”（(])|(?<=[{CJK}]) +(?=\d)|(?<=\d) +(?=[{CJK}])"
@@ -410,7 +412,9 @@ def _join(m: re.Match[str]) -> Repl:
         return None  # the next line starts a heading or list item
     marker = heading.match(prev)
     body = prev[marker.end() :] if marker else prev
-    if marker and len(prev) < 40 and not re.search(r"[。；！？]", body):
+    # a part heading numbered 一、/（一）/第一部分 may run long (年度…第一责任人职责，…有关情况)
+    limit = 72 if marker and _TOP_MARKER.match(prev) else 40
+    if marker and len(prev) < limit and not re.search(r"[。；！？]", body):
         return None  # the previous line is a heading (not a heading run into its paragraph)
     if not _PROSE_PUNCT.search(body):
         return None  # a title or a list line, not a sentence running on
