@@ -253,7 +253,15 @@ def test_no_zero_without_a_countable_subject(text):
 
 def test_noise_catalogue_is_data():
     table = pl.read_csv("transforms/data/quantity_noise.csv")
-    assert set(table["rule"]) == {"phrase", "pattern", "before", "after"}
+    assert set(table["rule"]) == {
+        "phrase",
+        "pattern",
+        "before",
+        "after",
+        "after_pattern",
+        "enumeration",
+        "enumeration_lead",
+    }
     assert set(table["numerals"]) <= {"any", "chinese"}
 
 
@@ -282,3 +290,91 @@ def test_jian_ci_is_one_item_word_not_jian_then_a_stray_ci():
 def test_a_hotline_number_before_a_count_is_a_name():
     found = mentions("受理8890平台诉求300件")
     assert [(m["value"], m["measure_word"]) for m in found] == [(300.0, "件")]
+
+
+@pytest.mark.parametrize(
+    ("text", "subjects"),
+    [
+        ("全年受理、办结行政复议案件分别为12件、10件", ["全年受理", "办结行政复议案件"]),
+        ("调解纠纷和成功化解分别为45件和43件", ["调解纠纷", "成功化解"]),
+        ("镇村两级排查、化解、上报矛盾纠纷分别为60件、57件、3件", ["镇村两级排查", "化解", "上报矛盾纠纷"]),
+        ("行政复议、行政诉讼案件分别是2件与1件", ["行政复议", "行政诉讼案件"]),
+    ],
+)
+def test_a_subject_list_is_zipped_with_a_number_list(text, subjects):
+    found = mentions(text)
+    assert [m["subject"] for m in found] == subjects
+    for m in found:  # each number's cue search stops at the end of its own subject
+        assert text[: m["context_end"]].endswith(m["subject"])
+
+
+def test_paired_lists_need_fen_bie_and_matching_lengths():
+    # a verb after 分别: the names before it are who was trained, not what is counted
+    assert [m["subject"] for m in mentions("对执法人员和村干部分别开展培训3期、5期")] == [None, None]
+    # three subjects, two numbers: nothing to zip
+    assert [m["subject"] for m in mentions("受理、调处、办结信访件分别为8件、7件")] == [None, None]
+    # numbers in a list but no 分别
+    assert [m["subject"] for m in mentions("开展普法讲座6场、法律咨询9场")] == [None, None]
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        ("每个村至少配备2名专职调解员", "at_least"),
+        ("确保每个村（社区）至少有1名法律明白人", "at_least"),
+        ("每季度至少召开1次专题会议", "at_least"),
+        ("力争群众满意率不低于95%", "at_least"),
+        ("行政复议纠错率不超过2%", "at_most"),
+        ("每年至多安排2次集中检查", "at_most"),
+        ("办结时限压缩至3个工作日内", "at_most"),
+        ("平均办理时间缩短至2天之内", "at_most"),
+        ("至少开展了一轮排查，共排查隐患12处", "exact"),  # the bound word stands in another clause
+    ],
+)
+def test_a_bound_word_a_few_words_before_the_number(text, qualifier):
+    assert mentions(text)[-1]["qualifier"] == qualifier
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "对群众来信做到15日内答复",
+        "承诺件在3个工作日内办结",
+        "接到报警后24小时内响应",
+        "限期30日以内整改到位",
+    ],
+)
+def test_a_time_limit_before_the_act_is_a_rule_not_a_fact(text):
+    assert mentions(text) == []
+
+
+def test_a_time_limit_beside_a_count_leaves_the_count():
+    found = mentions("对7日内未办结的12件诉求逐件督办")
+    assert [(m["value"], m["measure_word"]) for m in found] == [(12.0, "件")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全面推进政务、财务、事务三类公开",
+        "建立健全矛盾排查、纠纷调处、风险预警三项机制",
+        "聚焦执法、司法两个领域开展监督",
+        "把村务档案分为政务、财务、事务三类",
+        "围绕宣传、调解、援助等四项服务开展活动",
+        "提出健全制度、强化监督、严格考核3条建议",
+    ],
+)
+def test_a_numeral_restating_a_list_of_names_is_structure(text):
+    assert mentions(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("年内新建法治广场、法治长廊两个。", 2),  # a count at the clause end
+        ("走访企业、商户共3家", 3),
+        ("建立矛盾排查、纠纷调处机制5项", 5),  # the number is not the list's length
+    ],
+)
+def test_a_list_followed_by_a_count_stays_a_count(text, value):
+    assert one(text)["value"] == value

@@ -37,6 +37,11 @@ SCALE = {"万": 1e4, "亿": 1e8, "千": 1e3}
 CN_NUM = "[零〇一二两三四五六七八九十百千万][零〇一二两三四五六七八九十百千万亿]*"
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + CN_NUM
 CLAUSE_END = "，,；;：:。！？!?"
+# a list of subjects zipped with a list of numbers: 受理、办结案件分别为12件、10件
+PAIR_CUE = "分别(?:为|是|达到|达|有|计)?"
+LIST_SEP = "(?:、|和|及|与|以及)"
+# a bound word may stand a few words before its number (至少配备2名): at most this many characters between
+GAP_QUALIFIER_MAX = 6
 
 
 def cn_number(text: str) -> float | None:
@@ -78,9 +83,13 @@ def measure_words() -> dict[str, str]:
 
 @cache
 def qualifier_cues() -> dict[str, dict[str, str]]:
-    """Position (prefix, infix, suffix) → cue word → qualifier code."""
+    """Position (prefix, infix, suffix, gapped, duration_suffix) → cue word → qualifier code.
+
+    `gapped` cues still bound a number with a few words between them (至少配备2名);
+    `duration_suffix` cues bound only a duration (3个工作日内).
+    """
     table = pl.read_csv(DATA / "qualifiers.csv")
-    out: dict[str, dict[str, str]] = {"prefix": {}, "infix": {}, "suffix": {}}
+    out: dict[str, dict[str, str]] = {"prefix": {}, "infix": {}, "suffix": {}, "gapped": {}, "duration_suffix": {}}
     for row in table.iter_rows(named=True):
         for pos in out:
             for word in _words(row.get(pos)):
@@ -103,6 +112,45 @@ def _noise(rule: str, numerals: str | None = None) -> list[str]:
     if numerals:
         t = t.filter(pl.col("numerals") == numerals)
     return t["text"].to_list()
+
+
+def _after_patterns() -> pl.Expr:
+    """`after_pattern` rules: a regex on the text right after the measure word, for some measures only."""
+    hit = pl.lit(False)
+    rules = noise_rules().filter(pl.col("rule") == "after_pattern")
+    for row in rules.iter_rows(named=True):
+        cond = pl.col("right").str.contains(row["text"])
+        if row.get("measures"):
+            cond = cond & pl.col("measure_code").is_in(row["measures"].split())
+        if row["numerals"] == "chinese":
+            cond = cond & pl.col("chinese")
+        hit = hit | cond
+    return hit
+
+
+def _enumeration() -> pl.Expr:
+    """政务、财务、事务三类公开: a number that restates the length of the list of names before it.
+
+    The list is the clause before the number split at 、/和/及/与; the number equals its length
+    (or exceeds it after 等), the measure word is an `enumeration` word, and either a noun
+    follows (三项机制) or a classifying verb (分为, 包括) opens the clause. A clause-final
+    count (新建法治广场、法治长廊两个) stays a count.
+    """
+    words, leads = _noise("enumeration"), _noise("enumeration_lead")
+    if not words:
+        return pl.lit(False)
+    clause = pl.col("before").str.extract(f"([^{CLAUSE_END}]*)$")
+    k = clause.str.replace_all("以及|[和及与]", "、").str.count_matches("、") + 1
+    etc = clause.str.ends_with("等")
+    lead = clause.str.contains(_alternation(leads)) if leads else pl.lit(False)
+    noun_after = pl.col("right").str.contains(r"^\p{Han}") & ~pl.col("right").str.contains("^[并均已全共都和及与或]")
+    return (
+        pl.col("mw").is_in(words)
+        & pl.col("dash").is_null()
+        & clause.str.contains("、")
+        & ((pl.col("base") == k) | (etc & (pl.col("base") > k)))
+        & (noun_after | lead)
+    )
 
 
 def _quantity_pattern() -> str:
@@ -213,7 +261,20 @@ def _number_mentions(s: pl.DataFrame) -> pl.DataFrame:
         | (pl.col("chinese") & (_inside(pl.col("before"), "“", "”") | _inside(pl.col("before"), "「", "」")))
         | pl.col("base").is_null()
         | (pl.col("numtxt").is_in(["百", "千", "万"]) & prefix.is_null())  # 近万人 counts, 百人宣讲团 names
+        | _after_patterns()  # 3个工作日内办结 is a time limit
+        | _enumeration()  # 三类公开 restates a list
     )
+    # a bound word a few words before the number (至少配备2名, 确保每村至少有1名)
+    gapped = (
+        pl.col("masked")
+        .str.slice(
+            pl.max_horizontal(pl.col("pos") - 3 - GAP_QUALIFIER_MAX, 0),
+            pl.min_horizontal(pl.col("pos"), 3 + GAP_QUALIFIER_MAX),
+        )
+        .str.extract(f"({_alternation(list(q['gapped']))})[^{CLAUSE_END}的\\d%]{{1,{GAP_QUALIFIER_MAX}}}$")
+    )
+    duration = pl.col("measure_code").is_in(["day", "hour"])
+    duration_suffix = pl.col("right").str.extract(f"^({_alternation(list(q['duration_suffix']))})")
     qualifier = (
         pl.when(pl.col("dash").is_not_null())
         .then(pl.lit("range"))
@@ -223,6 +284,10 @@ def _number_mentions(s: pl.DataFrame) -> pl.DataFrame:
         .then(prefix.replace_strict(q["prefix"], default="exact"))
         .when(suffix.is_not_null())
         .then(suffix.replace_strict(q["suffix"], default="exact"))
+        .when(gapped.is_not_null())
+        .then(gapped.replace_strict(q["gapped"], default="exact"))
+        .when(duration & duration_suffix.is_not_null())
+        .then(duration_suffix.replace_strict(q["duration_suffix"], default="exact"))
         .otherwise(pl.lit("exact"))
     )
     money_word = pl.when(pl.col("scale").is_not_null()).then(pl.col("scale") + pl.col("mw"))
@@ -237,6 +302,36 @@ def _number_mentions(s: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _pair(m: pl.DataFrame) -> pl.DataFrame:
+    """Zip a list of subjects with a list of numbers: 受理、办结行政复议案件分别为12件、10件.
+
+    Numbers joined only by a list separator (12件、10件, 45件和43件) form a run; when the clause
+    before the run's first number ends in 分别(为) and lists as many subjects, the i-th number
+    gets the i-th subject (`pair_subject`) and its cue search stops at that subject's end
+    (`pair_context`). 对干部和群众分别开展培训3期、5期 keeps its shared cue: a verb stands
+    between 分别 and the numbers, so the listed names are not what is counted.
+    """
+    prev_end = pl.col("end").shift(1).over(KEYS)
+    gap = pl.col("masked").str.slice(prev_end.fill_null(0), (pl.col("pos") - prev_end.fill_null(0)).clip(0))
+    joined = prev_end.is_not_null() & (pl.col("pos") > prev_end) & gap.str.contains(f"^{LIST_SEP}$")
+    clause = pl.col("before").str.extract(f"([^{CLAUSE_END}]*)$")
+    listed = clause.str.extract(f"^(.+?){PAIR_CUE}$").str.replace_all("以及|[和及与]", "、").str.split("、")
+    m = m.with_columns(_run=(~joined).cast(pl.Int32).cum_sum().over(KEYS))
+    run = [*KEYS, "_run"]
+    m = m.with_columns(
+        _items=listed.first().over(run),
+        _start=(pl.col("pos") - clause.str.len_chars()).first().over(run),
+        _rank=pl.int_range(pl.len()).over(run),
+        _n=pl.len().over(run),
+    )
+    ok = (pl.col("_n") > 1) & (pl.col("_items").list.len() == pl.col("_n"))
+    item_end = pl.col("_items").list.eval((pl.element().str.len_chars() + 1).cum_sum() - 1)
+    return m.with_columns(
+        pair_subject=pl.when(ok).then(pl.col("_items").list.get(pl.col("_rank"), null_on_oob=True)),
+        pair_context=pl.when(ok).then(pl.col("_start") + item_end.list.get(pl.col("_rank"), null_on_oob=True)),
+    ).drop("_run", "_items", "_start", "_rank", "_n")
+
+
 def _distribute(m: pl.DataFrame) -> pl.DataFrame:
     """One mention per listed subject: 通过率、学分达标率均为100% and 三项率达到三个100%."""
     clause = pl.col("before").str.extract(f"([^{CLAUSE_END}]*)$")
@@ -246,8 +341,10 @@ def _distribute(m: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("clause").str.extract(r"^(.*?)(?:均|都|全部)?(?:达到|达|为|实现)?[一二两三四五六七八九十\d]+个$"))
         .otherwise(pl.col("clause").str.extract(r"^(.+?)(?:均|都|全部)(?:为|是|达到|达|在)?$"))
     )
-    m = m.with_columns(clause=clause).with_columns(
-        times=times, items=listed.str.replace_all("[和及与]", "、").str.split("、")
+    m = (
+        _pair(m)
+        .with_columns(clause=clause)
+        .with_columns(times=times, items=listed.str.replace_all("[和及与]", "、").str.split("、"))
     )
     mapping = _cn_values(m["times"])
     m = m.with_columns(
@@ -266,9 +363,12 @@ def _distribute(m: pl.DataFrame) -> pl.DataFrame:
             subject=pl.when(paired)
             .then(pl.col("items").list.get(pl.col("rep"), null_on_oob=True))
             .when(pl.col("mult") > 1)
-            .then(pl.col("items").list.join("、")),
+            .then(pl.col("items").list.join("、"))
+            .otherwise(pl.col("pair_subject")),
             context=pl.when(paired)
             .then(pl.col("clause_start") + pl.col("item_end").list.get(pl.col("rep"), null_on_oob=True))
+            .when(pl.col("pair_context").is_not_null())
+            .then(pl.col("pair_context"))
             .otherwise(pl.col("pos"))
             .cast(pl.Int64),
         )
