@@ -15,12 +15,14 @@ class Settings(BaseSettings):
 
     `REPORTS_RAW_DIR` and `REPORTS_WAREHOUSE` override the defaults; relative paths are
     taken from the repo root so `make run` and `dagster dev` agree wherever they start.
+    `REPORTS_BATCH_FILES` sets how many files a stage holds in memory at once.
     """
 
     model_config = SettingsConfigDict(env_prefix="REPORTS_", extra="ignore")
 
     raw_dir: Path = Field(default=Path("raw"))
     warehouse: Path = Field(default=Path("warehouse/reports.duckdb"))
+    batch_files: int = Field(default=500, gt=0, description="files a stage processes at a time")
 
     def resolved_raw_dir(self) -> Path:
         return self.raw_dir if self.raw_dir.is_absolute() else REPO / self.raw_dir

@@ -135,3 +135,15 @@ def test_a_report_that_never_names_its_unit_is_loaded_without_one(tmp_path):
     con.close()
     assert overview == [(None, 2024, True)]
     assert facts >= 2 and compared == 0 and status == [("loaded",)]
+
+
+def test_small_batches_build_the_same_warehouse(built, tmp_path, monkeypatch):
+    """Stages work through pending files in batches; the result does not depend on the batch size."""
+    raw, warehouse, _ = built
+    monkeypatch.setenv("REPORTS_BATCH_FILES", "2")
+    wh = tmp_path / "wh" / "reports.duckdb"
+    result = build(raw, wh)
+    assert result.success
+    shown = result.asset_materializations_for_node("normalized_text")[0].metadata
+    assert shown["files_processed"].value == 5 and shown["rows_written"].value == 5
+    assert counts(wh) == counts(warehouse)

@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 
 from orchestration.resources import Warehouse, pending, pipeline_version, read_table, record, replace_rows
+from orchestration.settings import Settings
 from transforms import schemas
 from transforms.formats import read_documents
 from transforms.indicators import classify_facts, load_catalogue
@@ -45,19 +46,21 @@ def markdown_table(frame: pl.DataFrame, rows: int = 5, width: int = 60) -> str:
 
 
 def _result(context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, table: str, todo: pl.DataFrame,
-            out: pl.DataFrame, columns: list[str], bad: pl.DataFrame | None = None) -> dg.MaterializeResult:
-    """Row counts, a preview and the files this step quarantined (with why) for the UI."""
+            out: pl.DataFrame, columns: list[str], bad: pl.DataFrame | None = None,
+            written: int | None = None) -> dg.MaterializeResult:
+    """Row counts, a preview (`out`) and the files this step quarantined (with why) for the UI."""
     total = con.execute(f"select count(*) from {table}").fetchone()[0]
     quarantined = 0 if bad is None else bad.height
+    written = out.height if written is None else written
     if todo.height:
-        context.log.info(f"{context.asset_key.to_user_string()}: {todo.height} files -> {out.height} rows"
+        context.log.info(f"{context.asset_key.to_user_string()}: {todo.height} files -> {written} rows"
                          + (f", {quarantined} quarantined" if quarantined else ""))
     for r in bad.iter_rows(named=True) if quarantined else []:
         context.log.warning(f"quarantined {r['source_file']}: {r['reason']}")
     metadata = {
         "dagster/row_count": dg.MetadataValue.int(int(total)),
         "files_processed": dg.MetadataValue.int(todo.height),
-        "rows_written": dg.MetadataValue.int(out.height),
+        "rows_written": dg.MetadataValue.int(written),
         "files_quarantined": dg.MetadataValue.int(quarantined),
         "table": dg.MetadataValue.text(table),
         "preview": _preview(out, columns),
@@ -127,23 +130,43 @@ class Step:
     preview: list[str]
 
 
+
+
+
 def run_step(context: dg.AssetExecutionContext, warehouse: Warehouse, step: Step) -> dg.MaterializeResult:
-    """Process the files pending for `step`, replace their rows, and write the ledger."""
+    """Process the files pending for `step` in batches: replace their rows, write the ledger."""
     version = pipeline_version()
     with warehouse.connect() as con:
         todo = pending(con, step.ledger, step.upstream, version)
-        keys = todo["source_file"].to_list()
-        inputs = {arg: read_table(con, sql.replace("{KEYS}", KEYS), keys) for arg, sql in step.reads.items()}
-        if next(iter(inputs.values())).height:
-            outputs = step.run(todo=todo, **inputs)
-        else:
-            outputs = {table: schemas.empty(schema) for table, schema in step.writes.items()}
-        bad = outputs.pop("quarantine", None)
-        for table, schema in step.writes.items():
-            replace_rows(con, table, schema, outputs[table], keys)
-        record(con, step.ledger, version, todo, bad)
+        outs: list[pl.DataFrame] = []
+        bads: list[pl.DataFrame] = []
+        written = 0
+        size = Settings().batch_files  # bounds memory, shows progress, keeps finished batches on a crash
+        for start in range(0, todo.height, size):
+            batch = todo.slice(start, size)
+            keys = batch["source_file"].to_list()
+            inputs = {arg: read_table(con, sql.replace("{KEYS}", KEYS), keys) for arg, sql in step.reads.items()}
+            if next(iter(inputs.values())).height:
+                outputs = step.run(todo=batch, **inputs)
+            else:
+                outputs = {table: schemas.empty(schema) for table, schema in step.writes.items()}
+            bad = outputs.pop("quarantine", None)
+            for table, schema in step.writes.items():
+                replace_rows(con, table, schema, outputs[table], keys)
+            record(con, step.ledger, version, batch, bad)
+            written += outputs[next(iter(step.writes))].height
+            outs.append(outputs[next(iter(step.writes))].head(5))
+            bads.append(bad if bad is not None else pl.DataFrame(schema=QUARANTINE))
+            if todo.height > size:
+                context.log.info(f"{context.asset_key.to_user_string()}: {min(start + size, todo.height)}"
+                                 f"/{todo.height} files")
         first = next(iter(step.writes))
-        return _result(context, con, first, todo, outputs[first], step.preview, bad)
+        shown = pl.concat(outs) if outs else schemas.empty(step.writes[first])
+        bad_all = pl.concat(bads) if bads else None
+        return _result(context, con, first, todo, shown, step.preview, bad_all, written)
+
+
+QUARANTINE = pl.Schema({"source_file": pl.String, "sha256": pl.String, "reason": pl.String})
 
 
 def _documents(todo: pl.DataFrame, files: pl.DataFrame) -> dict[str, pl.DataFrame]:
