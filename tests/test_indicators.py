@@ -217,3 +217,94 @@ def test_grown_catalogue_vocabulary(text, code):
 def test_lawyers_count_takes_people_only_not_event_or_item_siblings():
     assert codes("开展法治讲座3场，参加群众200人") == ["publicity.events", "unclassified"]
     assert codes("为8个村聘请法律顾问") == ["legal_adviser.coverage"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "排查、化解矛盾纠纷分别为53件、51件，化解率96%",
+            ["dispute.screened", "dispute.resolved", "dispute.resolution_rate"],
+        ),
+        ("行政复议、行政诉讼案件分别是2件与1件", ["review.admin_cases", "litigation.admin_cases"]),
+        # a listed verb with no noun of its own borrows the noun the list shares
+        ("全年受理、办结行政复议案件分别为12件、10件", ["review.admin_cases", "review.admin_cases"]),
+        ("调处纠纷和成功化解分别为45件和43件", ["dispute.resolved", "dispute.resolved"]),
+        # names before 分别 + verb are who was trained: the shared cue after 分别 decides
+        ("对执法人员和村干部分别开展培训3期、5期", ["training.sessions", "training.sessions"]),
+    ],
+)
+def test_paired_lists_give_each_number_the_subject_in_its_place(text, expected):
+    assert codes(text) == expected
+
+
+def test_consistency_flags_read_paired_lists():
+    out = facts("摸排、化解矛盾纠纷分别为40件、45件")
+    assert out["flags"].to_list() == [[], ["resolved_above_screened"]]
+    out = facts("摸排、化解矛盾纠纷分别为50件、40件，调解成功率96%")
+    assert out["flags"].to_list() == [[], [], ["rate_contradicts_counts"]]
+    out = facts("摸排、化解矛盾纠纷分别为50件、48件，化解率96%")
+    assert out["flags"].to_list() == [[], [], []]
+
+
+def test_a_bare_sentence_takes_the_subject_of_the_sentence_before():
+    assert codes("开展“法律进乡村”宣传活动。", "全年共计12场。") == ["publicity.events"]
+    assert codes("组织干部集中学习宪法和民法典。", "累计开展9次。") == ["study.sessions"]
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        ("（一）加强普法宣传", "全年共计12场。"),  # a heading hands nothing on
+        ("（一）加强普法宣传。", "全年共计12场。"),
+        ("开展“法律进乡村”宣传活动。", "全年新建农家书屋12个。"),  # the sentence has words of its own
+        ("开展“法律进乡村”宣传活动。", "其中，进校园12场。"),  # a breakdown starts a new subject
+    ],
+)
+def test_but_not_across_a_heading_or_into_a_sentence_with_its_own_words(texts):
+    assert codes(*texts)[-1] == "unclassified"
+
+
+def test_no_subject_crosses_a_section():
+    s = sentences("开展“法律进乡村”宣传活动。", "全年共计12场。")
+    s = s.with_columns(section=pl.Series(["achievements", "next_year_plan"]))
+    assert classify_facts(extract_mentions(s), s)["indicator_code"].to_list() == ["unclassified"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("聘请专业法律顾问全程参与重大项目论证、合同审核等工作50余次", "legal_adviser.activities"),
+        ("村法律顾问列席村民议事会18次", "legal_adviser.activities"),
+        ("法律顾问积极参加信访接待24次", "legal_adviser.activities"),
+        # the measure must fit the actor: contracts reviewed are still counted as reviews
+        ("法律顾问参与审查合同45件", "legal_review.count"),
+        # an actor that is not a cue leaves the object to decide
+        ("组织网格员参与排查矛盾纠纷31件", "dispute.screened"),
+    ],
+)
+def test_an_actor_taking_part_is_what_the_count_of_times_is_about(text, code):
+    assert codes(text) == [code]
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "kind", "year"),
+    [
+        ("到2026年底，全镇法律明白人培养数达到200名", "next_year_plan", "target", 2026),
+        ("2025年，力争行政复议纠错率控制在3%以内", "next_year_plan", "target", 2025),
+        ("确保重大行政决策合法性审查率达到100%", "achievements", "target", None),
+        ("计划开展普法活动20场以上", "achievements", "target", None),
+        ("在2024年基础上，力争开展普法活动20场以上", "next_year_plan", "target", None),
+        ("落实《2021-2025年普法规划》，开展法治培训4次", "next_year_plan", "target", None),
+        ("已完成法治文化角建设3个", "next_year_plan", "actual", None),
+        ("2024年已开展法治培训4次", "next_year_plan", "actual", None),  # only a target has a target year
+    ],
+)
+def test_targets_and_the_year_they_state(text, section, kind, year):
+    out = facts(text, section=section)
+    assert out.select("kind", "target_year").rows() == [(kind, year)]
+
+
+def test_target_year_is_in_the_output_even_when_empty():
+    s = sentences("加强组织领导。")
+    assert "target_year" in classify_facts(extract_mentions(s), s).columns

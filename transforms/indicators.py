@@ -32,6 +32,16 @@ CARRY_MAX = 5
 # words that say when or how often, not what: 全年累计开展20余次 is still a bare clause
 CARRY_FILLER = "全年|今年以来|今年|本年度|年内|共计|总计|累计|共|先后|开展|组织|举办|召开"
 FILLER = r"^(?:全年|今年|本年度|本年|年内|年度|上半年|下半年|共计|总计|累计|共|先后|其中)+"
+# where a listed subject's own words end and the shared rest of the list begins: 受理、办结…案件分别为
+LIST_END = "分别|均|都|全部"
+# an actor that takes part (法律顾问参与…工作50余次): the count is of its part-takings
+ACTOR_VERBS = ["参与", "参加", "列席"]
+ACTOR_GAP_MAX = 6  # bytes between the actor cue and the verb: one two-character adverb (全程参与)
+# a sentence that opens a part (（一）加强组织领导。) hands no subject to the next one
+HEADING = r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、是]|\d+[.、．])[^\d]*$"
+SENT_END = "。！？!?；;"
+# a year the promise is for: 到2026年底, 2025年，力争… (not 2024年以来, 2023年基础上, 2024年的)
+TARGET_YEAR = r"(20\d{2})年(?:以来|基础|水平|同期|的)?"
 
 
 def load_catalogue(path: Path | str | None = None) -> pl.DataFrame:
@@ -183,7 +193,7 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
         scope_end_c=ctx + pl.col("sentence").str.slice(ctx).str.extract(f"^([^{HARD_END}]*)").str.len_chars(),
         clause_c=ctx - before.str.extract(f"([^{CLAUSE_END}]*)$").str.len_chars(),
         after_c=end + pl.col("sentence").str.slice(end).str.extract(f"^([^{CLAUSE_END}]*)").str.len_chars(),
-        prev_c=pl.when(prev_end <= rel).then(prev_end).otherwise(0),
+        prev_c=pl.when(prev_end <= ctx).then(prev_end).otherwise(0),
         subj_c=pl.when(pl.col("subject").is_not_null()).then(ctx - pl.col("subject").str.len_chars()),
     )
     next_start = pl.col("rel").shift(-1).over(KEYS)
@@ -192,7 +202,14 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
         post_c=pl.when(next_start > pl.col("endc")).then(pl.min_horizontal(next_start, "after_c")).otherwise("after_c"),
     )
     window = pl.col("sentence").str.slice(pl.col("win_c"), (pl.col("ctx") - pl.col("win_c")).clip(0))
+    # a listed subject with no cue of its own borrows the shared rest of its list (受理、办结…案件)
+    rest = pl.col("sentence").str.slice(pl.col("ctx")).str.extract(f"^([^{CLAUSE_END}]*?)(?:{LIST_END})")
+    prefix = pl.col("sentence").str.slice(0, pl.col("ctx"))
     m = m.with_columns(
+        tail_c=pl.when(pl.col("subject").is_not_null()).then(pl.col("ctx") + rest.str.len_chars()),
+        # the whole sentence up to the number says only when/how often: it continues the one before
+        bare=(prefix.str.replace_all(CARRY_FILLER, "").str.count_matches(r"[\u4e00-\u9fff]") <= CARRY_MAX)
+        & ~prefix.str.contains("|".join(cue_blockers())),
         window=window,
         # a clause with its own words (受理矛盾纠纷) or a change (同比上升) does not inherit a subject
         may_carry=(window.str.replace_all(CARRY_FILLER, "").str.count_matches(r"[\u4e00-\u9fff]") <= CARRY_MAX)
@@ -206,38 +223,128 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
         scope_end_b=_bytes_to("sentence", pl.col("scope_end_c")),
         post_b=_bytes_to("sentence", pl.col("post_c")),
         clause_b=_bytes_to("sentence", pl.col("clause_c")),
+        tail_b=pl.when(pl.col("tail_c").is_not_null()).then(_bytes_to("sentence", pl.col("tail_c"))),
     )
 
 
-def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.DataFrame:
-    """Pick, per mention, the catalogue cue that decides its indicator."""
-    used = sentences.join(m.select(KEYS).unique(), on=KEYS, how="semi")
-    occ = _occurrences(used, cues["cue"].to_list()).with_columns(length=pl.col("word").str.len_bytes().cast(pl.Int64))
-    gaps = _gap_occurrences(used, cues["cue"].to_list())
+def _cue_occurrences(sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.DataFrame:
+    """Every catalogue cue in `sentences` (bytes: start, stop, length), cues inside a 《title》 left out."""
+    occ = _occurrences(sentences, cues["cue"].to_list()).with_columns(
+        length=pl.col("word").str.len_bytes().cast(pl.Int64)
+    )
+    gaps = _gap_occurrences(sentences, cues["cue"].to_list())
     if not gaps.is_empty():
         occ = pl.concat([occ, gaps.select(occ.columns)])
     occ = occ.with_columns(stop=pl.col("start") + pl.col("length"))
     # a cue inside a title (《信访工作条例》) names the document studied, not the work done
-    inside = occ.join(_title_spans(used), on=KEYS).filter(
+    inside = occ.join(_title_spans(sentences), on=KEYS).filter(
         (pl.col("start") >= pl.col("title_start")) & (pl.col("stop") <= pl.col("title_end"))
     )
-    occ = occ.join(inside.select(*KEYS, "word", "start").unique(), on=[*KEYS, "word", "start"], how="anti")
+    return occ.join(inside.select(*KEYS, "word", "start").unique(), on=[*KEYS, "word", "start"], how="anti")
+
+
+def _actors(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
+    """Cues that name who takes part (法律顾问全程参与…工作50余次): the count is of their part-takings.
+
+    An actor is a direct cue (not a family sibling) in the number's clause followed, within one
+    adverb, by a verb of taking part before the number. The measure must fit the actor's
+    indicator, so 法律顾问参与审查合同45件 still counts contracts reviewed.
+    """
+    verbs = _occurrences(used, ACTOR_VERBS).select(*KEYS, verb_b="start")
+    return (
+        cand.filter((pl.col("sibling") == 0) & (pl.col("start") >= pl.col("clause_b")))
+        .select(*KEYS, "mention_no", "start", "stop", "ctx_b")
+        .unique()
+        .join(verbs, on=KEYS)
+        .filter(
+            (pl.col("verb_b") >= pl.col("stop"))
+            & (pl.col("verb_b") - pl.col("stop") <= ACTOR_GAP_MAX)
+            & (pl.col("verb_b") < pl.col("ctx_b"))
+        )
+        .select(*KEYS, "mention_no", "start", actor=pl.lit(True))
+        .unique()
+    )
+
+
+def _carried(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
+    """A bare sentence (累计12场。) takes the subject of the sentence right before it.
+
+    Only for a mention no cue of its own sentence classifies, whose sentence up to the number
+    says nothing but when or how often, and only from the previous sentence of the same section
+    that ends as a sentence does and is not a heading (（一）加强组织领导。). The cue nearest that
+    sentence's end that fits the measure decides.
+    """
+    open_ = (
+        m.filter(pl.col("bare"))
+        .join(chosen.select(*KEYS, "mention_no"), on=[*KEYS, "mention_no"], how="anti")
+        .select(*KEYS, "mention_no", "measure_code", "section", prev_no=pl.col("sentence_no") - 1)
+    )
+    if open_.is_empty():
+        return chosen.clear()
+    prev = (
+        sentences.join(open_.select("source_file", sentence_no="prev_no").unique(), on=KEYS, how="semi")
+        .filter(pl.col("sentence").str.contains(f"[{SENT_END}]$") & ~pl.col("sentence").str.contains(HEADING))
+        .select(*KEYS, "section", "sentence")
+    )
+    occ = _cue_occurrences(prev, cues).join(
+        prev.select(*KEYS, prev_section="section", prev_len=pl.col("sentence").str.len_bytes().cast(pl.Int64)), on=KEYS
+    )
+    return (
+        open_.join(occ.rename({"sentence_no": "prev_no"}), on=["source_file", "prev_no"])
+        .filter(pl.col("section") == pl.col("prev_section"))
+        .join(cues, left_on=["word", "measure_code"], right_on=["cue", "accepts"])
+        .with_columns(dist=pl.col("prev_len") - pl.col("stop"))
+        .sort(["dist", "sibling", "length", "order"], descending=[False, False, True, False])
+        .group_by(*KEYS, "mention_no", maintain_order=True)
+        .first()
+        .select(*KEYS, "mention_no", indicator_code="indicator", chosen_cue="word")
+    )
+
+
+def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.DataFrame:
+    """Pick, per mention, the catalogue cue that decides its indicator.
+
+    Tiers, first that has a cue wins: an actor taking part (-1), the number's own clause (0), a
+    cue after it in the clause (1), the shared rest of a listed subject's list (2), earlier in the
+    sentence when the clause is bare (3); then, for a bare sentence, the sentence before it.
+    """
+    used = sentences.join(m.select(KEYS).unique(), on=KEYS, how="semi")
+    occ = _cue_occurrences(used, cues)
     cand = (
         m.select(
-            *KEYS, "mention_no", "measure_code", "section", "ctx_b", "end_b", "win_b", "scope_b", "post_b", "may_carry"
+            *KEYS,
+            "mention_no",
+            "measure_code",
+            "section",
+            "ctx_b",
+            "end_b",
+            "win_b",
+            "scope_b",
+            "post_b",
+            "clause_b",
+            "tail_b",
+            "may_carry",
         )
         .join(occ, on=KEYS)
         .join(cues, left_on=["word", "measure_code"], right_on=["cue", "accepts"])
     )
     in_clause = (pl.col("start") >= pl.col("win_b")) & (pl.col("stop") <= pl.col("ctx_b"))
     after = (pl.col("start") >= pl.col("end_b")) & (pl.col("stop") <= pl.col("post_b"))
+    tail = (pl.col("start") >= pl.col("ctx_b")) & (pl.col("stop") <= pl.col("tail_b"))
     earlier = (pl.col("start") >= pl.col("scope_b")) & (pl.col("stop") <= pl.col("ctx_b")) & pl.col("may_carry")
     cand = cand.with_columns(
-        tier=pl.when(in_clause).then(0).when(after).then(1).when(earlier).then(2),
-        dist=pl.when(after).then(pl.col("start") - pl.col("end_b")).otherwise(pl.col("ctx_b") - pl.col("stop")),
+        tier=pl.when(in_clause).then(0).when(after).then(1).when(tail).then(2).when(earlier).then(3),
+        dist=pl.when(after)
+        .then(pl.col("start") - pl.col("end_b"))
+        .when(tail)
+        .then(pl.col("tail_b") - pl.col("stop"))
+        .otherwise(pl.col("ctx_b") - pl.col("stop")),
         prefers=pl.col("sections").str.contains(pl.col("section").fill_null("-"), literal=True)
         & (pl.col("sections") != ""),
     ).drop_nulls("tier")
+    cand = cand.join(_actors(cand, used), on=[*KEYS, "mention_no", "start"], how="left").with_columns(
+        tier=pl.when(pl.col("actor")).then(-1).otherwise("tier")
+    )
     # family support: how many cues of the same family stand in the same part of the sentence
     fam = (
         occ.join(cues.select("cue", "family").unique(), left_on="word", right_on="cue")
@@ -247,7 +354,7 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
         .agg(support=pl.len())
     )
     cand = cand.join(fam, on=[*KEYS, "mention_no", "family"], how="left").with_columns(pl.col("support").fill_null(0))
-    return (
+    chosen = (
         cand.sort(
             ["tier", "dist", "sibling", "length", "support", "prefers", "order"],
             descending=[False, False, False, True, True, True, False],
@@ -256,6 +363,7 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
         .first()
         .select(*KEYS, "mention_no", indicator_code="indicator", chosen_cue="word")
     )
+    return pl.concat([chosen, _carried(m, sentences, cues, chosen)])
 
 
 def _kind(m: pl.DataFrame) -> pl.Expr:
@@ -267,6 +375,17 @@ def _kind(m: pl.DataFrame) -> pl.Expr:
     stated = last.replace_strict(dict(cues.select("cue", "kind").iter_rows()), default=None)
     default = pl.when(pl.col("section") == "next_year_plan").then(pl.lit("target")).otherwise(pl.lit("actual"))
     return pl.coalesce(stated, default)
+
+
+def _stated_year() -> pl.Expr:
+    """The year a sentence states before the number (到2026年底, 2025年，力争…), else null.
+
+    Years inside a 《title》 and years that mark a base or a span (2023年基础上, 2024年以来) are skipped;
+    the last year standing before the number wins.
+    """
+    before = pl.col("sentence").str.slice(0, pl.col("ctx")).str.replace_all("《[^》]*》", "")
+    years = before.str.extract_all(TARGET_YEAR).list.eval(pl.element().filter(pl.element().str.ends_with("年")))
+    return years.list.last().str.slice(0, 4).cast(pl.Int32, strict=False)
 
 
 def _single(facts: pl.DataFrame, code: str, scope: list[str], name: str) -> pl.DataFrame:
@@ -330,12 +449,12 @@ def _flags(facts: pl.DataFrame) -> pl.DataFrame:
 def classify_facts(
     mentions: pl.DataFrame, sentences: pl.DataFrame, catalogue: pl.DataFrame | None = None
 ) -> pl.DataFrame:
-    """MENTIONS and SENTENCES → FACTS."""
+    """MENTIONS and SENTENCES → FACTS, plus `target_year`: the year a target's sentence states, else null."""
     catalogue = load_catalogue() if catalogue is None else catalogue
     if "order" not in catalogue.columns:
         catalogue = catalogue.with_row_index("order")
     if mentions.is_empty():
-        return pl.DataFrame(schema=FACTS)
+        return pl.DataFrame(schema={**FACTS, "target_year": pl.Int32})
     mentions = _ensure_context(mentions, sentences)
     m = _frame(mentions, sentences)
     chosen = _choose(m, sentences, _cue_table(catalogue.with_columns(pl.col("order").cast(pl.Int32))))
@@ -350,8 +469,8 @@ def classify_facts(
         kind=_kind(m),
         evidence=pl.when(evidence.str.len_chars() > 0).then(evidence).otherwise(pl.col("sentence")),
     )
-    facts = _flags(facts)
-    return conform(facts, FACTS)
+    facts = _flags(facts).with_columns(target_year=pl.when(pl.col("kind") == "target").then(_stated_year()))
+    return conform(facts, FACTS).with_columns(facts["target_year"])
 
 
 def unclassified_cues(facts: pl.DataFrame) -> pl.DataFrame:
