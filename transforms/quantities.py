@@ -311,25 +311,33 @@ def _pair(m: pl.DataFrame) -> pl.DataFrame:
     (`pair_context`). 对干部和群众分别开展培训3期、5期 keeps its shared cue: a verb stands
     between 分别 and the numbers, so the listed names are not what is counted.
     """
-    prev_end = pl.col("end").shift(1).over(KEYS)
+    clause = pl.col("before").str.extract(f"([^{CLAUSE_END}]*)$")
+    listed = clause.str.extract(f"^(.+?){PAIR_CUE}$")
+    # only sentences with a 分别 list are worth the window work
+    heads = m.filter(pl.col("before").str.contains(f"{PAIR_CUE}$")).select(KEYS).unique()
+    sub = m.join(heads, on=KEYS, how="semi").sort([*KEYS, "pos"])
+    same = (pl.col("source_file") == pl.col("source_file").shift(1)) & (
+        pl.col("sentence_no") == pl.col("sentence_no").shift(1)
+    )
+    prev_end = pl.when(same).then(pl.col("end").shift(1))
     gap = pl.col("masked").str.slice(prev_end.fill_null(0), (pl.col("pos") - prev_end.fill_null(0)).clip(0))
     joined = prev_end.is_not_null() & (pl.col("pos") > prev_end) & gap.str.contains(f"^{LIST_SEP}$")
-    clause = pl.col("before").str.extract(f"([^{CLAUSE_END}]*)$")
-    listed = clause.str.extract(f"^(.+?){PAIR_CUE}$").str.replace_all("以及|[和及与]", "、").str.split("、")
-    m = m.with_columns(_run=(~joined).cast(pl.Int32).cum_sum().over(KEYS))
-    run = [*KEYS, "_run"]
-    m = m.with_columns(
-        _items=listed.first().over(run),
-        _start=(pl.col("pos") - clause.str.len_chars()).first().over(run),
-        _rank=pl.int_range(pl.len()).over(run),
-        _n=pl.len().over(run),
+    sub = sub.with_columns(_run=(~joined).cast(pl.Int32).cum_sum())
+    sub = sub.with_columns(
+        _items=listed.str.replace_all("以及|[和及与]", "、").str.split("、").first().over("_run"),
+        _start=(pl.col("pos") - clause.str.len_chars()).first().over("_run"),
+        _rank=pl.int_range(pl.len()).over("_run"),
+        _n=pl.len().over("_run"),
     )
     ok = (pl.col("_n") > 1) & (pl.col("_items").list.len() == pl.col("_n"))
     item_end = pl.col("_items").list.eval((pl.element().str.len_chars() + 1).cum_sum() - 1)
-    return m.with_columns(
+    paired = sub.select(
+        *KEYS,
+        "pos",
         pair_subject=pl.when(ok).then(pl.col("_items").list.get(pl.col("_rank"), null_on_oob=True)),
         pair_context=pl.when(ok).then(pl.col("_start") + item_end.list.get(pl.col("_rank"), null_on_oob=True)),
-    ).drop("_run", "_items", "_start", "_rank", "_n")
+    )
+    return m.join(paired, on=[*KEYS, "pos"], how="left", maintain_order="left")
 
 
 def _distribute(m: pl.DataFrame) -> pl.DataFrame:
