@@ -261,6 +261,7 @@ def test_noise_catalogue_is_data():
         "after_pattern",
         "enumeration",
         "enumeration_lead",
+        "gap_blocker",
     }
     assert set(table["numerals"]) <= {"any", "chinese"}
 
@@ -329,6 +330,7 @@ def test_paired_lists_need_fen_bie_and_matching_lengths():
         ("办结时限压缩至3个工作日内", "at_most"),
         ("平均办理时间缩短至2天之内", "at_most"),
         ("至少开展了一轮排查，共排查隐患12处", "exact"),  # the bound word stands in another clause
+        ("不超过规定时限办结12件", "exact"),  # the bound is on the time limit, not the count
     ],
 )
 def test_a_bound_word_a_few_words_before_the_number(text, qualifier):
@@ -362,6 +364,7 @@ def test_a_time_limit_beside_a_count_leaves_the_count():
         "把村务档案分为政务、财务、事务三类",
         "围绕宣传、调解、援助等四项服务开展活动",
         "提出健全制度、强化监督、严格考核3条建议",
+        "梳理普法责任清单、任务清单两张清单",
     ],
 )
 def test_a_numeral_restating_a_list_of_names_is_structure(text):

@@ -271,8 +271,12 @@ def _number_mentions(s: pl.DataFrame) -> pl.DataFrame:
             pl.max_horizontal(pl.col("pos") - 3 - GAP_QUALIFIER_MAX, 0),
             pl.min_horizontal(pl.col("pos"), 3 + GAP_QUALIFIER_MAX),
         )
-        .str.extract(f"({_alternation(list(q['gapped']))})[^{CLAUSE_END}的\\d%]{{1,{GAP_QUALIFIER_MAX}}}$")
+        .str.extract(f"((?:{_alternation(list(q['gapped']))})[^{CLAUSE_END}的\\d%]{{1,{GAP_QUALIFIER_MAX}}})$")
     )
+    blockers = _noise("gap_blocker")
+    if blockers:
+        gapped = pl.when(~gapped.str.contains(_alternation(blockers))).then(gapped)
+    gapped = gapped.str.extract(f"^({_alternation(list(q['gapped']))})")
     duration = pl.col("measure_code").is_in(["day", "hour"])
     duration_suffix = pl.col("right").str.extract(f"^({_alternation(list(q['duration_suffix']))})")
     qualifier = (
