@@ -208,6 +208,9 @@ def test_a_bare_clause_with_only_when_and_how_often_still_carries():
         ("排查发现并督促整改消防安全问题42个", "enforcement.issues_rectified"),
         ("召开依法治镇专题部署会议2次", "meeting.rule_of_law"),
         ("走访企业解决涉企诉求15件", "business.legal_requests_resolved"),
+        ("全年培养农村法律明白人126名", "community.legal_literates"),
+        ("确保每个村（社区）至少有1名法律明白人", "community.legal_literates"),
+        ("重大行政决策合法性审查率达到100%", "legal_review.coverage_rate"),
     ],
 )
 def test_grown_catalogue_vocabulary(text, code):
