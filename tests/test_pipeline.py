@@ -147,3 +147,21 @@ def test_small_batches_build_the_same_warehouse(built, tmp_path, monkeypatch):
     shown = result.asset_materializations_for_node("normalized_text")[0].metadata
     assert shown["files_processed"].value == 5 and shown["rows_written"].value == 5
     assert counts(wh) == counts(warehouse)
+
+
+def test_a_target_is_for_the_year_it_names(tmp_path):
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    (folder / "plan.txt").write_text(
+        "青石镇2024年度法治政府建设情况报告\n"
+        "一、主要举措和成效\n全年开展普法宣传活动15场。\n"
+        "二、存在的不足和原因\n普法宣传形式单一。\n"
+        "三、2025年工作安排\n计划开展普法宣传活动20场以上。到2026年底，力争法治宣传阵地覆盖率达到100%。\n",
+        encoding="utf-8",
+    )
+    wh = tmp_path / "wh" / "reports.duckdb"
+    assert build(folder, wh).success
+    con = duckdb.connect(str(wh), read_only=True)
+    rows = con.execute("select kind, value, fact_year from marts.report_facts order by kind, value").fetchall()
+    con.close()
+    assert rows == [("actual", 15.0, 2024), ("target", 20.0, 2025), ("target", 100.0, 2026)]

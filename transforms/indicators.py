@@ -449,12 +449,12 @@ def _flags(facts: pl.DataFrame) -> pl.DataFrame:
 def classify_facts(
     mentions: pl.DataFrame, sentences: pl.DataFrame, catalogue: pl.DataFrame | None = None
 ) -> pl.DataFrame:
-    """MENTIONS and SENTENCES → FACTS, plus `target_year`: the year a target's sentence states, else null."""
+    """MENTIONS and SENTENCES → FACTS (`target_year`: the year a target's sentence states, else null)."""
     catalogue = load_catalogue() if catalogue is None else catalogue
     if "order" not in catalogue.columns:
         catalogue = catalogue.with_row_index("order")
     if mentions.is_empty():
-        return pl.DataFrame(schema={**FACTS, "target_year": pl.Int32})
+        return pl.DataFrame(schema=FACTS)
     mentions = _ensure_context(mentions, sentences)
     m = _frame(mentions, sentences)
     chosen = _choose(m, sentences, _cue_table(catalogue.with_columns(pl.col("order").cast(pl.Int32))))
@@ -470,7 +470,7 @@ def classify_facts(
         evidence=pl.when(evidence.str.len_chars() > 0).then(evidence).otherwise(pl.col("sentence")),
     )
     facts = _flags(facts).with_columns(target_year=pl.when(pl.col("kind") == "target").then(_stated_year()))
-    return conform(facts, FACTS).with_columns(facts["target_year"])
+    return conform(facts, FACTS)
 
 
 def unclassified_cues(facts: pl.DataFrame) -> pl.DataFrame:

@@ -137,6 +137,7 @@ FACTS = pl.Schema(
         "evidence": pl.String,  # the clause the number was read from
         "flags": pl.List(pl.String),  # consistency findings, e.g. rate_over_100
         "subject": pl.String,
+        "target_year": pl.Int32,  # the year a target names (到2026年底…), else null
     }
 )
 

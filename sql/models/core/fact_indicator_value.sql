@@ -5,7 +5,8 @@ select
     f.source_file,
     r.unit_id,
     r.report_year,
-    case when f.kind = 'target' then r.report_year + 1 else r.report_year end as fact_year,
+    -- a target is for the year its sentence names (到2026年底…), else the year after the report
+    case when f.kind = 'target' then coalesce(f.target_year, r.report_year + 1) else r.report_year end as fact_year,
     coalesce(s.section, 'unknown') as section,
     f.indicator_code,
     f.kind,
