@@ -140,6 +140,7 @@ def test_a_new_catalogue_row_makes_a_new_classification():
             "cues": ["停车位"],
             "also_measures": [""],
             "sections": [""],
+            "better": ["higher"],
         }
     )
     extended = pl.concat([catalogue.drop("order"), row])
@@ -167,6 +168,7 @@ def test_catalogue_loads_and_is_consistent():
     extra = {m for cell in catalogue["also_measures"] for m in cell.split()}
     assert extra <= measures
     assert (catalogue["cues"].str.len_chars() > 0).all()
+    assert set(catalogue["better"]) <= {"higher", "lower"}
 
 
 def test_a_cue_reaches_the_one_sibling_that_takes_the_measure():
