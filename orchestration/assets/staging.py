@@ -28,7 +28,6 @@ from transforms.themes import THEME_HITS, shortcoming_theme_hits
 
 GROUP = "staging"
 KEYS = "source_file in (select source_file from keys)"
-SUFFIXES = {"txt", "md", "markdown", "html", "htm", "docx", "pdf", "doc", "xls", "xlsx", "rtf", "wps"}
 
 
 def _preview(frame: pl.DataFrame, columns: list[str], rows: int = 5) -> dg.MetadataValue:
@@ -102,16 +101,15 @@ def raw_report_files(context: dg.AssetExecutionContext, warehouse: Warehouse) ->
 
 
 def _with_content(files: pl.DataFrame) -> pl.DataFrame:
-    """Read the bytes of `files`; a file that changed since it was hashed waits for the next run."""
+    """Read the bytes of `files`; content is null for a file that vanished or changed since it was hashed."""
     contents = []
-    for path in files["path"].to_list():
+    for path, sha in files.select("path", "sha256").iter_rows():
         try:
-            contents.append(Path(path).read_bytes())
+            data = Path(path).read_bytes()
         except OSError:
-            contents.append(None)
-    out = files.with_columns(pl.Series("content", contents, dtype=pl.Binary))
-    same = out["content"].map_elements(lambda b: hashlib.sha256(b).hexdigest(), return_dtype=pl.String)
-    return out.filter(same == out["sha256"]).select(schemas.RAW_FILES.names())
+            data = None
+        contents.append(data if data is not None and hashlib.sha256(data).hexdigest() == sha else None)
+    return files.with_columns(pl.Series("content", contents, dtype=pl.Binary)).select(schemas.RAW_FILES.names())
 
 
 @dataclass(frozen=True)
@@ -128,9 +126,6 @@ class Step:
     run: Callable[..., dict[str, pl.DataFrame]]
     writes: dict[str, pl.Schema]
     preview: list[str]
-
-
-
 
 
 def run_step(context: dg.AssetExecutionContext, warehouse: Warehouse, step: Step) -> dg.MaterializeResult:
@@ -170,9 +165,13 @@ QUARANTINE = pl.Schema({"source_file": pl.String, "sha256": pl.String, "reason":
 
 
 def _documents(todo: pl.DataFrame, files: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    docs = read_documents(_with_content(files.join(todo, on=["source_file", "sha256"])))
+    raw = _with_content(files.join(todo, on=["source_file", "sha256"]))
+    gone = raw.filter(pl.col("content").is_null()).select(
+        "source_file", "sha256", reason=pl.lit("file vanished or changed while being read; a changed file is read "
+                                               "again on the next run"))
+    docs = read_documents(raw.filter(pl.col("content").is_not_null()))
     bad = docs.filter(pl.col("error").is_not_null()).select("source_file", "sha256", pl.col("error").alias("reason"))
-    return {"stage.documents": docs.filter(pl.col("error").is_null()), "quarantine": bad}
+    return {"stage.documents": docs.filter(pl.col("error").is_null()), "quarantine": pl.concat([gone, bad])}
 
 
 def _sections(todo: pl.DataFrame, docs: pl.DataFrame) -> dict[str, pl.DataFrame]:
