@@ -18,10 +18,11 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	$(BIN)/uv sync --frozen --inexact --python $(BIN)/python
 	touch $@
 
-# the Dagster instance the UI and `make run` share; telemetry off (these machines are offline)
+# the Dagster instance the UI and `make run` share: telemetry off (these machines are offline), and
+# one run at a time, so the schedule and the sensor queue behind each other on the working DuckDB
 $(DAGSTER_HOME)/dagster.yaml:
 	mkdir -p $(DAGSTER_HOME)
-	printf 'telemetry:\n  enabled: false\n' > $@
+	printf 'telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n' > $@
 
 run: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m orchestration.run
