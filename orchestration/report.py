@@ -23,6 +23,7 @@ import duckdb
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from orchestration.resources import read_published
 from orchestration.settings import REPO, Settings
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -214,11 +215,8 @@ def collect(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 
 def write_report(duckdb_path: Path, out: Path) -> Path:
     """Read the published warehouse read-only and write one self-contained HTML file to `out`."""
-    con = duckdb.connect(str(duckdb_path), read_only=True)
-    try:
+    with read_published(duckdb_path) as con:
         data = collect(con)
-    finally:
-        con.close()
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = number

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -89,6 +90,28 @@ class Warehouse(dg.ConfigurableResource):
         shutil.copyfile(self.work_path, tmp)
         os.replace(tmp, target)
         return target
+
+
+@contextmanager
+def read_published(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open a published warehouse read-only; when an analyst holds it open read-write in the CLI
+    (an exclusive lock), read a private snapshot copy instead of failing."""
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.IOException:
+        with tempfile.TemporaryDirectory() as tmp:
+            snapshot = Path(tmp) / path.name
+            shutil.copyfile(path, snapshot)
+            con = duckdb.connect(str(snapshot), read_only=True)
+            try:
+                yield con
+            finally:
+                con.close()
+        return
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 # --- table helpers used by the stage assets -------------------------------------------------

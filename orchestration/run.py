@@ -6,17 +6,16 @@ else to an ephemeral one. Exit status 1 when the run failed.
 
 import os
 import sys
+from pathlib import Path
 
 import dagster as dg
-import duckdb
 
 from orchestration.definitions import defs
-from orchestration.resources import Warehouse
+from orchestration.resources import Warehouse, read_published
 
 
 def summary(path: str) -> str:
-    con = duckdb.connect(path, read_only=True)
-    try:
+    with read_published(Path(path)) as con:
         status = dict(con.execute("select status, count(*) from marts.file_status group by all").fetchall())
         facts, classified = con.execute(
             "select count(*), count(*) filter (indicator_code <> 'unclassified') from marts.report_facts"
@@ -24,8 +23,6 @@ def summary(path: str) -> str:
         reasons = con.execute(
             "select source_file, reason from marts.file_status where status = 'quarantined' order by 1"
         ).fetchall()
-    finally:
-        con.close()
     seen = sum(status.values())
     lines = [
         "",

@@ -32,3 +32,24 @@ def test_pending_follows_hash_and_version_and_skips_quarantined(tmp_path):
     record(con, "raw", "", pl.DataFrame({"source_file": ["a"], "sha256": ["h3"]}))  # the file changed
     assert pending(con, "docs", "raw", "v1")["source_file"].to_list() == ["a"]
     assert con.execute("select source_file, reason from stage.quarantine").fetchall() == [("b", "empty file")]
+
+
+def test_a_published_file_held_read_write_is_read_from_a_snapshot(tmp_path):
+    """An analyst's read-write CLI session holds an exclusive lock; the run summary still reads."""
+    import subprocess
+    import sys
+
+    from orchestration.resources import read_published
+
+    path = tmp_path / "reports.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("create table t as select 42 as answer")
+    con.close()
+    holder = subprocess.Popen([sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(path)!r}); "
+                               "print('held', flush=True); time.sleep(30)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with read_published(path) as reader:
+            assert reader.execute("select answer from t").fetchone() == (42,)
+    finally:
+        holder.kill()
