@@ -213,6 +213,14 @@ def test_a_bare_clause_with_only_when_and_how_often_still_carries():
         ("全年培养农村法律明白人126名", "community.legal_literates"),
         ("确保每个村（社区）至少有1名法律明白人", "community.legal_literates"),
         ("重大行政决策合法性审查率达到100%", "legal_review.coverage_rate"),
+        ("全年部门负责人出庭率保持在95%", "litigation.appearance_rate"),
+        ("以县政府为被告的案件开庭审理15件", "litigation.admin_cases"),
+        ("动员全镇412名干部参加年度学法考试", "exam.participants"),
+        ("围绕新修订法律组织专题研讨6次", "study.sessions"),
+        ("举办法治大讲堂5期", "training.sessions"),
+        ("参加学习人员860人次", "study.participants"),
+        ("为群众解答法律咨询120余人", "legal_aid.consultations"),
+        ("全年办理“一业一证”许可34件", "approval.cases"),
     ],
 )
 def test_grown_catalogue_vocabulary(text, code):
