@@ -221,3 +221,11 @@ def test_more_wordings_of_shortcomings_plans_and_other():
     assert found("三、下步工作思路\n" + BODY) == {"next_year_plan": 1}
     # helping people with their difficulties is no shortcoming
     assert found("一、主要举措和成效\n" + BODY + "（二）解决群众困难和问题\n" + BODY) == {"achievements": 1}
+
+
+def test_one_heading_for_results_and_shortcomings():
+    got = found("一、本年度推进法治政府建设主要举措、成效和不足\n" + BODY + "二、下一步工作打算\n" + BODY)
+    assert {"achievements", "shortcomings", "next_year_plan"} <= set(got)
+    # a shortcomings heading that names results only in passing keeps achievements out
+    got = found("一、工作开展情况\n" + BODY + "二、存在的问题及取得成效的差距\n" + BODY)
+    assert got.get("achievements") == 1 and "shortcomings" in got

@@ -180,6 +180,7 @@ class _Heading:
     heading: str
     level: int = 1
     end: int = 0
+    cue_pos: dict[str, int] | None = None
 
 
 def _doc_sections(
@@ -199,12 +200,15 @@ def _doc_sections(
             heads[m["line_no"]] = h
         h.sections.append(m["section"])
         h.top_only[m["section"]] = m["top_only"]
-    # a fallback section (achievements) only when nothing more specific matched the line
+        h.cue_pos = (h.cue_pos or {}) | {m["section"]: m["cue_pos"]}
+    # a fallback section (achievements) only when nothing more specific matched the line, or when the
+    # line names it first ("主要举措、成效和不足": one part for results and shortcomings)
     fallbacks = set(matches.filter("fallback")["section"].unique().to_list())
     for h in heads.values():
         specific = [s for s in h.sections if s not in fallbacks]
         if specific:
-            h.sections = specific
+            first = min(h.cue_pos[s] for s in specific)
+            h.sections = [s for s in h.sections if s not in fallbacks or h.cue_pos[s] < first]
 
     numbered = [r["rank"] for r in info.values() if r["rank"] is not None and r["candidate"]]
     has_bare = any(h.rank is None for h in heads.values())
