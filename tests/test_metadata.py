@@ -246,3 +246,60 @@ def test_a_bare_level_word_is_no_unit():
     assert parse_unit("街道") is None and parse_unit("镇政府") is None and parse_unit("办事处") is None
     m = meta("2024年，在区委领导下，某某街道深入推进依法行政，" + PARA + "（三）加强\n街道\n")
     assert m["unit_name"] == "某某街道"
+
+
+def test_widely_spaced_keys_a_bare_date_label_and_a_listed_doc_number():
+    text = (
+        "文       号：\n"
+        "发文机构：中共某某市某某区委全面依法治区委员会办公室\n"
+        "发文日期：2025-03-02\n"
+        "名       称：某某区人民政府关于2024年度法治政府建设情况的报告\n"
+        "某某区人民政府关于2024年度法治政府建设情况的报告\n"
+        "日期：2025-03-09 10:20 来源：区司法局\n"
+        "2024年，" + PARA
+    )
+    m = meta(text)
+    assert (m["unit_name"], m["unit_level"]) == ("某某区", "区")  # the 名称 field is no title line
+    assert m["published_on"] == dt.date(2025, 3, 9)  # 日期 alone, never the 发文日期 before it
+    assert m["doc_number"] is None
+    listed = "- [ 索引号 ] 0001/2026-00002\n- [ 发文字号 ] 某委文〔2026〕7号\n某某乡2025年法治政府建设情况报告\n" + PARA
+    assert meta(listed)["doc_number"] == "某委文〔2026〕7号"
+
+
+def test_party_prefix_before_the_parent_of_a_header_line():
+    text = (
+        "发文机构：中共武汉市某某区委依法治区办公室\n某某区人民政府关于2024年度法治政府建设情况的报告\n2024年，" + PARA
+    )
+    assert meta(text)["parent_name"] == "武汉市"
+
+
+def test_a_party_group_of_a_department_reports_for_it():
+    m = meta("中共青岛市某某局党组\n2022年度法治政府建设报告\n2022年，" + PARA)
+    assert (m["unit_full_name"], m["unit_name"], m["unit_level"], m["parent_name"]) == (
+        "青岛市某某局",
+        "某某局",
+        "部门",
+        "青岛市",
+    )
+
+
+def test_government_of_the_parent_and_a_zone_before_the_unit():
+    u = parse_unit("鲤城区人民政府某某街道办事处")
+    assert (u.short, u.level, u.parents) == ("某某街道", "街道", ("鲤城区",))
+    u = parse_unit("高新区某某局")
+    assert (u.full, u.short, u.level) == ("高新区某某局", "某某局", "部门")
+    assert parse_unit("经开区财政局").short == "财政局"
+
+
+def test_covering_letter_signature_dates_the_report():
+    text = (
+        "某某省某某委关于2023年度法治政府建设情况的报告\n某卫〔2024〕3号\n省委、省政府：\n"
+        "根据有关规定，现呈送我委2023年度法治政府建设情况报告，请审阅。\n"
+        "某某省某某委\n2024年3月8日\n"
+        "某某省某某委2023年度法治政府建设情况报告\n" + PARA + "一、主要情况\n" + PARA
+    )
+    m = meta(text)
+    assert m["report_date"] == dt.date(2024, 3, 8)
+    assert m["doc_number"] == "某卫〔2024〕3号"
+    # a date in the body before the first part is no signature
+    assert meta("某某镇2023年法治政府建设报告\n" + PARA + "2024年1月5日\n一、主要举措\n" + PARA)["report_date"] is None

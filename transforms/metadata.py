@@ -50,10 +50,16 @@ DOCNO_LINE_RE = re.compile(rf"^\s*(?:(?:文号|发文字号|字号)\s*[|:：]?\s
 _KEYS = ("名称", "标题", "发布机构", "发文机关", "发文机构", "发文单位", "发布单位", "信息来源", "文章来源", "来源")
 _KEYS += ("所属机构", "发布日期", "发布时间", "发布于", "更新时间", "时间")
 _KEYS += ("成文日期", "成文时间", "发文字号", "文号", "索引号")
-# a key may be spaced out ("标 题", "文  号") and closed by "|", ":" or a bracket ("[ 发布日期 ] 2026-02-10")
-FIELD_KEYS = "|".join(r"\s{0,3}".join(k) for k in sorted(_KEYS, key=len, reverse=True))
+# keys that are a tail of longer words (发文日期, 成文日期): a key only where no hanzi stands before them
+_BARE_KEYS = ("日期",)
+# a key may be spaced out ("标 题", "文       号": table cells justify a two-character key to the width of
+# four) and closed by "|", ":" or a bracket ("[ 发布日期 ] 2026-02-10")
+FIELD_KEYS = "|".join(
+    [r"\s{0,8}".join(k) for k in sorted(_KEYS, key=len, reverse=True)]
+    + [r"(?<![\u4e00-\u9fff])" + r"\s{0,8}".join(k) for k in _BARE_KEYS]
+)
 FIELD_RE = re.compile(rf"({FIELD_KEYS})\s*(?:[|:：]|[\]】]\s*[:：]?)\s*")
-PUBLISHED_KEYS = ("发布日期", "发布时间", "发布于", "时间", "更新时间")  # in order of trust
+PUBLISHED_KEYS = ("发布日期", "发布时间", "发布于", "时间", "更新时间", "日期")  # in order of trust
 # an unlabelled time stamp alone on a header line ("• 2023年03月30日 09时24分") dates the page
 STAMP_RE = re.compile(r"^[•·\s]*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*\d{1,2}\s*[:时]\s*\d{2}")
 YEAR_RE = re.compile(r"(20\d{2}|19\d{2})\s*(?:年度|年|度)")
@@ -81,7 +87,11 @@ def name_rules(path: Path = NAMES_PATH) -> dict:
     return {
         "suffixes": suffixes,
         "zones": frozenset(raw["zone_names"]),
+        "zones_longest": tuple(sorted(raw["zone_names"], key=len, reverse=True)),
+        "parent_government": tuple(raw["parent_government"]),
         "party": re.compile(raw["party_issuer"]),
+        "party_prefix": re.compile(raw["party_prefix"]),
+        "party_of_unit": re.compile(raw["party_of_unit"]),
         "title": re.compile(raw["title_cues"]),
         "follow": re.compile(raw["opening_follow"]),
         "skip": re.compile(raw["opening_skip"]),
@@ -111,8 +121,14 @@ def parse_unit(name: str | None) -> Unit | None:
     core = full[: len(full) - len(rule["drop"])] if rule["drop"] else full
     core += rule["add"]
     chain, short = split_parents(core)
+    if chain:  # 某某区人民政府某某街道办事处: the government of the parent division, then the unit
+        gov = next((g for g in rules["parent_government"] if short.startswith(g) and len(short) - len(g) >= 2), "")
+        short = short[len(gov) :]
     if not chain and len(short) > 2 and short[0] in "省市县区" and rule["level"] in ("部门", "开发区"):
         short = short[1:]  # 区司法局, 县经济开发区: a bare level word stands for the parent
+    if rule["level"] == "部门":  # 高新区综治局: the zone a department belongs to is its parent, not its name
+        zone = next((z for z in rules["zones_longest"] if short.startswith(z) and len(short) - len(z) >= 2), "")
+        short = short[len(zone) :]
     if rule["level"] == "开发区" and short in rules["zones"] and chain:
         short = _stem(chain[-1]) + short
     if len(short) < 2:
@@ -133,7 +149,10 @@ def government_issuer(head: str) -> Unit | None:
     gov = [u for p, u in units if u is not None and not party.search(p)]
     if gov:
         return gov[-1]
-    return parse_unit("".join(parts)) if len(parts) > 1 else None
+    if len(parts) > 1:
+        return parse_unit("".join(parts))
+    own = name_rules()["party_of_unit"].match(parts[0]) if parts else None  # 中共某某市某某局党组
+    return parse_unit(own.group("unit")) if own else None
 
 
 def unit_from_title(title: str | None) -> Unit | None:
@@ -213,7 +232,7 @@ def parents_in_lines(lines: list[str], unit: Unit) -> tuple[str, ...]:
         for m in re.finditer(re.escape(unit.short), ln):
             head = re.findall(r"[\u4e00-\u9fff]+$", ln[: m.start()])
             if head:
-                chain, rest = split_parents(head[0] + unit.short)
+                chain, rest = split_parents(name_rules()["party_prefix"].sub("", head[0]) + unit.short)
                 if chain and rest == unit.short:
                     return tuple(chain)
     return ()
@@ -273,9 +292,9 @@ def find_title(header: list[str]) -> str | None:
         nxt = rows[i + 1] if i + 1 < len(rows) else ""
         if _is_title(ln):
             return ln
-        if nxt.startswith("关于") and "报告" in nxt and parse_unit(ln):
+        if nxt.startswith("关于") and "报告" in nxt and government_issuer(ln):
             return ln + nxt
-        if parse_unit(ln) and YEAR_RE.match(nxt) and _is_title(nxt):  # 通城镇人民政府 / 2025年法治政府建设情况
+        if government_issuer(ln) and YEAR_RE.match(nxt) and _is_title(nxt):  # 通城镇人民政府 / 2025年法治政府建设情况
             return ln + nxt
         if cue.search(ln) and not PUNCT_RE.search(ln) and nxt.endswith("报告") and len(ln + nxt) <= 80:
             return ln + nxt
@@ -314,6 +333,26 @@ def find_signature(lines: list[str]) -> tuple[Unit | None, dt.date | None]:
     return None, None
 
 
+PART_HEADING_RE = re.compile(r"^(?:第[一二三四五六七八九十]+部分|[一二三四五六七八九十]{1,3}\s*[、.．])")
+
+
+def cover_signature(lines: list[str]) -> tuple[Unit | None, dt.date | None]:
+    """The 落款 of a covering letter before the report's first part ("…请审阅。/ 某某委 / 2024年3月8日"):
+    a date alone on a line right under a line that names a unit (no party organ)."""
+    front = []
+    for ln in lines[:60]:
+        if PART_HEADING_RE.match(ln):
+            break
+        if ln:
+            front.append(ln)
+    for above, ln in zip(front, front[1:], strict=False):
+        m = DATE_RE.fullmatch(ln.strip())
+        u = parse_unit(above) if m else None
+        if u is not None and not name_rules()["party"].search(above):
+            return u, _to_date(m)
+    return None, None
+
+
 def header_fields(header: list[str]) -> dict[str, str]:
     """Header fields "key | value |" or "key: value key2: value2"; a value ends at "|" or the next key."""
     fields: dict[str, str] = {}
@@ -328,13 +367,19 @@ def header_fields(header: list[str]) -> dict[str, str]:
     return fields
 
 
-def find_doc_number(header: list[str]) -> str | None:
-    for ln in header:
-        m = DOCNO_LINE_RE.search(ln) or re.search(rf"(?:文号|发文字号)\s*[|:：]\s*({DOCNO})", ln)
-        if m:
-            no = re.sub(r"\s+", "", m.group(1))
-            return re.sub(r"[\[［(（【]", "〔", re.sub(r"[\]］)）】]", "〕", no))
-    return None
+def find_doc_number(header: list[str], fields: dict[str, str] | None = None) -> str | None:
+    """文号 on a header line of its own or after its key; else the value of a 发文字号 / 文号 field
+    however the key is written ("- [ 发文字号 ] 某委文〔2026〕3号")."""
+    found = [
+        m.group(1)
+        for ln in header
+        if (m := DOCNO_LINE_RE.search(ln) or re.search(rf"(?:文号|发文字号)\s*[|:：]\s*({DOCNO})", ln))
+    ]
+    found += [m.group(0) for k in ("发文字号", "文号") if (m := re.match(DOCNO, (fields or {}).get(k, "")))]
+    if not found:
+        return None
+    no = re.sub(r"\s+", "", found[0])
+    return re.sub(r"[\[［(（【]", "〔", re.sub(r"[\]］)）】]", "〕", no))
 
 
 def _year(s: str | None) -> int | None:
@@ -390,6 +435,9 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
     fields = header_fields(header)
     title = find_title(header) or (glued_title(lines[0]) if lines and not header else None)
     sig_unit, sig_date = find_signature(lines)
+    if sig_date is None:
+        cover_unit, sig_date = cover_signature(lines)
+        sig_unit = sig_unit or cover_unit
     field_title = fields.get("名称") or fields.get("标题")
     page_title, page_unit = _page_title_unit(row.get("page_title"))
     publisher = next(
@@ -424,7 +472,7 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
         "report_year": report_year(title, headings, opening, [t for t in (field_title, page_title) if t]),
         "report_date": sig_date,
         "published_on": published,
-        "doc_number": find_doc_number(header),
+        "doc_number": find_doc_number(header, fields),
         "parent_chain": list(parents),
     }
 
