@@ -381,3 +381,14 @@ def test_a_numeral_restating_a_list_of_names_is_structure(text):
 )
 def test_a_list_followed_by_a_count_stays_a_count(text, value):
     assert one(text)["value"] == value
+
+
+def test_an_amount_that_sorts_things_is_a_threshold_not_an_amount():
+    found = mentions("对五十万元以上的工程合同逐一备案，共备案9份")
+    assert [(m["value"], m["measure_code"]) for m in found] == [(9.0, "item")]
+    assert mentions("投资3000万元以下项目实行承诺制") == []
+
+
+def test_an_amount_with_a_bound_at_the_clause_end_stays_an_amount():
+    m = one("为农民工追回欠薪80万元以上，")
+    assert (m["value"], m["qualifier"]) == (800000.0, "at_least")
