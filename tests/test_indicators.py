@@ -321,3 +321,22 @@ def test_targets_and_the_year_they_state(text, section, kind, year):
 def test_target_year_is_in_the_output_even_when_empty():
     s = sentences("加强组织领导。")
     assert "target_year" in classify_facts(extract_mentions(s), s).columns
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("“掌上可办”率提升到92%", "approval.online_rate"),  # closing mark inside the cue
+        ("全年开展“双随机”抽查18次", "enforcement.joint_operations"),
+        ("落实“第一议题”学习9次", "study.sessions"),
+        ("组织“专题”学法3次", "study.sessions"),  # a pair of marks inside the cue
+    ],
+)
+def test_a_cue_reads_across_quotation_marks(text, code):
+    assert codes(text) == [code]
+
+
+def test_a_quoted_cue_keeps_its_place_for_the_nearest_rule():
+    out = facts("召开推进会2次，推动“一网通办”率达到97%")
+    assert out["indicator_code"].to_list() == ["meeting.rule_of_law", "approval.online_rate"]
+    assert out["cue"].to_list() == ["推进会", "一网通办率"]

@@ -40,6 +40,7 @@ ACTOR_GAP_MAX = 6  # bytes between the actor cue and the verb: one two-character
 # a sentence that opens a part (（一）加强组织领导。) hands no subject to the next one
 HEADING = r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、是]|\d+[.、．])[^\d]*$"
 SENT_END = "。！？!?；;"
+QUOTES = "“”"  # quotation marks a cue may read across
 # a year the promise is for: 到2026年底, 2025年，力争… (not 2024年以来, 2023年基础上, 2024年的)
 TARGET_YEAR = r"(20\d{2})年(?:以来|基础|水平|同期|的)?"
 
@@ -227,11 +228,36 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _quoted_variants(cues: list[str]) -> dict[str, str]:
+    """Each cue with quotation marks set inside it (“一网通办”率, 开展“双随机”抽查) → the cue.
+
+    Reports quote the names of systems and campaigns, so a cue often reads across a quotation
+    mark; one opening or closing mark, or a pair, anywhere inside the cue.
+    """
+    out: dict[str, str] = {}
+    for cue in {c for c in cues if c and GAP not in c}:
+        n = len(cue)
+        for i in range(1, n):
+            for q in QUOTES:
+                out[cue[:i] + q + cue[i:]] = cue
+            for j in range(i + 1, n):
+                out[cue[:i] + QUOTES[0] + cue[i:j] + QUOTES[1] + cue[j:]] = cue
+    return out
+
+
 def _cue_occurrences(sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.DataFrame:
-    """Every catalogue cue in `sentences` (bytes: start, stop, length), cues inside a 《title》 left out."""
-    occ = _occurrences(sentences, cues["cue"].to_list()).with_columns(
+    """Every catalogue cue in `sentences` (bytes: start, stop, length), cues inside a 《title》 left out.
+
+    A cue read across quotation marks (“一网通办”率) is found as the cue it spells; its length is
+    the bytes it covers in the sentence.
+    """
+    words = cues["cue"].to_list()
+    quoted = _quoted_variants(words) if sentences["sentence"].str.contains(f"[{QUOTES}]").any() else {}
+    occ = _occurrences(sentences, [*words, *quoted]).with_columns(
         length=pl.col("word").str.len_bytes().cast(pl.Int64)
     )
+    if quoted:
+        occ = occ.with_columns(pl.col("word").replace(quoted))
     gaps = _gap_occurrences(sentences, cues["cue"].to_list())
     if not gaps.is_empty():
         occ = pl.concat([occ, gaps.select(occ.columns)])
