@@ -313,3 +313,18 @@ def test_a_long_numbered_part_heading_is_not_run_into_its_paragraph():
 def test_a_sentence_broken_by_the_page_still_joins_after_a_long_heading_rule():
     text = "全镇调整法治建设领导小组，由党委书记任组\n\n长，明确分管领导。"
     assert normalize_text(text)[0].text == "全镇调整法治建设领导小组，由党委书记任组长，明确分管领导。"
+
+
+def test_part_headings_run_into_one_long_line_get_their_own_lines():
+    filler = "本年度持续推进依法行政，干部群众法治意识不断增强" * 8
+    src = (
+        f"某县2023年度法治政府建设情况报告2023年，{filler}。"
+        f"一、坚持党的领导，压实责任。（一）强化学习。{filler}。二、存在的不足。"
+    )
+    doc, _ = normalize_text(src)
+    lines = doc.text.split("\n")
+    assert [ln[:2] for ln in lines[1:]] == ["一、", "(一", "二、"]
+    assert len(doc.offsets) == len(doc.text)
+    assert all(src[doc.offsets[i]] == c for i, c in enumerate(doc.text) if c not in "\n()")
+    # a short line keeps an inline list as it is
+    assert normalize_text("要点：一、学法。二、用法。")[0].text == "要点：一、学法。二、用法。"

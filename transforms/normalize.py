@@ -7,7 +7,8 @@ so provenance survives every edit and no per-character Python loop runs on the h
 
 Order: markdown -> pinyin glosses -> mojibake -> traditional to simplified -> web chrome lines
 (navigation/share/footer lines of pages saved as text; cues in data/formats_chrome.csv)
--> full/half width and ASCII punctuation -> page breaks and layout whitespace.
+-> full/half width and ASCII punctuation -> page breaks and layout whitespace -> part headings run
+into one long line (text that lost every break).
 
 Script conversion uses OpenCC `tw2s` (opencc-python-reimplemented): on 著重, 於, 發布, 過於單一,
 乾淨, 後來, 範圍 it matches `t2s`/`hk2s` except that it also turns 著重/著力 into 着重/着力
@@ -447,6 +448,23 @@ def repair_breaks(doc: Mapped) -> Mapped:
     return Mapped(doc.text[lead:trail], doc.offsets[lead:trail])
 
 
+_GLUED_HEADING = re.compile(rf"(?<=[。！？])(?={_CN_NUM}、|\({_CN_NUM}\)|第{_CN_NUM}部分)")
+MIN_GLUED_LINE = 300  # a line this long that runs several numbered parts together lost its breaks
+
+
+def split_glued_headings(doc: Mapped) -> Mapped:
+    """Break a very long line before each part heading (一、 (一) 第一部分) that follows a sentence end:
+    text copied from a page or PDF with every line break lost (…法治保障。一、坚持党的领导…)."""
+
+    def repl(m: re.Match[str]) -> Repl:
+        text = m.string
+        start = text.rfind("\n", 0, m.start()) + 1
+        end = text.find("\n", m.end())
+        return "\n" if (end if end >= 0 else len(text)) - start >= MIN_GLUED_LINE else None
+
+    return rewrite(doc, _GLUED_HEADING, repl)
+
+
 # --------------------------------------------------------------------------- composition
 
 
@@ -462,6 +480,7 @@ def normalize_text(source_text: str) -> tuple[Mapped, str]:
     doc = drop_chrome(doc)  # after conversion: the cues are written in simplified
     doc = unify_width(doc)
     doc = repair_breaks(doc)
+    doc = split_glued_headings(doc)
     return doc, script
 
 
