@@ -340,3 +340,16 @@ def test_a_quoted_cue_keeps_its_place_for_the_nearest_rule():
     out = facts("召开推进会2次，推动“一网通办”率达到97%")
     assert out["indicator_code"].to_list() == ["meeting.rule_of_law", "approval.online_rate"]
     assert out["cue"].to_list() == ["推进会", "一网通办率"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("举办执法人员业务培训4期，覆盖执法人员260人次", "training.participants"),
+        ("开展集中学法6次，覆盖干部职工430人次", "study.participants"),
+        ("组织法治文艺汇演9场，惠及群众3000余人次", "publicity.reach"),
+        ("覆盖辖区居民1200人次", "publicity.reach"),  # nothing named before: the word itself decides
+    ],
+)
+def test_a_coverage_word_yields_to_the_activity_named_before(text, code):
+    assert codes(text)[-1] == code

@@ -37,6 +37,9 @@ LIST_END = "分别|均|都|全部"
 # an actor that takes part (法律顾问参与…工作50余次): the count is of its part-takings
 ACTOR_VERBS = ["参与", "参加", "列席"]
 ACTOR_GAP_MAX = 6  # bytes between the actor cue and the verb: one two-character adverb (全程参与)
+# words that say only that a count reached people (培训2次，覆盖民警700人次): in a clause of their own
+# they yield to the activity the sentence part named before, whose family counts the attendance
+COVERAGE_CUES = ["覆盖", "惠及", "受众", "参与人数", "参与人次"]
 # a sentence that opens a part (（一）加强组织领导。) hands no subject to the next one
 HEADING = r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、是]|\d+[.、．])[^\d]*$"
 SENT_END = "。！？!?；;"
@@ -212,8 +215,13 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
         bare=(prefix.str.replace_all(CARRY_FILLER, "").str.count_matches(r"[\u4e00-\u9fff]") <= CARRY_MAX)
         & ~prefix.str.contains("|".join(cue_blockers())),
         window=window,
-        # a clause with its own words (受理矛盾纠纷) or a change (同比上升) does not inherit a subject
-        may_carry=(window.str.replace_all(CARRY_FILLER, "").str.count_matches(r"[\u4e00-\u9fff]") <= CARRY_MAX)
+        # a clause with its own words (受理矛盾纠纷) or a change (同比上升) does not inherit a subject;
+        # a coverage word is not a word of its own (覆盖执法人员260人次 still continues the part)
+        may_carry=(
+            window.str.replace_all(f"{CARRY_FILLER}|{'|'.join(COVERAGE_CUES)}", "")
+            .str.count_matches(r"[\u4e00-\u9fff]")
+            <= CARRY_MAX
+        )
         & ~window.str.contains("|".join(cue_blockers())),
     )
     return m.with_columns(
@@ -332,7 +340,8 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
 
     Tiers, first that has a cue wins: an actor taking part (-1), the number's own clause (0), a
     cue after it in the clause (1), the shared rest of a listed subject's list (2), earlier in the
-    sentence when the clause is bare (3); then, for a bare sentence, the sentence before it.
+    sentence when the clause is bare (3), a bare coverage word in the number's clause (4); then,
+    for a bare sentence, the sentence before it.
     """
     used = sentences.join(m.select(KEYS).unique(), on=KEYS, how="semi")
     occ = _cue_occurrences(used, cues)
@@ -370,6 +379,10 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
     ).drop_nulls("tier")
     cand = cand.join(_actors(cand, used), on=[*KEYS, "mention_no", "start"], how="left").with_columns(
         tier=pl.when(pl.col("actor")).then(-1).otherwise("tier")
+    )
+    # a bare coverage word ranks after a subject carried from earlier in the part (tier 3)
+    cand = cand.with_columns(
+        tier=pl.when((pl.col("tier") == 0) & pl.col("word").is_in(COVERAGE_CUES)).then(4).otherwise("tier")
     )
     # family support: how many cues of the same family stand in the same part of the sentence
     fam = (
