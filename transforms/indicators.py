@@ -218,8 +218,9 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
         # a clause with its own words (受理矛盾纠纷) or a change (同比上升) does not inherit a subject;
         # a coverage word is not a word of its own (覆盖执法人员260人次 still continues the part)
         may_carry=(
-            window.str.replace_all(f"{CARRY_FILLER}|{'|'.join(COVERAGE_CUES)}", "")
-            .str.count_matches(r"[\u4e00-\u9fff]")
+            window.str.replace_all(f"{CARRY_FILLER}|{'|'.join(COVERAGE_CUES)}", "").str.count_matches(
+                r"[\u4e00-\u9fff]"
+            )
             <= CARRY_MAX
         )
         & ~window.str.contains("|".join(cue_blockers())),
@@ -261,9 +262,7 @@ def _cue_occurrences(sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.DataFram
     """
     words = cues["cue"].to_list()
     quoted = _quoted_variants(words) if sentences["sentence"].str.contains(f"[{QUOTES}]").any() else {}
-    occ = _occurrences(sentences, [*words, *quoted]).with_columns(
-        length=pl.col("word").str.len_bytes().cast(pl.Int64)
-    )
+    occ = _occurrences(sentences, [*words, *quoted]).with_columns(length=pl.col("word").str.len_bytes().cast(pl.Int64))
     if quoted:
         occ = occ.with_columns(pl.col("word").replace(quoted))
     gaps = _gap_occurrences(sentences, cues["cue"].to_list())
