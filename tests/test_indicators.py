@@ -353,3 +353,13 @@ def test_a_quoted_cue_keeps_its_place_for_the_nearest_rule():
 )
 def test_a_coverage_word_yields_to_the_activity_named_before(text, code):
     assert codes(text)[-1] == code
+
+
+def test_listed_forms_stand_equally_near_and_the_family_with_more_of_them_wins():
+    # the last item alone (讲座) would say legal-adviser activity; two of three items are study
+    assert codes("组织班子成员开展集体学法、专题研讨、法治讲座9次") == ["study.sessions"]
+
+
+def test_a_cue_outside_the_list_keeps_its_own_distance():
+    # 普法 is not a listed item (a long stretch stands before its 、), so the nearer 宣讲 decides
+    assert codes("组织普法志愿者队伍深入村组开展宣讲、义诊活动14场") == ["publicity.events"]

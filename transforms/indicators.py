@@ -36,6 +36,7 @@ FILLER = r"^(?:全年|今年|本年度|本年|年内|年度|上半年|下半年|
 LIST_END = "分别|均|都|全部"
 # an actor that takes part (法律顾问参与…工作50余次): the count is of its part-takings
 ACTOR_VERBS = ["参与", "参加", "列席"]
+LIST_ITEM_SLACK = 6  # bytes between a listed cue and its 、: two characters (学法活动、, 、各类讲座)
 ACTOR_GAP_MAX = 6  # bytes between the actor cue and the verb: one two-character adverb (全程参与)
 # words that say only that a count reached people (培训2次，覆盖民警700人次): in a clause of their own
 # they yield to the activity the sentence part named before, whose family counts the attendance
@@ -299,6 +300,36 @@ def _actors(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _listed_alike(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
+    """Cues that are items of one 、-list before the number stand equally near it.
+
+    开展领导班子学法、研讨、主题党课、各类讲座12余次 counts all the listed forms, so the last item
+    is no nearer the truth than the first: listed cues of the number's clause share the distance
+    of the nearest of them, and the tie goes on to cue length and family support. A cue is listed
+    when a 、 stands right after it or right before it (within LIST_ITEM_SLACK bytes: 各类讲座).
+    """
+    seps = _occurrences(used, ["、"]).select(*KEYS, sep="start")
+    own = cand.filter(pl.col("tier") == 0).select(*KEYS, "mention_no", "start", "stop", "win_b", "ctx_b").unique()
+    item = (
+        own.join(seps, on=KEYS)
+        .filter(
+            (pl.col("sep") >= pl.col("stop"))
+            & (pl.col("sep") - pl.col("stop") <= LIST_ITEM_SLACK)
+            & (pl.col("sep") < pl.col("ctx_b"))
+            | (pl.col("sep") < pl.col("start"))
+            & (pl.col("start") - pl.col("sep") - len("、".encode()) <= LIST_ITEM_SLACK)
+            & (pl.col("sep") >= pl.col("win_b"))
+        )
+        .select(*KEYS, "mention_no", "start", listed=pl.lit(True))
+        .unique()
+    )
+    cand = cand.join(item, on=[*KEYS, "mention_no", "start"], how="left").with_columns(
+        listed=pl.col("listed").fill_null(False) & (pl.col("tier") == 0)
+    )
+    shared = pl.col("dist").filter(pl.col("listed")).min().over(*KEYS, "mention_no")
+    return cand.with_columns(dist=pl.when(pl.col("listed")).then(shared).otherwise("dist")).drop("listed")
+
+
 def _carried(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
     """A bare sentence (累计12场。) takes the subject of the sentence right before it.
 
@@ -383,6 +414,7 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
     cand = cand.with_columns(
         tier=pl.when((pl.col("tier") == 0) & pl.col("word").is_in(COVERAGE_CUES)).then(4).otherwise("tier")
     )
+    cand = _listed_alike(cand, used)
     # family support: how many cues of the same family stand in the same part of the sentence
     fam = (
         occ.join(cues.select("cue", "family").unique(), left_on="word", right_on="cue")
