@@ -4,16 +4,18 @@ Readers (the DuckDB CLI, notebooks) open `warehouse/reports.duckdb`; the pipelin
 working file beside it and, at the end of a good run, copies it next to the published file
 and renames it over, so a reader never sees a half-built warehouse and never blocks a run.
 
-Incremental work rests on a ledger: each stage records which (file, content hash, pipeline
+Incremental work rests on a ledger: each stage records which (file, content hash, stage
 version) it has processed and whether the file went on or was quarantined. A stage's
 pending work is what its upstream stage passed on and it has not yet seen; a changed file
-(new hash) or a changed transform or knowledge file (new version) makes it pending again.
+(new hash) or a changed transform or knowledge file the stage reads (new version, see
+`code_version`) makes it pending again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -42,13 +44,38 @@ create table if not exists meta.published (fingerprint varchar, published_at tim
 """
 
 
-def pipeline_version() -> str:
-    """Hash of the transform code and knowledge files: when they change, stages re-run."""
-    digest = hashlib.sha256()
-    root = REPO / "transforms"
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
+TRANSFORMS = REPO / "transforms"
+_IMPORT = re.compile(r"^\s*(?:from\s+transforms\.(\w+)\s+import|from\s+transforms\s+import\s+([\w, ]+)|"
+                     r"import\s+transforms\.(\w+))", re.M)
+
+
+def module_closure(modules: Sequence[str], root: Path = TRANSFORMS) -> list[Path]:
+    """The source files of `modules` and of every transforms module they import, transitively."""
+    seen: dict[str, Path] = {}
+    todo = list(modules)
+    while todo:
+        name = todo.pop()
+        path = root / f"{name}.py"
+        if name in seen or not path.exists():
+            continue
+        seen[name] = path
+        for a, b, c in _IMPORT.findall(path.read_text(encoding="utf-8")):
+            todo += [a] if a else [c] if c else [n.strip() for n in b.split(",")]
+    return sorted(seen.values())
+
+
+def code_version(modules: Sequence[str], upstream: str = "", root: Path = TRANSFORMS) -> str:
+    """Hash of a stage's code and knowledge: its modules, what they import, and every data file
+    their source names, chained with the upstream stage's version. A change to a catalogue
+    re-runs only the stages that read it; a change upstream re-runs everything below it."""
+    digest = hashlib.sha256(upstream.encode())
+    sources = [(p.name, p.read_bytes()) for p in module_closure(modules, root)]
+    text = b"\n".join(src for _, src in sources).decode("utf-8")
+    data = root / "data"
+    files = sorted(p for p in data.iterdir() if p.is_file() and p.name in text) if data.exists() else []
+    for name, blob in [*sources, *((f"data/{p.name}", p.read_bytes()) for p in files)]:
+        digest.update(name.encode())
+        digest.update(blob)
     return digest.hexdigest()[:16]
 
 

@@ -53,3 +53,29 @@ def test_a_published_file_held_read_write_is_read_from_a_snapshot(tmp_path):
             assert reader.execute("select answer from t").fetchone() == (42,)
     finally:
         holder.kill()
+
+
+def test_stage_versions_follow_the_code_and_data_each_stage_reads(tmp_path):
+    """A catalogue edit re-runs only the stages whose code names it; an upstream change re-runs all below."""
+    from orchestration.resources import code_version
+
+    root = tmp_path / "transforms"
+    (root / "data").mkdir(parents=True)
+    (root / "schemas.py").write_text("X = 1\n")
+    (root / "normalize.py").write_text("from transforms.schemas import X\n")
+    (root / "indicators.py").write_text('from transforms import schemas\nCAT = "indicators.csv"\n')
+    (root / "data" / "indicators.csv").write_text("code,cues\na,调解\n")
+
+    def versions():
+        norm = code_version(["normalize"], "", root)
+        return norm, code_version(["indicators"], norm, root)
+
+    norm, facts = versions()
+    (root / "data" / "indicators.csv").write_text("code,cues\na,调解 化解\n")
+    assert versions() == (norm, versions()[1]) and versions()[1] != facts  # only the facts stage moves
+    _, facts = versions()
+    (root / "normalize.py").write_text("from transforms.schemas import X\nY = 2\n")
+    assert versions()[0] != norm and versions()[1] != facts  # upstream change: both move
+    norm, facts = versions()
+    (root / "schemas.py").write_text("X = 2\n")
+    assert versions()[0] != norm and versions()[1] != facts  # imported by both

@@ -12,7 +12,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from orchestration.resources import Warehouse, pending, pipeline_version, read_table, record, replace_rows
+from orchestration.resources import Warehouse, code_version, pending, read_table, record, replace_rows
 from orchestration.settings import Settings
 from transforms import schemas
 from transforms.formats import read_documents
@@ -126,11 +126,18 @@ class Step:
     run: Callable[..., dict[str, pl.DataFrame]]
     writes: dict[str, pl.Schema]
     preview: list[str]
+    modules: tuple[str, ...]  # the transforms modules `run` calls: their code and data version the stage
+
+
+def step_version(step: Step) -> str:
+    """The stage's own code version chained with its upstream stage's."""
+    upstream = STEPS.get(step.upstream)
+    return code_version(step.modules, step_version(upstream) if upstream else "")
 
 
 def run_step(context: dg.AssetExecutionContext, warehouse: Warehouse, step: Step) -> dg.MaterializeResult:
     """Process the files pending for `step` in batches: replace their rows, write the ledger."""
-    version = pipeline_version()
+    version = step_version(step)
     with warehouse.connect() as con:
         todo = pending(con, step.ledger, step.upstream, version)
         outs: list[pl.DataFrame] = []
@@ -200,36 +207,43 @@ REPORT_SCHEMA = pl.Schema({**schemas.REPORTS, "source_script": pl.String, "paren
 TEXT = "select source_file, text from stage.normalized where {KEYS}"
 
 DOCUMENTS = Step("documents", "raw", {"files": "select * from stage.raw_files where {KEYS}"}, _documents,
-                 {"stage.documents": schemas.DOCUMENTS}, ["source_file", "format", "encoding", "page_title"])
+                 {"stage.documents": schemas.DOCUMENTS}, ["source_file", "format", "encoding", "page_title"],
+                 ("formats",))
 NORMALIZED = Step("normalized", "documents", {"docs": "select * from stage.documents where {KEYS}"},
                   lambda todo, docs: {"stage.normalized": normalize_documents(docs)},
-                  {"stage.normalized": schemas.NORMALIZED}, ["source_file", "source_script", "text"])
+                  {"stage.normalized": schemas.NORMALIZED}, ["source_file", "source_script", "text"], ("normalize",))
 SECTIONS = Step("sections", "normalized", {"docs": TEXT}, _sections,
                 {"stage.sections": schemas.SECTIONS, "stage.section_spans": schemas.SECTION_SPANS},
-                ["source_file", "section", "level", "heading"])
+                ["source_file", "section", "level", "heading"], ("sections",))
 METADATA = Step("metadata", "sections",
                 {"docs": """select n.source_file, n.text, n.source_script, d.page_title, d.page_published_on
                             from stage.normalized n join stage.documents d using (source_file)
                             where n.{KEYS}""",
                  "sections": "select * from stage.sections where {KEYS}"},
                 _metadata, {"stage.reports": REPORT_SCHEMA},
-                ["source_file", "unit_name", "unit_level", "report_year", "report_date"])
+                ["source_file", "unit_name", "unit_level", "report_year", "report_date"], ("metadata", "screening"))
 SENTENCES = Step("sentences", "metadata",
                  {"docs": TEXT, "spans": "select * from stage.section_spans where {KEYS}"},
                  lambda todo, docs, spans: {"stage.sentences": split_sentences(docs, spans)},
-                 {"stage.sentences": schemas.SENTENCES}, ["source_file", "sentence_no", "section", "sentence"])
+                 {"stage.sentences": schemas.SENTENCES}, ["source_file", "sentence_no", "section", "sentence"],
+                 ("sentences",))
 MENTIONS = Step("mentions", "sentences", {"sentences": "select * from stage.sentences where {KEYS}"},
                 lambda todo, sentences: {"stage.mentions": extract_mentions(sentences)},
-                {"stage.mentions": schemas.MENTIONS}, ["source_file", "surface", "value", "measure_code", "qualifier"])
+                {"stage.mentions": schemas.MENTIONS}, ["source_file", "surface", "value", "measure_code", "qualifier"],
+                ("quantities",))
 FACTS = Step("facts", "mentions",
              {"mentions": "select * from stage.mentions where {KEYS}",
               "sentences": "select * from stage.sentences where {KEYS}",
               "maps": "select source_file, offset_map from stage.normalized where {KEYS}"},
              _facts, {"stage.facts": FACT_SCHEMA},
-             ["source_file", "indicator_code", "kind", "value", "measure_code", "evidence"])
+             ["source_file", "indicator_code", "kind", "value", "measure_code", "evidence"],
+             ("indicators", "provenance"))
 THEMES = Step("themes", "metadata", {"docs": TEXT, "sections": "select * from stage.sections where {KEYS}"},
               lambda todo, docs, sections: {"stage.theme_hits": shortcoming_theme_hits(docs, sections)},
-              {"stage.theme_hits": THEME_HITS}, ["source_file", "theme", "cues", "clause"])
+              {"stage.theme_hits": THEME_HITS}, ["source_file", "theme", "cues", "clause"], ("themes",))
+
+
+STEPS = {step.ledger: step for step in (DOCUMENTS, NORMALIZED, SECTIONS, METADATA, SENTENCES, MENTIONS, FACTS, THEMES)}
 
 
 def _stage_asset(step: Step, name: str, deps: list, description: str) -> dg.AssetsDefinition:
