@@ -221,6 +221,21 @@ def test_a_bare_clause_with_only_when_and_how_often_still_carries():
         ("参加学习人员860人次", "study.participants"),
         ("为群众解答法律咨询120余人", "legal_aid.consultations"),
         ("全年办理“一业一证”许可34件", "approval.cases"),
+        ("局务会扩大会议暨依法行政工作会议召开3次", "meeting.rule_of_law"),
+        ("年内召开推进法治政府工作会议2次", "meeting.rule_of_law"),
+        ("邀请律师为村干部专题授课5期", "training.sessions"),
+        ("巡回法治宣讲受教育群众1800余人次", "publicity.reach"),
+        ("全局执法人员持证上岗率达到96%", "enforcement.certified_rate"),
+        ("合同合法性审查通过率达98%", "legal_review.pass_rate"),
+        ("回访群众满意度为97.6%", "hotline.satisfaction_rate"),
+        ("今年共有9名干部取得行政执法资格", "enforcement.certified_staff"),
+        ("依法查处违法占地行为14起", "enforcement.cases"),
+        ("机关支部开展集体学习18次", "study.sessions"),
+        ("会同交通、市场监管部门开展联合检查7次", "enforcement.joint_operations"),
+        ("便民服务中心全年办理社保医保等民生事项3200余件", "approval.cases"),
+        ("受理食品经营许可、药品零售许可等各类业务860件", "approval.cases"),
+        ("安排全体职工86人参加网上法律知识测试", "exam.participants"),
+        ("全年开展执法案卷评查3次", "enforcement.file_reviews"),
     ],
 )
 def test_grown_catalogue_vocabulary(text, code):
@@ -363,3 +378,9 @@ def test_listed_forms_stand_equally_near_and_the_family_with_more_of_them_wins()
 def test_a_cue_outside_the_list_keeps_its_own_distance():
     # 普法 is not a listed item (a long stretch stands before its 、), so the nearer 宣讲 decides
     assert codes("组织普法志愿者队伍深入村组开展宣讲、义诊活动14场") == ["publicity.events"]
+
+
+def test_a_cue_only_a_rate_takes_does_not_stand_for_the_family_counts():
+    # 变更 names the reconsideration correction rate; a licence change counted in 件 is no review case
+    assert codes("全年受理户籍信息变更登记45件") == ["unclassified"]
+    assert codes("行政复议决定被撤销、变更的纠错率为3%") == ["review.correction_rate"]
