@@ -89,8 +89,11 @@ def _cue_table(catalogue: pl.DataFrame) -> pl.DataFrame:
         .unique()
         .filter((pl.len().over("family", "accepts") == 1) & (pl.col("accepts") != "percent"))
     )
+    # a cue only a rate takes (撤销, 变更 for the correction rate) names the rate, not the family's counts
+    rate_only = direct.group_by("cue").agg(only=(pl.col("accepts") == "percent").all()).filter("only")
     siblings = (
-        direct.select("family", "cue")
+        direct.join(rate_only, on="cue", how="anti")
+        .select("family", "cue")
         .unique()
         .join(takers, on="family")
         .join(direct.select("cue", "accepts").unique(), on=["cue", "accepts"], how="anti")
