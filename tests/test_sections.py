@@ -229,3 +229,12 @@ def test_one_heading_for_results_and_shortcomings():
     # a shortcomings heading that names results only in passing keeps achievements out
     got = found("一、工作开展情况\n" + BODY + "二、存在的问题及取得成效的差距\n" + BODY)
     assert got.get("achievements") == 1 and "shortcomings" in got
+
+
+def test_a_run_in_item_on_its_own_line_is_a_heading_by_its_first_sentence():
+    duty = "一是主要领导高度重视，切实履行法治建设第一责任人职责。党委会定期研究法治工作，年内专题部署三次。\n"
+    text = "某县2019年法治政府建设情况报告\n" + BODY + "一、工作成效\n" + duty + "二是深化改革。" + BODY
+    assert found(text).get("leadership_duty") == 2
+    # the item's own words name something else: a duty named later in the paragraph is no heading
+    other = "一是坚持政治引领。认真落实党政主要负责人履行推进法治建设第一责任人职责，按期完成任务。\n"
+    assert "leadership_duty" not in found(text.replace(duty, other))

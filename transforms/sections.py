@@ -35,6 +35,8 @@ NUMBERING: list[tuple[str, int, str]] = [
     ("num", 3, r"^\d{1,2}\s*(?:[、．]+|\.+(?:\s+|[、]))[.．\s]*"),
     ("num", 3, r"^\d{1,2}\s*\.[.．\s]*"),  # "1.x" only when x is no digit: checked below
     ("circled", 5, r"^[①-⑳]\s*"),
+    # a run-in item opening its own line ("一是主要负责同志…履行…第一责任人职责。…"): its clause is a heading
+    ("item", 6, rf"^[{_CN}]{{1,2}}是\s*"),
     ("lost_cn", 1, r"^、\s*"),
     ("lost_paren", 2, rf"^(?:{_OPEN}\s*{_CLOSE}|{_CLOSE})\s*"),
 ]
