@@ -303,3 +303,63 @@ def test_covering_letter_signature_dates_the_report():
     assert m["doc_number"] == "某卫〔2024〕3号"
     # a date in the body before the first part is no signature
     assert meta("某某镇2023年法治政府建设报告\n" + PARA + "2024年1月5日\n一、主要举措\n" + PARA)["report_date"] is None
+
+
+def test_opening_subject_outranks_the_page_publisher():
+    # a justice department's portal carries the province's report; the title names no unit
+    text = (
+        "发布机构 | 某某省司法厅 | 发布日期 | 2020-04-10\n"
+        "关于2019年度全省法治政府建设工作情况的报告\n"
+        "2019年，湖南省坚持依法行政，统筹推进各项改革，较好完成了年度法治政府建设任务。\n"
+        "一、工作成效\n" + PARA
+    )
+    m = meta(text)
+    assert (m["unit_name"], m["unit_level"], m["report_year"]) == ("湖南省", "省", 2019)
+    assert m["published_on"] == dt.date(2020, 4, 10)
+    # the publisher still stands when the opening names no unit ("我局")
+    mine = text.replace("湖南省坚持", "我厅坚持").replace("某某省司法厅", "湖南省司法厅")
+    assert meta(mine)["unit_name"] == "司法厅"
+
+
+def test_a_report_that_only_says_we_is_the_division_it_keeps_naming():
+    text = (
+        "省政府、市委：\n2019年，我市紧紧围绕中心工作推进依法行政，各项工作取得新进展。\n"
+        "一、依法全面履行政府职能\n市政府印发了《岳阳市行政审批改革方案》，又制定《岳阳市权责清单管理办法》，"
+        "对照湖南省的要求逐项落实。\n"
+    )
+    m = meta(text)
+    assert (m["unit_name"], m["unit_level"]) == ("岳阳市", "市")
+    # named once, or two divisions named equally often: no unit
+    assert meta(text.replace("又制定《岳阳市", "又制定《"))["unit_name"] is None
+    assert meta(text.replace("又制定《岳阳市", "又制定《常德市"))["unit_name"] is None
+    # without any self-reference ("我市", "市委、市政府") the names stay mere mentions
+    assert meta(text.replace("我市", "各地"))["unit_name"] is None
+
+
+def test_county_of_an_autonomous_prefecture_under_their_short_names():
+    text = (
+        "中共楚雄州委、楚雄州人民政府：\n"
+        "2024年，县委、县政府坚持依法行政，扎实推进法治政府建设，现将有关情况报告如下。\n"
+        "一、主要做法和成效\n印发《武定县法治政府建设工作要点》《武定县行政执法监督办法》等文件。\n"
+    )
+    m = meta(text)
+    assert (m["unit_name"], m["unit_level"], m["parent_name"]) == ("武定县", "县", "楚雄州")
+
+
+def test_a_banner_above_the_title_is_page_chrome():
+    text = (
+        "坚持以人民为中心，奋力谱写新时代高质量发展新篇章，为建设现代化城市而不懈奋斗。\n"
+        "工作动态\n"
+        "某某市人民政府关于2025年法治政府建设情况的报告\n"
+        "时间：2026-03-02　来源：市司法局\n"
+        "2025年，某某市坚持依法行政，推进法治政府建设取得新成效。\n一、主要举措\n" + PARA
+    )
+    m = meta(text)
+    assert m["published_on"] == dt.date(2026, 3, 2)
+    assert m["report_year"] == 2025
+
+
+def test_a_new_area_is_a_zone_unless_it_is_a_district():
+    assert parse_unit("东莞滨海湾新区").level == "开发区"
+    assert (parse_unit("东莞滨海湾新区").short, parse_unit("东莞滨海湾新区").parents) == ("滨海湾新区", ("东莞市",))
+    assert parse_unit("上海市浦东新区").level == "区"

@@ -70,3 +70,13 @@ def test_text_disambiguates_by_stem():
     assert p["place_candidates"] == 1
     p = resolve_place("松江镇", "镇", [], text="衡南各乡镇之中，本镇开展普法活动。")
     assert p["place_candidates"] == 1 and p["place_county"] == "衡南县"
+
+
+def test_autonomous_divisions_under_their_short_forms():
+    from transforms.places import division_forms, short_forms
+
+    assert short_forms()["楚雄州"] == "楚雄彝族自治州"
+    assert division_forms()["红河州"] == "红河哈尼族彝族自治州"
+    assert division_forms()["金平县"] == "金平苗族瑶族傣族自治县"
+    # a stem shared by two autonomous divisions, or a division's own name, stands for none
+    assert "红河县" not in short_forms()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 import polars as pl
 import yaml
 
-from transforms.places import PLACE_COLUMNS, admin_names, resolve_places, split_parents
+from transforms.places import PLACE_COLUMNS, admin_names, division_forms, resolve_places, split_parents
 from transforms.schemas import REPORTS, conform
 
 NAMES_PATH = Path(__file__).parent / "data" / "unit_names.yaml"
@@ -133,7 +134,10 @@ def parse_unit(name: str | None) -> Unit | None:
         short = _stem(chain[-1]) + short
     if len(short) < 2:
         return None
-    return Unit(full=full, short=short, level=rule["level"], parents=tuple(chain))
+    level = rule["level"]
+    if level == "开发区" and short.endswith("区") and short in admin_names():  # 浦东新区 is a district
+        level = "区"
+    return Unit(full=full, short=short, level=level, parents=tuple(chain))
 
 
 def government_issuer(head: str) -> Unit | None:
@@ -195,6 +199,31 @@ def unit_from_opening(opening: str) -> Unit | None:
     return None
 
 
+SELF_RE = re.compile(r"我(市|县|区|州|旗)|全(市|县|州|旗)|(市|县|区|州|旗)委、\3?政府")
+
+
+def self_named_unit(text: str) -> Unit | None:
+    """A report that calls itself only "我市" / "县委、县政府" is the one division of that level it names
+    over and over ("《某某市…实施方案》", "某某市人民政府关于…"); none when two names tie or one is named once.
+    """
+    levels = Counter(next(g for g in m.groups() if g) for m in SELF_RE.finditer(text))
+    if not levels:
+        return None
+    tail = levels.most_common(1)[0][0]
+    forms = division_forms()
+    seen: Counter[str] = Counter()
+    for i, ch in enumerate(text):
+        if ch != tail:
+            continue
+        name = next((text[j : i + 1] for j in range(max(0, i - 11), i - 1) if text[j : i + 1] in forms), None)
+        if name and not name.endswith("自治区"):
+            seen[name] += 1
+    top = seen.most_common(2)
+    if not top or top[0][1] < 2 or (len(top) > 1 and top[1][1] == top[0][1]):
+        return None
+    return parse_unit(top[0][0])
+
+
 ADDRESSEE_RE = re.compile(r"([\u4e00-\u9fff]{2,12}?(?:省|市|县|区|州|旗|盟))(?:委员会|委|人民政府|政府)")
 
 
@@ -210,17 +239,19 @@ def addressed_parent(header: list[str], unit: Unit) -> str | None:
     for ln in header[:12]:
         if not re.search(r"[:：]$", ln) or len(ln) > 40:
             continue
-        names = [n for n in ADDRESSEE_RE.findall(ln) if n in admin_names()]
+        forms = division_forms()  # 红河州 is written for 红河哈尼族彝族自治州
+        names = [n for n in ADDRESSEE_RE.findall(ln) if n in forms]
         if not names:
             continue
         parent = names[-1]
-        level = divisions().filter(divisions()["name"] == parent)["level"].min()
+        level = divisions().filter(divisions()["name"] == forms[parent])["level"].min()
         if level is None or rank.get(unit.level, 0) <= level:
             return None
         if unit.level in ("街道", "镇", "乡"):
             t = divisions()
             kids = t.filter((t["name"] == unit.short) & (t["level"] == 4))
-            if not any(parent in (r["province"], r["prefecture"], r["county"]) for r in kids.iter_rows(named=True)):
+            rows = kids.iter_rows(named=True)
+            if not any(forms[parent] in (r["province"], r["prefecture"], r["county"]) for r in rows):
                 return None
         return parent
     return None
@@ -262,10 +293,18 @@ def _lines(text: str) -> list[str]:
 
 
 def header_lines(lines: list[str]) -> list[str]:
-    """Lines before the first body paragraph (a punctuated or very long line that is no table row)."""
-    out = []
-    for ln in lines:
+    """Lines before the first body paragraph (a punctuated or very long line that is no table row).
+
+    A paragraph among the first lines that a title line follows closely is page chrome (a site's
+    slogan banner above the article), not the body: the header goes on past it.
+    """
+    out: list[str] = []
+    for i, ln in enumerate(lines):
         if "|" not in ln and (len(ln) >= 100 or (len(ln) >= 25 and re.search(r"[，,；;。]", ln))):
+            ahead = [a for a in lines[i + 1 : i + 6] if a]
+            if len([o for o in out if o]) < 3 and any(_is_title(a) and not PUNCT_RE.search(a) for a in ahead):
+                out.append(ln)
+                continue
             break
         out.append(ln)
     return out[:40]
@@ -444,15 +483,18 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
         (parse_unit(fields[k]) for k in ("发布机构", "发文机关", "发文机构", "发文单位", "发布单位") if k in fields),
         None,
     )
+    opening = next((ln for ln in lines[len(header) :] if ln), "") if len(header) < len(lines) else ""
+    # the unit the opening sentence names as its subject outranks the page's publisher: a justice
+    # bureau's site publishes the government's report ("2018年，某某省坚持…" under 发布机构 某某省司法厅)
     candidates = [
         unit_from_title(title),
         sig_unit,
         unit_from_title(field_title),
         page_unit,
+        unit_from_opening(opening),
         publisher,
     ]
-    opening = next((ln for ln in lines[len(header) :] if ln), "") if len(header) < len(lines) else ""
-    unit = next((u for u in candidates if u is not None), None) or unit_from_opening(opening)
+    unit = next((u for u in candidates if u is not None), None) or self_named_unit(text)
     parents: tuple[str, ...] = unit.parents if unit else ()
     if unit and not parents:  # the same unit written elsewhere with its parent in front
         mentions = [*candidates, parse_unit(fields.get("信息来源") or fields.get("来源"))]

@@ -153,6 +153,27 @@ def split_parents(name: str, min_rest: int = 2) -> tuple[list[str], str]:
             return chain, rest
 
 
+@lru_cache(maxsize=1)
+def short_forms() -> dict[str, str]:
+    """Autonomous divisions as reports write them: 红河州 → 红河哈尼族彝族自治州, 金平县 → 金平苗族瑶族傣族自治县.
+
+    The stem with the last character of the level word (州, 县, 旗) stands for the division when it
+    stands for that one only and is no division's own name.
+    """
+    names = admin_names()
+    found: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        for tail in ("自治州", "自治县", "自治旗"):
+            if name.endswith(tail) and (stem := admin_stem(name)):
+                found[stem + tail[-1]].add(name)
+    return {form: next(iter(full)) for form, full in found.items() if len(full) == 1 and form not in names}
+
+
+def division_forms() -> dict[str, str]:
+    """Every name a province, prefecture or county may be written with → its name in the table."""
+    return {n: n for n in admin_names()} | short_forms()
+
+
 def _ancestors(row: dict) -> list[str]:
     return [n for n in (row["province"], row["prefecture"], row["county"]) if n]
 
