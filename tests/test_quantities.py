@@ -244,6 +244,28 @@ def test_stated_zeros(text, word, code):
 
 
 @pytest.mark.parametrize(
+    ("text", "subjects"),
+    [
+        ("本年度未发生行政复议、行政诉讼案件", ["行政复议", "行政诉讼"]),
+        ("全镇无行政复议案件和行政诉讼败诉案件", ["行政复议", "行政诉讼败诉"]),
+        # the separator may come after the first subject's own words (复议撤销…案件和…)
+        ("全年无行政复议被撤销、变更的案件和行政诉讼败诉类案件发生", ["行政复议", "行政诉讼败诉"]),
+        # a number, a blocker or a new negator ends the list
+        ("无行政复议案件和2起行政诉讼案件", ["行政复议"]),
+        ("未发生行政诉讼案件和重大行政复议案件", ["行政诉讼案"]),
+        ("无行政复议案件，行政诉讼案件3件", ["行政复议案"]),
+    ],
+)
+def test_one_negator_zeroes_every_listed_subject(text, subjects):
+    zeros = [m for m in mentions(text) if m["value"] == 0]
+    assert len(zeros) == len(subjects), zeros
+    assert all(m["subject"].startswith(want) for m, want in zip(zeros, subjects, strict=True))
+    assert all(m["measure_code"] == "item" for m in zeros)
+    for m in zeros:  # offsets point at the subject's words
+        assert text[m["char_start"] : m["char_end"]].endswith(m["subject"])
+
+
+@pytest.mark.parametrize(
     "text",
     ["全年未发生重大行政诉讼案件", "全年无安全生产事故发生", "未发生严重行政复议纠错", "无法进入诉讼程序"],
 )

@@ -40,6 +40,8 @@ CLAUSE_END = "，,；;：:。！？!?"
 # a list of subjects zipped with a list of numbers: 受理、办结案件分别为12件、10件
 PAIR_CUE = "分别(?:为|是|达到|达|有|计)?"
 LIST_SEP = "(?:、|和|及|与|以及)"
+# a stated zero covers further listed subjects up to this many characters after a separator
+ZERO_LIST_GAP = 12
 # a bound word may stand a few words before its number (至少配备2名): at most this many characters between
 GAP_QUALIFIER_MAX = 6
 
@@ -387,6 +389,47 @@ def _distribute(m: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _zero_list(counts: pl.DataFrame, words, default_mw: dict) -> pl.DataFrame:
+    """More subjects one negator covers: 未发生行政复议、行政诉讼案件 states two zeros.
+
+    After a stated zero, each further subject in the same clause that a list separator
+    (、/和/及/与/或) introduces, within ZERO_LIST_GAP characters of it, is zero too, unless
+    a number, a blocker (重大) or a negator of its own stands in between.
+    """
+    if counts.is_empty():
+        return counts.clear()
+    pattern = (
+        rf"(?s)(?P<lead>.*?){LIST_SEP}(?P<gap>[^{CLAUSE_END}的\d]{{0,{ZERO_LIST_GAP}}}?)"
+        rf"(?P<subj2>{_alternation(words('subject'))})"
+    )
+    stop_words = _alternation(words("blocker") + words("negator"))
+    rest = (
+        counts.with_row_index("_zid")
+        .with_columns(rest=pl.col("masked").str.slice(pl.col("end")).str.extract(f"^([^{CLAUSE_END}]*)"))
+        .with_columns(piece=pl.col("rest").str.extract_all(pattern))
+        .explode("piece")
+        .drop_nulls("piece")
+        .with_columns(pl.col("piece").str.extract_groups(pattern).alias("g"), plen=pl.col("piece").str.len_chars())
+        .unnest("g")
+        .with_columns(stop2=pl.col("end") + pl.col("plen").cum_sum().over("_zid"))
+        # the list ends at the first piece whose lead says something else
+        .with_columns(
+            broken=(pl.col("lead").str.contains(r"\d") | pl.concat_str("lead", "gap").str.contains(stop_words))
+            .cum_max()
+            .over("_zid")
+        )
+        .filter(~pl.col("broken"))
+    )
+    return rest.select(
+        counts.columns,
+    ).with_columns(
+        pos=(rest["stop2"] - rest["subj2"].str.len_chars()).cast(pl.Int32),
+        end=rest["stop2"].cast(pl.Int32),
+        subject=rest["subj2"],
+        measure_word=rest["subj2"].replace_strict(default_mw, default=None),
+    )
+
+
 def _zero_mentions(s: pl.DataFrame) -> pl.DataFrame:
     """Stated zeros: 无一起行政诉讼案, 未发生行政复议案件, 败诉率为零."""
     z = zero_cues()
@@ -409,6 +452,7 @@ def _zero_mentions(s: pl.DataFrame) -> pl.DataFrame:
         ),
         measure_code=pl.lit("item"),
     )
+    counts = pl.concat([counts, _zero_list(counts, words, default_mw)], how="diagonal_relaxed")
     rate_pattern = r"(?s)(?P<pre>.*?率)(?:为|是|保持|保持在|控制在)?(?P<zero>0|零)"
     r = _pieces(s, rate_pattern)
     rates = r.with_columns(
