@@ -363,3 +363,22 @@ def test_a_new_area_is_a_zone_unless_it_is_a_district():
     assert parse_unit("东莞滨海湾新区").level == "开发区"
     assert (parse_unit("东莞滨海湾新区").short, parse_unit("东莞滨海湾新区").parents) == ("滨海湾新区", ("东莞市",))
     assert parse_unit("上海市浦东新区").level == "区"
+
+
+def test_a_distribution_footer_under_the_signature_is_no_signature():
+    text = (
+        "2023年度法治政府建设工作报告\n" + PARA * 3 + "\n青山镇人民政府\n二〇二四年二月六日\n（此件公开发布）\n"
+        "抄送：县委办公室，县人大常委会办公室，县政府办公室，县政协办公室，县委依法治县办，县司法局。\n"
+        "青山镇党政综合办公室　　　　2024年2月7日印发\n"
+    )
+    m = meta(text)
+    assert (m["unit_name"], m["report_date"]) == ("青山镇", dt.date(2024, 2, 6))
+
+
+def test_a_town_that_only_says_we_is_the_town_it_keeps_naming():
+    text = (
+        "2023年法治政府建设工作总结\n今年以来，我镇认真落实上级部署，推进依法行政。\n"
+        "黄桥乡司法所协助我镇审查合同。我镇干部参加培训。\n大瑶镇综治中心运行良好，大瑶镇各村完成村规民约修订。\n"
+    )
+    assert (meta(text)["unit_name"], meta(text)["unit_level"]) == ("大瑶镇", "镇")
+    assert meta(text.replace("大瑶镇各村", "各村"))["unit_name"] is None  # named once: no unit

@@ -238,3 +238,8 @@ def test_a_run_in_item_on_its_own_line_is_a_heading_by_its_first_sentence():
     # the item's own words name something else: a duty named later in the paragraph is no heading
     other = "一是坚持政治引领。认真落实党政主要负责人履行推进法治建设第一责任人职责，按期完成任务。\n"
     assert "leadership_duty" not in found(text.replace(duty, other))
+
+
+def test_shortcomings_named_as_what_the_work_fell_short_in():
+    text = "一、工作开展情况\n" + BODY + "二、工作中的不足\n" + BODY + "三、2024年工作计划\n" + BODY
+    assert found(text) == {"achievements": 1, "shortcomings": 1, "next_year_plan": 1}

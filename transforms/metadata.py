@@ -65,6 +65,9 @@ PUBLISHED_KEYS = ("发布日期", "发布时间", "发布于", "时间", "更新
 STAMP_RE = re.compile(r"^[•·\s]*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*\d{1,2}\s*[:时]\s*\d{2}")
 YEAR_RE = re.compile(r"(20\d{2}|19\d{2})\s*(?:年度|年|度)")
 JUNK_TAIL_RE = re.compile(r"扫一扫|相关稿件|打印|关闭|分享|责任编辑|浏览|版权|主办|网站|附件|当前页")
+# a document's distribution footer under the 落款 ("抄送：…", "某某办公室 2023年3月3日印发", "（此件公开发布）"):
+# it closes the document, but its date is the printing date, never the signature's
+FOOTER_RE = re.compile(r"^\s*(?:抄送|抄报|主送|分送|发送)\s*[:：]|印发\s*$|^[(（]?此件[^)）]{0,8}[)）]?$")
 CRUMB_RE = re.compile(r">|＞|»|当前位置|所在位置|您的位置")
 TITLE_END_RE = re.compile(r"(情况|总结|工作)$")
 GLUED_TITLE_RE = re.compile(r"([\u4e00-\u9fff]{2,30}关于[\u4e00-\u9fff\d]{2,40}?报告)")
@@ -199,23 +202,32 @@ def unit_from_opening(opening: str) -> Unit | None:
     return None
 
 
-SELF_RE = re.compile(r"我(市|县|区|州|旗)|全(市|县|州|旗)|(市|县|区|州|旗)委、\3?政府")
+SELF_RE = re.compile(r"我(市|县|区|州|旗|镇|乡|街道)|全(市|县|州|旗)|(市|县|区|州|旗)委、\3?政府")
+
+
+@lru_cache(maxsize=1)
+def _town_names() -> frozenset[str]:
+    from transforms.places import divisions
+
+    return frozenset(divisions().filter(divisions()["level"] == 4)["name"].to_list())
 
 
 def self_named_unit(text: str) -> Unit | None:
-    """A report that calls itself only "我市" / "县委、县政府" is the one division of that level it names
-    over and over ("《某某市…实施方案》", "某某市人民政府关于…"); none when two names tie or one is named once.
+    """A report that calls itself only "我市" / "县委、县政府" / "我镇" is the one division of that level it
+    names over and over ("《某某市…实施方案》", "某某镇综治中心"); none when two names tie or one is named once.
+    A town or street counts only under a name the division table has at that level.
     """
     levels = Counter(next(g for g in m.groups() if g) for m in SELF_RE.finditer(text))
     if not levels:
         return None
     tail = levels.most_common(1)[0][0]
-    forms = division_forms()
+    forms = _town_names() if tail in ("镇", "乡", "街道") else division_forms()
     seen: Counter[str] = Counter()
-    for i, ch in enumerate(text):
-        if ch != tail:
+    for i in range(len(text)):
+        if not text.startswith(tail, i):
             continue
-        name = next((text[j : i + 1] for j in range(max(0, i - 11), i - 1) if text[j : i + 1] in forms), None)
+        end = i + len(tail)
+        name = next((text[j:end] for j in range(max(0, i - 11), i - 1) if text[j:end] in forms), None)
         if name and not name.endswith("自治区"):
             seen[name] += 1
     top = seen.most_common(2)
@@ -352,7 +364,9 @@ def find_signature(lines: list[str]) -> tuple[Unit | None, dt.date | None]:
     for i in range(len(tail) - 1, -1, -1):
         ln = tail[i]
         after = tail[i + 1 :]
-        if any(len(a) >= 40 and not JUNK_TAIL_RE.search(a) for a in after):
+        if FOOTER_RE.search(ln):
+            continue
+        if any(len(a) >= 40 and not JUNK_TAIL_RE.search(a) and not FOOTER_RE.search(a) for a in after):
             break
         m = DATE_RE.search(ln)
         if m and not re.search(r"发布|时间|日期|来源", ln) and not ln[m.end() :].strip():
@@ -365,7 +379,8 @@ def find_signature(lines: list[str]) -> tuple[Unit | None, dt.date | None]:
                 if u is not None and not name_rules()["party"].search(above):
                     unit = u
             return unit, date
-        if len([a for a in after if not JUNK_TAIL_RE.search(a)]) < 2 and not JUNK_TAIL_RE.search(ln):
+        body_after = [a for a in after if not JUNK_TAIL_RE.search(a) and not FOOTER_RE.search(a)]
+        if len(body_after) < 2 and not JUNK_TAIL_RE.search(ln):
             u = parse_unit(ln)
             if u is not None and not name_rules()["party"].search(ln):
                 return u, None
