@@ -384,3 +384,24 @@ def test_a_cue_only_a_rate_takes_does_not_stand_for_the_family_counts():
     # 变更 names the reconsideration correction rate; a licence change counted in 件 is no review case
     assert codes("全年受理户籍信息变更登记45件") == ["unclassified"]
     assert codes("行政复议决定被撤销、变更的纠错率为3%") == ["review.correction_rate"]
+
+
+def test_a_noun_after_the_last_listed_number_names_them_all():
+    assert codes("本年度新增12项、调整权限8项、下放3项行政权力事项。") == ["power_list.items"] * 3
+    # a list item with a cue of its own keeps it
+    assert codes("开展普法宣传6场、法治讲座4场等活动。") == ["publicity.events", "publicity.events"]
+
+
+def test_objects_listed_before_deng_yield_to_the_verb_at_the_clause_head():
+    assert codes("全年专题研究法律顾问聘任、信访积案化解等重要事项4次。") == ["meeting.leadership_agenda"]
+    # with no cue at the head, the listed forms still name what is counted
+    assert codes("开展法律咨询、讲座等活动共15场次。") == ["legal_adviser.activities"]
+
+
+def test_a_cue_after_fei_is_negated():
+    assert codes("窗口办理审批事项210件，非许可事项98件。") == ["approval.cases", "approval.cases"]
+    assert codes("梳理许可事项98项。") == ["power_list.items"]
+
+
+def test_a_clause_of_generic_words_takes_the_subject_of_the_clause_before():
+    assert codes("依托12345热线平台，及时跟进处理案件30余件。") == ["hotline.cases_closed"]

@@ -399,10 +399,11 @@ def test_a_numeral_restating_a_list_of_names_is_structure(text):
         ("年内新建法治广场、法治长廊两个。", 2),  # a count at the clause end
         ("走访企业、商户共3家", 3),
         ("建立矛盾排查、纠纷调处机制5项", 5),  # the number is not the list's length
+        ("新增12项、调整权限8项、下放3项行政权力事项", 3),  # a list of numbers, not of names
     ],
 )
 def test_a_list_followed_by_a_count_stays_a_count(text, value):
-    assert one(text)["value"] == value
+    assert mentions(text)[-1]["value"] == value
 
 
 def test_an_amount_that_sorts_things_is_a_threshold_not_an_amount():

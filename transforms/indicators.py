@@ -31,6 +31,14 @@ GAP_MAX = 24
 CARRY_MAX = 5
 # words that say when or how often, not what: 全年累计开展20余次 is still a bare clause
 CARRY_FILLER = "全年|今年以来|今年|本年度|年内|共计|总计|累计|共|先后|开展|组织|举办|召开"
+# adverbs and light verbs that name no subject either (及时跟进处理案件50余件 still handles the clause before's)
+GENERIC_WORDS = "及时|跟进|妥善|依法|有效"
+# a list of numbers whose last one a noun follows (新增17项、扩大权限37项、移交1项行政权力事项): the noun names all
+NUMBER_LIST_SEP = "^(?:、|和|及|与|以及)"
+# a cue right after 非 is negated: 非许可事项 is not a licensing item
+NEGATION = "非"
+# objects listed before 等 yield to a verb cue at the clause head: 专题研究…、…等关键事项2次 (in bytes, a demotion)
+ETC_DEMOTION = 1 << 20
 FILLER = r"^(?:全年|今年|本年度|本年|年内|年度|上半年|下半年|共计|总计|累计|共|先后|其中)+"
 # where a listed subject's own words end and the shared rest of the list begins: 受理、办结…案件分别为
 LIST_END = "分别|均|都|全部"
@@ -209,6 +217,7 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
         win_c=pl.max_horizontal("clause_c", "prev_c", pl.col("subj_c").fill_null(0)),
         post_c=pl.when(next_start > pl.col("endc")).then(pl.min_horizontal(next_start, "after_c")).otherwise("after_c"),
     )
+    m = _number_lists(m, next_start)
     window = pl.col("sentence").str.slice(pl.col("win_c"), (pl.col("ctx") - pl.col("win_c")).clip(0))
     # a listed subject with no cue of its own borrows the shared rest of its list (受理、办结…案件)
     rest = pl.col("sentence").str.slice(pl.col("ctx")).str.extract(f"^([^{CLAUSE_END}]*?)(?:{LIST_END})")
@@ -222,7 +231,7 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
         # a clause with its own words (受理矛盾纠纷) or a change (同比上升) does not inherit a subject;
         # a coverage word is not a word of its own (覆盖执法人员260人次 still continues the part)
         may_carry=(
-            window.str.replace_all(f"{CARRY_FILLER}|{'|'.join(COVERAGE_CUES)}", "").str.count_matches(
+            window.str.replace_all(f"{CARRY_FILLER}|{GENERIC_WORDS}|{'|'.join(COVERAGE_CUES)}", "").str.count_matches(
                 r"[\u4e00-\u9fff]"
             )
             <= CARRY_MAX
@@ -238,7 +247,35 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
         post_b=_bytes_to("sentence", pl.col("post_c")),
         clause_b=_bytes_to("sentence", pl.col("clause_c")),
         tail_b=pl.when(pl.col("tail_c").is_not_null()).then(_bytes_to("sentence", pl.col("tail_c"))),
+        share_b=pl.when(pl.col("share_c").is_not_null()).then(_bytes_to("sentence", pl.col("share_c"))),
+        share_end_b=pl.when(pl.col("share_c").is_not_null()).then(_bytes_to("sentence", pl.col("share_end_c"))),
     )
+
+
+def _number_lists(m: pl.DataFrame, next_start: pl.Expr) -> pl.DataFrame:
+    """A noun after the last number of a list names every number of it (新增17项、扩大权限37项、移交1项行政权力事项).
+
+    Numbers of one clause joined by a list separator (、/和/及) form a list; each earlier member of
+    the measure the last one has may read a cue in the last one's after-window (`share_c`…`share_end_c`).
+    """
+    between = pl.col("sentence").str.slice(pl.col("endc"), (next_start - pl.col("endc")).clip(0))
+    joined = (
+        (next_start > pl.col("endc")) & between.str.contains(NUMBER_LIST_SEP) & ~between.str.contains(f"[{CLAUSE_END}]")
+    )
+    m = m.with_columns(_joined=joined.fill_null(False))
+    # a list is numbered from its last member backwards: a member not joined to the next closes one
+    m = m.with_columns(_list=(~pl.col("_joined")).cast(pl.Int32).reverse().cum_sum().reverse().over(KEYS))
+    last = pl.col("_joined").not_()
+    grp = [*KEYS, "_list"]
+    m = m.with_columns(
+        _last_end=pl.col("endc").filter(last).first().over(grp),
+        _last_post=pl.col("post_c").filter(last).first().over(grp),
+        _last_measure=pl.col("measure_code").filter(last).first().over(grp),
+    )
+    member = pl.col("_joined") & (pl.col("measure_code") == pl.col("_last_measure"))
+    return m.with_columns(
+        share_c=pl.when(member).then("_last_end"), share_end_c=pl.when(member).then("_last_post")
+    ).drop("_joined", "_list", "_last_end", "_last_post", "_last_measure")
 
 
 def _quoted_variants(cues: list[str]) -> dict[str, str]:
@@ -273,6 +310,8 @@ def _cue_occurrences(sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.DataFram
     if not gaps.is_empty():
         occ = pl.concat([occ, gaps.select(occ.columns)])
     occ = occ.with_columns(stop=pl.col("start") + pl.col("length"))
+    negated = _occurrences(sentences, [NEGATION]).select(*KEYS, start=pl.col("start") + len(NEGATION.encode()))
+    occ = occ.join(negated, on=[*KEYS, "start"], how="anti")
     # a cue inside a title (《信访工作条例》) names the document studied, not the work done
     inside = occ.join(_title_spans(sentences), on=KEYS).filter(
         (pl.col("start") >= pl.col("title_start")) & (pl.col("stop") <= pl.col("title_end"))
@@ -330,7 +369,37 @@ def _listed_alike(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
         listed=pl.col("listed").fill_null(False) & (pl.col("tier") == 0)
     )
     shared = pl.col("dist").filter(pl.col("listed")).min().over(*KEYS, "mention_no")
-    return cand.with_columns(dist=pl.when(pl.col("listed")).then(shared).otherwise("dist")).drop("listed")
+    cand = cand.with_columns(dist=pl.when(pl.col("listed")).then(shared).otherwise("dist"))
+    return _etc_objects(cand, used).drop("listed")
+
+
+def _etc_objects(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
+    """Listed cues closed by 等 are the objects of a verb cue at the clause head: the verb is counted.
+
+    专题研究规范性文件清理、法律顾问选聘等关键事项2次 counts the studies, not legal-adviser activity.
+    A listed cue of the number's clause with a 等 between it and the number ranks after every
+    other cue of the clause when a cue outside the list stands before it; with no head cue
+    (开展法律咨询、讲座等活动30场次) the listed forms still name what is counted.
+    """
+    etc = _occurrences(used, ["等"]).select(*KEYS, etc="start")
+    obj = (
+        cand.filter(pl.col("listed"))
+        .select(*KEYS, "mention_no", "start", "stop", "ctx_b")
+        .unique()
+        .join(etc, on=KEYS)
+        .filter((pl.col("etc") >= pl.col("stop")) & (pl.col("etc") < pl.col("ctx_b")))
+        .select(*KEYS, "mention_no", "start", etc_obj=pl.lit(True))
+        .unique()
+    )
+    cand = cand.join(obj, on=[*KEYS, "mention_no", "start"], how="left").with_columns(
+        pl.col("etc_obj").fill_null(False)
+    )
+    first_obj = pl.col("start").filter(pl.col("etc_obj")).min().over(*KEYS, "mention_no")
+    head = (pl.col("tier") == 0) & ~pl.col("listed") & (pl.col("stop") <= first_obj)
+    has_head = head.any().over(*KEYS, "mention_no")
+    return cand.with_columns(
+        dist=pl.when(pl.col("etc_obj") & has_head).then(pl.col("dist") + ETC_DEMOTION).otherwise("dist")
+    ).drop("etc_obj")
 
 
 def _carried(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
@@ -391,6 +460,8 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
             "post_b",
             "clause_b",
             "tail_b",
+            "share_b",
+            "share_end_b",
             "may_carry",
         )
         .join(occ, on=KEYS)
@@ -399,13 +470,16 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
     in_clause = (pl.col("start") >= pl.col("win_b")) & (pl.col("stop") <= pl.col("ctx_b"))
     after = (pl.col("start") >= pl.col("end_b")) & (pl.col("stop") <= pl.col("post_b"))
     tail = (pl.col("start") >= pl.col("ctx_b")) & (pl.col("stop") <= pl.col("tail_b"))
+    shared = (pl.col("start") >= pl.col("share_b")) & (pl.col("stop") <= pl.col("share_end_b"))
     earlier = (pl.col("start") >= pl.col("scope_b")) & (pl.col("stop") <= pl.col("ctx_b")) & pl.col("may_carry")
     cand = cand.with_columns(
-        tier=pl.when(in_clause).then(0).when(after).then(1).when(tail).then(2).when(earlier).then(3),
+        tier=pl.when(in_clause).then(0).when(after).then(1).when(tail | shared).then(2).when(earlier).then(3),
         dist=pl.when(after)
         .then(pl.col("start") - pl.col("end_b"))
         .when(tail)
         .then(pl.col("tail_b") - pl.col("stop"))
+        .when(shared)
+        .then(pl.col("start") - pl.col("share_b"))
         .otherwise(pl.col("ctx_b") - pl.col("stop")),
         prefers=pl.col("sections").str.contains(pl.col("section").fill_null("-"), literal=True)
         & (pl.col("sections") != ""),

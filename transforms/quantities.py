@@ -136,7 +136,8 @@ def _enumeration() -> pl.Expr:
     The list is the clause before the number split at 、/和/及/与; the number equals its length
     (or exceeds it after 等), the measure word is an `enumeration` word, and either a noun
     follows (三项机制) or a classifying verb (分为, 包括) opens the clause. A clause-final
-    count (新建法治广场、法治长廊两个) stays a count.
+    count (新建法治广场、法治长廊两个) stays a count, and so does a number after a list of numbers
+    (新增12项、调整8项、下放3项事项).
     """
     words, leads = _noise("enumeration"), _noise("enumeration_lead")
     if not words:
@@ -150,6 +151,7 @@ def _enumeration() -> pl.Expr:
         pl.col("mw").is_in(words)
         & pl.col("dash").is_null()
         & clause.str.contains("、")
+        & ~clause.str.contains(r"\d")  # 新增12项、调整8项、下放3项事项 lists numbers, not names
         & ((pl.col("base") == k) | (etc & (pl.col("base") > k)))
         & (noun_after | lead)
     )
