@@ -78,6 +78,15 @@ def test_html_meta_date_and_title_tag_fallback() -> None:
     assert got.text == "城关镇全年办理行政复议案件3件，无败诉案件。"
 
 
+def test_html_bare_time_label_in_a_print_bar_dates_the_page() -> None:
+    page = ("<html><head><meta charset='utf-8'><title>河口乡法治政府建设报告</title></head><body>"
+            "<h1>河口乡法治政府建设报告</h1><div>时间:2024-02-05 10:12　【打印】【关闭】</div>"
+            "<p>河口乡全年组织干部学法6次。</p><p>成文时间：2024-01-30</p></body></html>")
+    got = extract_html(page.encode("utf-8"))
+    assert got.page_published_on == dt.date(2024, 2, 5)
+    assert "打印" not in got.text
+
+
 def test_html_lying_charset_falls_back_to_detection() -> None:
     page = PAGE.replace("charset=gb2312", "charset=utf-8")
     got = extract_html(page.encode("gb18030"))

@@ -382,3 +382,15 @@ def test_a_town_that_only_says_we_is_the_town_it_keeps_naming():
     )
     assert (meta(text)["unit_name"], meta(text)["unit_level"]) == ("大瑶镇", "镇")
     assert meta(text.replace("大瑶镇各村", "各村"))["unit_name"] is None  # named once: no unit
+
+
+def test_a_dashed_date_alone_under_the_title_dates_the_page():
+    text = "长河街道2024年法治政府建设年度报告\n2025-01-09\n" + PARA * 2 + "\n长河街道办事处\n2025年1月6日\n"
+    m = meta(text)
+    assert (m["published_on"], m["report_date"]) == (dt.date(2025, 1, 9), dt.date(2025, 1, 6))
+
+
+def test_the_opening_subject_may_stand_in_the_second_sentence():
+    text = "2024年是推进基层治理的关键之年。长河街道始终坚持依法行政，扎实推进各项工作。\n" + PARA
+    assert meta(text)["unit_name"] == "长河街道"
+    assert meta("2024年是关键之年。街道坚持依法行政。\n" + PARA)["unit_name"] is None

@@ -63,6 +63,9 @@ FIELD_RE = re.compile(rf"({FIELD_KEYS})\s*(?:[|:：]|[\]】]\s*[:：]?)\s*")
 PUBLISHED_KEYS = ("发布日期", "发布时间", "发布于", "时间", "更新时间", "日期")  # in order of trust
 # an unlabelled time stamp alone on a header line ("• 2023年03月30日 09时24分") dates the page
 STAMP_RE = re.compile(r"^[•·\s]*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*\d{1,2}\s*[:时]\s*\d{2}")
+# a dashed date alone on a header line under the title ("2026-01-27") is the page's date too: a signing
+# date is written 2026年1月27日 and stands at the end
+BARE_STAMP_RE = re.compile(r"^(\d{4}-\d{1,2}-\d{1,2})$")
 YEAR_RE = re.compile(r"(20\d{2}|19\d{2})\s*(?:年度|年|度)")
 JUNK_TAIL_RE = re.compile(r"扫一扫|相关稿件|打印|关闭|分享|责任编辑|浏览|版权|主办|网站|附件|当前页")
 # a document's distribution footer under the 落款 ("抄送：…", "某某办公室 2023年3月3日印发", "（此件公开发布）"):
@@ -178,14 +181,15 @@ def unit_from_title(title: str | None) -> Unit | None:
 
 
 def unit_from_opening(opening: str) -> Unit | None:
-    """The unit the first sentence names as its subject: "2023年，某某镇坚持…" → 某某镇.
+    """The unit the first sentence (else the second) names as its subject: "2023年，某某镇坚持…" → 某某镇.
 
     Only a clause-initial name directly followed by a predicate (opening_follow) counts, never a
     pronoun or collective (我局, 全县), a bare level word (街道, 县委县政府) or a party organ.
     """
     rules = name_rules()
-    first = re.split(r"[。；;！!？?]", opening, maxsplit=1)[0]
-    for clause in re.split(r"[，,:：]", first)[:4]:  # 、 joins a clause: 在区委、区政府…领导下
+    sentences = re.split(r"[。；;！!？?]", opening, maxsplit=2)[:2]  # "2024年是…之年。某某街道始终坚持…"
+    clauses = [c for sentence in sentences for c in re.split(r"[，,:：]", sentence)[:4]]
+    for clause in clauses:  # 、 joins a clause: 在区委、区政府…领导下
         c = re.sub(r"^\s*(?:20\d{2}|19\d{2})\s*(?:年度|年)?(?:以来|来)?\s*", "", clause).strip()
         if len(c) < 3 or rules["skip"].match(c) or c[0] in rules["generic"]:
             continue
@@ -518,7 +522,7 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
     if unit and not parents and (addressee := addressed_parent(header, unit)):
         parents = (addressee,)
     stated = next((fields[k] for k in PUBLISHED_KEYS if _parse_date(fields.get(k))), None)
-    stamp = next((m.group(1) for ln in header[:12] if (m := STAMP_RE.match(ln))), None)
+    stamp = next((m.group(1) for ln in header[:12] if (m := STAMP_RE.match(ln) or BARE_STAMP_RE.match(ln))), None)
     published = row.get("page_published_on") or _parse_date(stated) or _parse_date(stamp)
     return {
         "source_file": row["source_file"],
