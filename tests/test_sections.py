@@ -243,3 +243,15 @@ def test_a_run_in_item_on_its_own_line_is_a_heading_by_its_first_sentence():
 def test_shortcomings_named_as_what_the_work_fell_short_in():
     text = "一、工作开展情况\n" + BODY + "二、工作中的不足\n" + BODY + "三、2024年工作计划\n" + BODY
     assert found(text) == {"achievements": 1, "shortcomings": 1, "next_year_plan": 1}
+
+
+def test_a_paragraph_opening_with_a_short_sentence_is_a_run_in_heading():
+    text = (
+        "一、主要举措和成效\n（一）夯实法治基础\n"
+        "压实法治建设第一责任人职责。街道主任带头讲法治课，年内主持专题会议研究法治工作。\n" + BODY
+    )
+    assert found(text) == {"achievements": 1, "leadership_duty": 2}
+    # a long opening sentence, or one with a comma, is a body paragraph
+    body = "街道党政主要负责人认真履行推进法治建设第一责任人职责并亲自部署重要工作。其余从略。\n"
+    assert "leadership_duty" not in found("一、主要举措和成效\n" + body + BODY)
+    assert found("一、主要举措和成效\n全年工作中，履行第一责任人职责。其余从略。\n") == {"achievements": 1}

@@ -44,6 +44,7 @@ LEAD_JUNK = r"^[\s#*•·▪■◆●>\u3000]+"
 CLAUSE_STOP = r"[。；;：:！!？?]"
 MAX_CLAUSE = 60  # a numbered heading clause longer than this is a paragraph
 MAX_BARE = 40  # an unnumbered line is a heading only when it is this short and unpunctuated
+RUN_IN = (6, 20)  # length of the short first sentence that makes an unnumbered paragraph a run-in heading
 
 
 @dataclass(frozen=True)
@@ -117,6 +118,13 @@ def heading_lines(docs: pl.DataFrame) -> pl.DataFrame:
         style = pl.when(hit).then(pl.lit(name)).otherwise(style)
         rank = pl.when(hit).then(pl.lit(r, pl.Int32)).otherwise(rank)
         prefix = pl.when(hit).then(pl.col("body").str.extract(f"({pattern})", 1)).otherwise(prefix)
+    # a run-in heading: an unnumbered paragraph opening with a short sentence of its own
+    # ("全面落实法治建设第一责任人职责。某某街道党政主要负责人…") reads like a sub-heading
+    run_in = style.is_null() & pl.col("body").str.contains(
+        f"^[^，,、{CLAUSE_STOP[1:-1]}]{{{RUN_IN[0]},{RUN_IN[1]}}}。."
+    )
+    style = pl.when(run_in).then(pl.lit("run_in")).otherwise(style)
+    rank = pl.when(run_in).then(pl.lit(6, pl.Int32)).otherwise(rank)
     lines = lines.with_columns(style=style, rank=rank, prefix_len=prefix.str.len_chars().fill_null(0))
     lines = lines.with_columns(
         clause=pl.col("body")
@@ -212,7 +220,8 @@ def _doc_sections(
             first = min(h.cue_pos[s] for s in specific)
             h.sections = [s for s in h.sections if s not in fallbacks or h.cue_pos[s] < first]
 
-    numbered = [r["rank"] for r in info.values() if r["rank"] is not None and r["candidate"]]
+    # a run-in heading is never the top of the outline (paragraphs that open with a short sentence)
+    numbered = [r["rank"] for r in info.values() if r["rank"] is not None and r["candidate"] and r["style"] != "run_in"]
     has_bare = any(h.rank is None for h in heads.values())
     top = min(numbered, default=1)
     if has_bare:
