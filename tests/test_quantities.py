@@ -415,3 +415,8 @@ def test_an_amount_that_sorts_things_is_a_threshold_not_an_amount():
 def test_an_amount_with_a_bound_at_the_clause_end_stays_an_amount():
     m = one("为农民工追回欠薪80万元以上，")
     assert (m["value"], m["qualifier"]) == (800000.0, "at_least")
+
+
+def test_once_per_period_is_a_frequency_not_a_count():
+    found = mentions("全年开展检查4次(每个季度进行一次)")
+    assert [(m["value"], m["measure_word"]) for m in found] == [(4.0, "次")]

@@ -40,6 +40,8 @@ CLAUSE_END = "，,；;：:。！？!?"
 # a list of subjects zipped with a list of numbers: 受理、办结案件分别为12件、10件
 PAIR_CUE = "分别(?:为|是|达到|达|有|计)?"
 LIST_SEP = "(?:、|和|及|与|以及)"
+# words with 和/及/与 inside that are no list separator: 参与率和合格率 lists two rates, not three
+JOINED_WORDS = ["参与", "及时", "涉及", "普及", "和解", "和谐", "与会", "给与"]
 # a stated zero covers further listed subjects up to this many characters after a separator
 ZERO_LIST_GAP = 12
 # a bound word may stand a few words before its number (至少配备2名): at most this many characters between
@@ -130,6 +132,18 @@ def _after_patterns() -> pl.Expr:
     return hit
 
 
+def _split_list(expr: pl.Expr) -> pl.Expr:
+    """A listed phrase split into its items at 、/和/及/与/以及, words like 参与 and 及时 kept whole."""
+    keep = JOINED_WORDS
+    marks = [w.replace("和", "\x01").replace("及", "\x02").replace("与", "\x03") for w in keep]
+    return (
+        expr.str.replace_many(keep, marks)
+        .str.replace_all("以及|[和及与]", "、")
+        .str.replace_many(["\x01", "\x02", "\x03"], ["和", "及", "与"])
+        .str.split("、")
+    )
+
+
 def _enumeration() -> pl.Expr:
     """政务、财务、事务三类公开: a number that restates the length of the list of names before it.
 
@@ -143,7 +157,7 @@ def _enumeration() -> pl.Expr:
     if not words:
         return pl.lit(False)
     clause = pl.col("before").str.extract(f"([^{CLAUSE_END}]*)$")
-    k = clause.str.replace_all("以及|[和及与]", "、").str.count_matches("、") + 1
+    k = _split_list(clause).list.len()
     etc = clause.str.ends_with("等")
     lead = clause.str.contains(_alternation(leads)) if leads else pl.lit(False)
     noun_after = pl.col("right").str.contains(r"^\p{Han}") & ~pl.col("right").str.contains("^[并均已全共都和及与或]")
@@ -260,6 +274,7 @@ def _number_mentions(s: pl.DataFrame) -> pl.DataFrame:
         | pl.col("right").str.contains(r"^(?:\d|百分之)")  # 三个100%: the count of a distributive
         | (pl.col("chinese") & (pl.col("left").str.slice(-2, 1) == pl.col("numtxt")))  # 一人一档
         | (bare_one & ((pl.col("measure_code") != "event") | ~clause_ends))  # 一批, 一项工作: an article
+        | (bare_one & pl.col("before").str.extract(f"([^{CLAUSE_END}]*)$").str.contains("每"))  # 每季度进行一次: a rate
         | ((pl.col("measure_code") == "day") & pl.col("left").str.contains("月$"))  # 12月4日 is a date
         | _inside(pl.col("before"), "《", "》")
         | (pl.col("chinese") & (_inside(pl.col("before"), "“", "”") | _inside(pl.col("before"), "「", "」")))
@@ -332,7 +347,7 @@ def _pair(m: pl.DataFrame) -> pl.DataFrame:
     joined = prev_end.is_not_null() & (pl.col("pos") > prev_end) & gap.str.contains(f"^{LIST_SEP}$")
     sub = sub.with_columns(_run=(~joined).cast(pl.Int32).cum_sum())
     sub = sub.with_columns(
-        _items=listed.str.replace_all("以及|[和及与]", "、").str.split("、").first().over("_run"),
+        _items=_split_list(listed).first().over("_run"),
         _start=(pl.col("pos") - clause.str.len_chars()).first().over("_run"),
         _rank=pl.int_range(pl.len()).over("_run"),
         _n=pl.len().over("_run"),
@@ -357,11 +372,7 @@ def _distribute(m: pl.DataFrame) -> pl.DataFrame:
         .then(pl.col("clause").str.extract(r"^(.*?)(?:均|都|全部)?(?:达到|达|为|实现)?[一二两三四五六七八九十\d]+个$"))
         .otherwise(pl.col("clause").str.extract(r"^(.+?)(?:均|都|全部)(?:为|是|达到|达|在)?$"))
     )
-    m = (
-        _pair(m)
-        .with_columns(clause=clause)
-        .with_columns(times=times, items=listed.str.replace_all("[和及与]", "、").str.split("、"))
-    )
+    m = _pair(m).with_columns(clause=clause).with_columns(times=times, items=_split_list(listed))
     mapping = _cn_values(m["times"])
     m = m.with_columns(
         times=_value("times", mapping).cast(pl.Int32),
