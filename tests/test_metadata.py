@@ -381,7 +381,51 @@ def test_a_town_that_only_says_we_is_the_town_it_keeps_naming():
         "黄桥乡司法所协助我镇审查合同。我镇干部参加培训。\n大瑶镇综治中心运行良好，大瑶镇各村完成村规民约修订。\n"
     )
     assert (meta(text)["unit_name"], meta(text)["unit_level"]) == ("大瑶镇", "镇")
-    assert meta(text.replace("大瑶镇各村", "各村"))["unit_name"] is None  # named once: no unit
+    # a town named once is still the town; two towns named once each tie: no unit
+    assert meta(text.replace("大瑶镇各村", "各村"))["unit_name"] == "大瑶镇"
+    assert meta(text.replace("大瑶镇各村", "青山镇各村"))["unit_name"] is None
+    # 本镇 and 全镇 are self-references as much as 我镇
+    assert meta(text.replace("我镇", "本镇"))["unit_name"] == "大瑶镇"
+    assert meta(text.replace("我镇", "全镇"))["unit_name"] == "大瑶镇"
+
+
+def test_the_parent_a_town_report_names_anywhere():
+    text = (
+        "2023年法治政府建设工作总结\n2023年，我镇按照浏阳市法治政府建设的要求，推进依法行政。\n"
+        "大瑶镇综治中心运行良好，全镇各村完成村规民约修订。\n"
+    )
+    m = meta(text)
+    assert (m["unit_name"], m["parent_name"]) == ("大瑶镇", "浏阳市")
+    # a county that holds no town of that name is no parent
+    assert meta(text.replace("浏阳市", "仪征市"))["parent_name"] is None
+
+
+def test_a_year_the_opening_writes_without_nian():
+    assert meta("2023来，我镇在县委、县政府的坚强领导下坚持依法行政，扎实推进法治建设。\n一、所做工作\n" + PARA)["report_year"] == 2023
+    assert meta("2023以来，我镇在县委、县政府的坚强领导下坚持依法行政，扎实推进法治建设。\n" + PARA)["report_year"] == 2023
+
+
+def test_a_report_with_no_dated_title_or_opening_takes_the_year_its_text_names_most():
+    body = (
+        "一、工作开展情况\n党工委把法治建设列入年度要点，2021年召开学法会12次，全年审查合同30件。\n"
+        "按照《法治政府建设实施纲要（2021—2025年）》，2021年完成权责清单调整。\n二、下一步打算\n2022年继续推进。\n"
+    )
+    assert meta(body)["report_year"] == 2021
+    # years only inside a 《title》 count when nothing else names one
+    assert meta("一、工作开展情况\n纳入《2021年某某区重点工作责任清单》统筹推进。\n" + PARA)["report_year"] == 2021
+    # no year at all: the signing date says which year was reported on
+    signed = "一、工作开展情况\n" + PARA * 3 + "\n某某镇人民政府\n2024年2月6日\n"
+    assert meta(signed)["report_year"] == 2023
+    assert meta(signed.replace("2024年2月6日", "2024年12月6日"))["report_year"] == 2024
+
+
+def test_a_portals_date_of_writing_is_the_signing_date():
+    text = (
+        "名  称：某某区2021年法治政府建设报告\n发布机构：某某区人民政府\n主题分类：综合政务，政务公开\n"
+        "成文日期：2022-04-02\n发文日期：2022-04-24\n2021年，某某区坚持依法行政。\n" + PARA
+    )
+    m = meta(text)
+    assert (m["report_date"], m["published_on"], m["report_year"]) == (dt.date(2022, 4, 2), None, 2021)
 
 
 def test_a_dashed_date_alone_under_the_title_dates_the_page():

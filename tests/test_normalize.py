@@ -328,3 +328,8 @@ def test_part_headings_run_into_one_long_line_get_their_own_lines():
     assert all(src[doc.offsets[i]] == c for i, c in enumerate(doc.text) if c not in "\n()")
     # a short line keeps an inline list as it is
     assert normalize_text("要点：一、学法。二、用法。")[0].text == "要点：一、学法。二、用法。"
+
+
+def test_info_table_lines_of_a_page_are_not_joined() -> None:
+    text = "主题分类：综合政务，政务公开\n成文日期：2022-04-02\n发布机构：某某区人民政府\n"
+    assert run(repair_breaks, text) == text.strip()

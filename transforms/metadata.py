@@ -206,7 +206,9 @@ def unit_from_opening(opening: str) -> Unit | None:
     return None
 
 
-SELF_RE = re.compile(r"我(市|县|区|州|旗|镇|乡|街道)|全(市|县|州|旗)|(市|县|区|州|旗)委、\3?政府")
+SELF_RE = re.compile(
+    r"[我本](市|县|区|州|旗|镇|乡|街道)|全(市|县|州|旗|镇|乡|街道)(?!办)|(市|县|区|州|旗)委、\3?政府"
+)
 
 
 @lru_cache(maxsize=1)
@@ -218,8 +220,8 @@ def _town_names() -> frozenset[str]:
 
 def self_named_unit(text: str) -> Unit | None:
     """A report that calls itself only "我市" / "县委、县政府" / "我镇" is the one division of that level it
-    names over and over ("《某某市…实施方案》", "某某镇综治中心"); none when two names tie or one is named once.
-    A town or street counts only under a name the division table has at that level.
+    names over and over ("《某某市…实施方案》", "某某镇综治中心"); none when two names tie. A county or city
+    must be named twice; a town or street once will do, under a name the division table has at that level.
     """
     levels = Counter(next(g for g in m.groups() if g) for m in SELF_RE.finditer(text))
     if not levels:
@@ -235,7 +237,9 @@ def self_named_unit(text: str) -> Unit | None:
         if name and not name.endswith("自治区"):
             seen[name] += 1
     top = seen.most_common(2)
-    if not top or top[0][1] < 2 or (len(top) > 1 and top[1][1] == top[0][1]):
+    # a town named once is enough when it is the only one: towns seldom name other towns
+    least = 1 if tail in ("镇", "乡", "街道") else 2
+    if not top or top[0][1] < least or (len(top) > 1 and top[1][1] == top[0][1]):
         return None
     return parse_unit(top[0][0])
 
@@ -271,6 +275,22 @@ def addressed_parent(header: list[str], unit: Unit) -> str | None:
                 return None
         return parent
     return None
+
+
+def parent_named_in_text(text: str, unit: Unit) -> str | None:
+    """The direct parent division the text names anywhere ("根据某某旗…要求" in a report of a town of
+    that 旗): only a county (for a town or street) or a prefecture (for a county or district) that
+    the division table says holds a unit of this name, and only when exactly one such is named."""
+    from transforms.places import divisions
+
+    level = {"街道": 4, "镇": 4, "乡": 4, "县": 3, "区": 3}.get(unit.level or "")
+    if level is None:
+        return None
+    t = divisions()
+    above = "county" if level == 4 else "prefecture"
+    names = t.filter((t["name"] == unit.short) & (t["level"] == level))
+    named = {p for p in names[above].drop_nulls().unique().to_list() if p in text.replace(unit.short, "")}
+    return named.pop() if len(named) == 1 else None
 
 
 def parents_in_lines(lines: list[str], unit: Unit) -> tuple[str, ...]:
@@ -455,13 +475,46 @@ def report_year(title: str | None, headings: list[tuple[str, str]], opening: str
         y = _year(re.sub(r"\d{4}\s*[-—–至]\s*\d{4}", "", heading))
         if y is not None:
             return y - 1 if section == "next_year_plan" else y
-    m = re.match(r"^\D{0,12}?(20\d{2})\s*(?:年度|年)(?!\s*[-—–至])", opening)
+    # "2023年，…", and "2023来，…" / "2023以来" where the writer dropped the 年
+    m = re.match(r"^\D{0,12}?(20\d{2})\s*(?:年度|年|度|(?=以来|来))(?!\s*[-—–至])", opening)
     if m:
         return int(m.group(1))
     for s in page:
         if (y := _year(s)) is not None and name_rules()["title"].search(s):
             return y
     return None
+
+
+DAY_RE = re.compile(r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")  # a signing or printing date
+SPAN_RE = re.compile(r"(?:19|20)\d{2}\s*(?:年\s*)?[-—–~～至到]\s*(?:19|20)?\d{2}\s*年?")
+
+
+def year_in_body(text: str) -> int | None:
+    """A report with no title, year heading or dated opening: the year its text names most often.
+
+    Spans (2021—2025年), bases (2020年以来) and whole dates (a signature's 2024年2月6日) are no report
+    year; years inside a 《title》 count only
+    when the text names none outside one (《2021年某某区重点工作责任清单》). Ties go to the earlier year:
+    a report names its plan's year less often than its own.
+    """
+    plain = DAY_RE.sub("", SPAN_RE.sub("", text))
+    for source in (re.sub("《[^》]*》", "", plain), plain):
+        years = Counter(
+            int(m.group(1)) for m in re.finditer(r"((?:19|20)\d{2})\s*(?:年度|年)(?!\s*以来)", source)
+        )
+        if years:
+            top = max(years.values())
+            return min(y for y, n in years.items() if n == top)
+    return None
+
+
+def year_from_dates(*dates: dt.date | None) -> int | None:
+    """The year a report signed or published on a date covers: the year before, for a date in the first
+    half (reports are due by 1 April), else that year (a year-end report signed in December)."""
+    date = next((d for d in dates if d is not None), None)
+    if date is None:
+        return None
+    return date.year - 1 if date.month <= 6 else date.year
 
 
 def _parse_date(s: str | None) -> dt.date | None:
@@ -496,6 +549,8 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
     if sig_date is None:
         cover_unit, sig_date = cover_signature(lines)
         sig_unit = sig_unit or cover_unit
+    if sig_date is None:  # a portal's 成文日期 is the date the document was signed
+        sig_date = _parse_date(fields.get("成文日期") or fields.get("成文时间"))
     field_title = fields.get("名称") or fields.get("标题")
     page_title, page_unit = _page_title_unit(row.get("page_title"))
     publisher = next(
@@ -521,6 +576,8 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
         parents = other.parents if other else parents_in_lines(header, unit)
     if unit and not parents and (addressee := addressed_parent(header, unit)):
         parents = (addressee,)
+    if unit and not parents and (named := parent_named_in_text(text, unit)):
+        parents = (named,)
     stated = next((fields[k] for k in PUBLISHED_KEYS if _parse_date(fields.get(k))), None)
     stamp = next((m.group(1) for ln in header[:12] if (m := STAMP_RE.match(ln) or BARE_STAMP_RE.match(ln))), None)
     published = row.get("page_published_on") or _parse_date(stated) or _parse_date(stamp)
@@ -530,7 +587,9 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
         "unit_name": unit.short if unit else None,
         "unit_level": unit.level if unit else None,
         "parent_name": parents[-1] if parents else None,
-        "report_year": report_year(title, headings, opening, [t for t in (field_title, page_title) if t]),
+        "report_year": report_year(title, headings, opening, [t for t in (field_title, page_title) if t])
+        or year_in_body(text)
+        or year_from_dates(sig_date, published),
         "report_date": sig_date,
         "published_on": published,
         "doc_number": find_doc_number(header, fields),

@@ -399,6 +399,7 @@ _PROSE_PUNCT = re.compile(r"[，。；！？]")
 _CN_NUM = "[一二三四五六七八九十]+"
 _TOP_MARKER = re.compile(rf"\s*(?:{_CN_NUM}、|[(（]{_CN_NUM}[)）]|第{_CN_NUM}部分)")
 _BLANKS = re.compile(r"\n(?:[ \t]*\n)+")
+_FIELD_LINE = re.compile(r"[ \t]*[\u4e00-\u9fff](?:[ \t]*[\u4e00-\u9fff]){1,5}[ \t]*[:：]")
 _LAYOUT_SPACE = re.compile(
     rf"(?<=[{CJK}，。、；：！？“”）)]) +(?=[{CJK}“”（(])|(?<=[{CJK}]) +(?=\d)|(?<=\d) +(?=[{CJK}])"
 )
@@ -411,6 +412,8 @@ def _join(m: re.Match[str]) -> Repl:
     heading = heading_start()
     if heading.match(text, m.end()):
         return None  # the next line starts a heading or list item
+    if _FIELD_LINE.match(prev) and _FIELD_LINE.match(text, m.end()):
+        return None  # two "key：value" lines of a page's info table (主题分类：… / 成文日期：…)
     marker = heading.match(prev)
     body = prev[marker.end() :] if marker else prev
     # a part heading numbered 一、/（一）/第一部分 may run long (年度…第一责任人职责，…有关情况)
