@@ -422,3 +422,36 @@ def test_a_rate_name_with_yu_inside_is_one_listed_item():
 )
 def test_vocabulary_of_blind_set_g(text, code):
     assert codes(text) == [code]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("组织开展任前考法2场、86人次。", "exam.participants"),
+        ("举办法治培训班5期，参加人员1.2万余人次。", "study.participants"),
+        ("党组会集体研究决定重大事项46件。", "decision.major_decisions"),
+        ("全局行政执法人员100%持证执法。", "enforcement.certified_rate"),
+        ("为机关干部举办专题讲座4场。", "training.sessions"),
+    ],
+)
+def test_vocabulary_of_blind_set_i(text, code):
+    assert codes(text)[-1] == code  # 考法2场 counts exam sittings, which the catalogue has no row for
+
+
+def test_each_of_a_listed_pair_of_meetings_is_a_fact():
+    found = facts("召开依法治镇委员会会议、办公室会议各2次。")
+    assert found["indicator_code"].to_list() == ["meeting.rule_of_law", "meeting.rule_of_law"]
+    assert found["value"].to_list() == [2.0, 2.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "kind"),
+    [
+        ("确保全镇行政执法人员100%持证上岗。", "achievements", "actual"),
+        ("确保全镇行政执法人员100%持证上岗。", "next_year_plan", "target"),
+        ("确保矛盾纠纷调处成功率稳定在96%以上。", "achievements", "target"),
+        ("实现年度目标任务完成率100%。", "achievements", "actual"),
+    ],
+)
+def test_ensure_states_a_target_only_in_the_plan_or_before_a_level_to_reach(text, section, kind):
+    assert facts(text, section=section)["kind"].to_list() == [kind]

@@ -514,12 +514,32 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
 
 
 def _kind(m: pl.DataFrame) -> pl.Expr:
-    """target for plans and promises, actual otherwise; the nearest kind cue before the number wins."""
-    cues = kind_cues()
+    """target for plans and promises, actual otherwise; the nearest kind cue before the number wins.
+
+    A `plan_only` cue counts only in the next_year_plan part (where it can only confirm the default,
+    but still hides an earlier 已完成), elsewhere only with an `elsewhere_with` word before the number.
+    """
+    cues = kind_cues().with_columns(pl.col("plan_only").fill_null(0), pl.col("elsewhere_with").fill_null(""))
     scope = pl.col("sentence").str.slice(pl.col("scope_c"), pl.col("ctx") - pl.col("scope_c"))
-    alternation = "|".join(sorted(cues["cue"].to_list(), key=len, reverse=True))
-    last = scope.str.extract_all(alternation).list.last()
+
+    def alternation(words: list[str]) -> str:
+        return "|".join(sorted(words, key=len, reverse=True))
+
+    # a plan-only cue (确保) counts in the other parts only with one of its `elsewhere_with` words
+    # between it and the number (确保…达到98%)
+    elsewhere = [
+        f"(?:{row['cue']})[^{CLAUSE_END}]*?(?:{alternation(row['elsewhere_with'].split())})[^{CLAUSE_END}]*$"
+        for row in cues.filter((pl.col("plan_only") == 1) & (pl.col("elsewhere_with") != "")).iter_rows(named=True)
+    ]
+    reached = scope.str.contains("|".join(elsewhere)) if elsewhere else pl.lit(False)
+    everywhere = cues.filter(pl.col("plan_only") == 0)["cue"].to_list()
+    last = (
+        pl.when(pl.col("section") == "next_year_plan")
+        .then(scope.str.extract_all(alternation(cues["cue"].to_list())).list.last())
+        .otherwise(scope.str.extract_all(alternation(everywhere)).list.last())
+    )
     stated = last.replace_strict(dict(cues.select("cue", "kind").iter_rows()), default=None)
+    stated = pl.when((pl.col("section") != "next_year_plan") & reached).then(pl.lit("target")).otherwise(stated)
     default = pl.when(pl.col("section") == "next_year_plan").then(pl.lit("target")).otherwise(pl.lit("actual"))
     return pl.coalesce(stated, default)
 

@@ -364,13 +364,13 @@ def _pair(m: pl.DataFrame) -> pl.DataFrame:
 
 
 def _distribute(m: pl.DataFrame) -> pl.DataFrame:
-    """One mention per listed subject: 通过率、学分达标率均为100% and 三项率达到三个100%."""
+    """One mention per listed subject: 通过率、学分达标率均为100%, 专题会、推进会各1次 and 三项率达到三个100%."""
     clause = pl.col("before").str.extract(f"([^{CLAUSE_END}]*)$")
     times = pl.col("clause").str.extract(r"([一二两三四五六七八九十\d]+)个$")
     listed = (
         pl.when(times.is_not_null())
         .then(pl.col("clause").str.extract(r"^(.*?)(?:均|都|全部)?(?:达到|达|为|实现)?[一二两三四五六七八九十\d]+个$"))
-        .otherwise(pl.col("clause").str.extract(r"^(.+?)(?:均|都|全部)(?:为|是|达到|达|在)?$"))
+        .otherwise(pl.col("clause").str.extract(r"^(.+?)(?:均|都|全部|各)(?:为|是|达到|达|在|有)?$"))
     )
     m = _pair(m).with_columns(clause=clause).with_columns(times=times, items=_split_list(listed))
     mapping = _cn_values(m["times"])
