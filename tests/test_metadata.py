@@ -401,8 +401,9 @@ def test_the_parent_a_town_report_names_anywhere():
 
 
 def test_a_year_the_opening_writes_without_nian():
-    assert meta("2023来，我镇在县委、县政府的坚强领导下坚持依法行政，扎实推进法治建设。\n一、所做工作\n" + PARA)["report_year"] == 2023
-    assert meta("2023以来，我镇在县委、县政府的坚强领导下坚持依法行政，扎实推进法治建设。\n" + PARA)["report_year"] == 2023
+    opening = "我镇在县委、县政府的坚强领导下坚持依法行政，扎实推进法治建设。\n"
+    assert meta("2023来，" + opening + "一、所做工作\n" + PARA)["report_year"] == 2023
+    assert meta("2023以来，" + opening + PARA)["report_year"] == 2023
 
 
 def test_a_report_with_no_dated_title_or_opening_takes_the_year_its_text_names_most():

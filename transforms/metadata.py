@@ -206,9 +206,7 @@ def unit_from_opening(opening: str) -> Unit | None:
     return None
 
 
-SELF_RE = re.compile(
-    r"[我本](市|县|区|州|旗|镇|乡|街道)|全(市|县|州|旗|镇|乡|街道)(?!办)|(市|县|区|州|旗)委、\3?政府"
-)
+SELF_RE = re.compile(r"[我本](市|县|区|州|旗|镇|乡|街道)|全(市|县|州|旗|镇|乡|街道)(?!办)|(市|县|区|州|旗)委、\3?政府")
 
 
 @lru_cache(maxsize=1)
@@ -499,9 +497,7 @@ def year_in_body(text: str) -> int | None:
     """
     plain = DAY_RE.sub("", SPAN_RE.sub("", text))
     for source in (re.sub("《[^》]*》", "", plain), plain):
-        years = Counter(
-            int(m.group(1)) for m in re.finditer(r"((?:19|20)\d{2})\s*(?:年度|年)(?!\s*以来)", source)
-        )
+        years = Counter(int(m.group(1)) for m in re.finditer(r"((?:19|20)\d{2})\s*(?:年度|年)(?!\s*以来)", source))
         if years:
             top = max(years.values())
             return min(y for y, n in years.items() if n == top)
