@@ -439,3 +439,12 @@ def test_the_opening_subject_may_stand_in_the_second_sentence():
     text = "2024年是推进基层治理的关键之年。长河街道始终坚持依法行政，扎实推进各项工作。\n" + PARA
     assert meta(text)["unit_name"] == "长河街道"
     assert meta("2024年是关键之年。街道坚持依法行政。\n" + PARA)["unit_name"] is None
+
+
+def test_the_issuer_on_its_own_line_under_a_title_that_names_no_unit():
+    body = "2022年，县政府坚持依法行政，全面落实实施纲要，统筹推进各项工作取得新成效。\n一、主要举措\n" + PARA
+    title = "2022年度法治政府建设情况报告\n"
+    for head in (title + "赵县人民政府\n", title + "发布时间：2023-03-15\n赵县人民政府\n"):
+        assert (meta(head + body)["unit_name"], meta(head + body)["unit_level"]) == ("赵县", "县")
+    # an addressee line is no issuer
+    assert meta(title + "县委、县政府：\n" + body)["unit_name"] is None

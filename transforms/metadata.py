@@ -374,6 +374,22 @@ def find_title(header: list[str]) -> str | None:
     return None
 
 
+def issuer_under_title(header: list[str], title: str | None) -> Unit | None:
+    """A title that names no unit with the issuer on a line of its own just under it
+    ("2022年度法治政府建设情况报告" / "某某县人民政府"), a date or field line between them allowed."""
+    if not title:
+        return None
+    rows = [ln.strip() for ln in header if ln.strip()]
+    at = next((i for i, ln in enumerate(rows) if ln and ln in title), None)
+    for ln in rows[at + 1 : at + 4] if at is not None else ():
+        if FIELD_RE.search(ln) or DATE_RE.search(ln) or ISO_DATE_RE.search(ln):
+            continue
+        if len(ln) > 30 or PUNCT_RE.search(ln) or name_rules()["party"].search(ln):
+            return None
+        return parse_unit(ln)
+    return None
+
+
 def glued_title(text: str) -> str | None:
     """A title run into the body with no line break (PDF or copied text): 某某人民政府关于2023年度…的报告2023年，…"""
     m = GLUED_TITLE_RE.search(text[:400])
@@ -557,7 +573,7 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
     # the unit the opening sentence names as its subject outranks the page's publisher: a justice
     # bureau's site publishes the government's report ("2018年，某某省坚持…" under 发布机构 某某省司法厅)
     candidates = [
-        unit_from_title(title),
+        unit_from_title(title) or issuer_under_title(header, title),
         sig_unit,
         unit_from_title(field_title),
         page_unit,
