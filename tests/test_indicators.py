@@ -455,3 +455,21 @@ def test_each_of_a_listed_pair_of_meetings_is_a_fact():
 )
 def test_ensure_states_a_target_only_in_the_plan_or_before_a_level_to_reach(text, section, kind):
     assert facts(text, section=section)["kind"].to_list() == [kind]
+
+
+@pytest.mark.parametrize(
+    ("text", "codes_"),
+    [
+        ("建成3个省级、2个市级、5个县级普法基地。", ["publicity.venues"] * 3),
+        ("开展交通运输、食品安全等专项整治行动9次。", ["enforcement.joint_operations"]),
+        ("审查合同45份，提出修改意见12条。", ["legal_review.count", "legal_review.opinions"]),
+        ("组织会前学法8次12件。", ["study.sessions", "unclassified"]),
+        ("2024年，未制定出台规范性文件。", ["normative_docs.count"]),
+    ],
+)
+def test_blind_set_i_lists_gaps_and_zeros(text, codes_):
+    assert codes(text) == codes_
+
+
+def test_a_quoted_slogan_of_the_leading_cadres_is_no_count():
+    assert codes("坚持抓好两个“关键少数”，以上率下推动学法。") == []

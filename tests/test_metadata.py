@@ -329,9 +329,13 @@ def test_a_report_that_only_says_we_is_the_division_it_keeps_naming():
     )
     m = meta(text)
     assert (m["unit_name"], m["unit_level"]) == ("岳阳市", "市")
-    # named once, or two divisions named equally often: no unit
-    assert meta(text.replace("又制定《岳阳市", "又制定《"))["unit_name"] is None
+    # named once is enough when nothing else of that level is named; two named equally often: no unit
+    assert meta(text.replace("又制定《岳阳市", "又制定《"))["unit_name"] == "岳阳市"
     assert meta(text.replace("又制定《岳阳市", "又制定《常德市"))["unit_name"] is None
+    # the government as a sentence's subject is a self-reference too
+    own = text.replace("我市紧紧", "市政府紧紧")
+    assert (meta(own)["unit_name"], meta(own)["unit_level"]) == ("岳阳市", "市")
+    assert meta("2024年，省政府坚持依法行政，建成湖南省法治人才库。\n" + PARA)["unit_name"] == "湖南省"
     # without any self-reference ("我市", "市委、市政府") the names stay mere mentions
     assert meta(text.replace("我市", "各地"))["unit_name"] is None
 
@@ -448,3 +452,8 @@ def test_the_issuer_on_its_own_line_under_a_title_that_names_no_unit():
         assert (meta(head + body)["unit_name"], meta(head + body)["unit_level"]) == ("赵县", "县")
     # an addressee line is no issuer
     assert meta(title + "县委、县政府：\n" + body)["unit_name"] is None
+
+
+def test_streets_written_without_dao_and_places_that_only_look_like_units():
+    assert (parse_unit("广州市白云区鹤龙街").short, parse_unit("广州市白云区鹤龙街").level) == ("鹤龙街", "街道")
+    assert parse_unit("中山路步行街") is None and parse_unit("解放大街") is None

@@ -255,3 +255,8 @@ def test_a_paragraph_opening_with_a_short_sentence_is_a_run_in_heading():
     body = "街道党政主要负责人认真履行推进法治建设第一责任人职责并亲自部署重要工作。其余从略。\n"
     assert "leadership_duty" not in found("一、主要举措和成效\n" + body + BODY)
     assert found("一、主要举措和成效\n全年工作中，履行第一责任人职责。其余从略。\n") == {"achievements": 1}
+
+
+def test_a_part_number_with_a_doubled_mark():
+    text = "一,、法治建设第一责任人履职情况\n" + BODY + "二,、存在的问题\n" + BODY
+    assert found(text) == {"leadership_duty": 1, "shortcomings": 1}

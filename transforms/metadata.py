@@ -100,6 +100,7 @@ def name_rules(path: Path = NAMES_PATH) -> dict:
         "party_prefix": re.compile(raw["party_prefix"]),
         "party_of_unit": re.compile(raw["party_of_unit"]),
         "title": re.compile(raw["title_cues"]),
+        "not_units": re.compile(raw.get("not_unit_names") or "(?!)"),
         "follow": re.compile(raw["opening_follow"]),
         "skip": re.compile(raw["opening_skip"]),
         "generic": raw["opening_generic"],
@@ -123,7 +124,7 @@ def parse_unit(name: str | None) -> Unit | None:
         return None
     rules = name_rules()
     rule = next((s for s in rules["suffixes"] if full.endswith(s["suffix"])), None)
-    if rule is None or full == rule["suffix"]:  # a bare level word (街道, 镇政府) names no unit
+    if rule is None or full == rule["suffix"] or rules["not_units"].search(full):  # a bare level word names no unit
         return None
     core = full[: len(full) - len(rule["drop"])] if rule["drop"] else full
     core += rule["add"]
@@ -202,11 +203,17 @@ def unit_from_opening(opening: str) -> Unit | None:
             named = len(u.full) - len(rule["suffix"]) >= 2 or u.short in admin_names()  # 息县, 新县
             if bare_level or "的" in u.full or not named or (u.level == "部门" and len(u.short) < 3):
                 continue
+            if u.level == "省" and u.short not in admin_names():  # 建成湖南省…: a verb before a province
+                continue
             return u
     return None
 
 
-SELF_RE = re.compile(r"[我本](市|县|区|州|旗|镇|乡|街道)|全(市|县|州|旗|镇|乡|街道)(?!办)|(市|县|区|州|旗)委、\3?政府")
+SELF_RE = re.compile(
+    r"[我本](市|县|区|州|旗|镇|乡|街道)|全(市|县|州|旗|镇|乡|街道)(?!办)|(市|县|区|州|旗)委、\3?政府"
+    # the government as the subject of a sentence ("市政府坚持…", "现将省政府2024年度…报告如下")
+    r"|(?:^|[\n。；，])(?:现将)?(省|市|县|区|州|旗)(?:人民)?政府(?=坚持|深入|认真|始终|全面|紧紧|着力|扎实|持续|高度|积极|大力|\d)"
+)
 
 
 @lru_cache(maxsize=1)
@@ -218,8 +225,8 @@ def _town_names() -> frozenset[str]:
 
 def self_named_unit(text: str) -> Unit | None:
     """A report that calls itself only "我市" / "县委、县政府" / "我镇" is the one division of that level it
-    names over and over ("《某某市…实施方案》", "某某镇综治中心"); none when two names tie. A county or city
-    must be named twice; a town or street once will do, under a name the division table has at that level.
+    names most ("《某某市…实施方案》", "某某镇综治中心"), once being enough when it is the only one; none when
+    two names tie. A town or street counts only under a name the division table has at that level.
     """
     levels = Counter(next(g for g in m.groups() if g) for m in SELF_RE.finditer(text))
     if not levels:
@@ -235,9 +242,8 @@ def self_named_unit(text: str) -> Unit | None:
         if name and not name.endswith("自治区"):
             seen[name] += 1
     top = seen.most_common(2)
-    # a town named once is enough when it is the only one: towns seldom name other towns
-    least = 1 if tail in ("镇", "乡", "街道") else 2
-    if not top or top[0][1] < least or (len(top) > 1 and top[1][1] == top[0][1]):
+    # named once is enough when no other division of that level is named at all
+    if not top or (len(top) > 1 and top[1][1] == top[0][1]):
         return None
     return parse_unit(top[0][0])
 

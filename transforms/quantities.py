@@ -271,7 +271,8 @@ def _number_mentions(s: pl.DataFrame) -> pl.DataFrame:
         | (pl.col("chinese") & _ends_with_any(pl.col("left"), _noise("before", "chinese")))
         | _starts_with_any(pl.col("right"), _noise("after", "any"))
         | (pl.col("chinese") & _starts_with_any(pl.col("right"), _noise("after", "chinese")))
-        | pl.col("right").str.contains(r"^(?:\d|百分之)")  # 三个100%: the count of a distributive
+        # 三个100%: the count of a distributive (but 学法19次26件 states two counts back to back)
+        | pl.col("right").str.contains(r"^(?:\d+(?:\.\d+)?\s*[%％]|百分之)")
         | (pl.col("chinese") & (pl.col("left").str.slice(-2, 1) == pl.col("numtxt")))  # 一人一档
         | (bare_one & ((pl.col("measure_code") != "event") | ~clause_ends))  # 一批, 一项工作: an article
         | (bare_one & pl.col("before").str.extract(f"([^{CLAUSE_END}]*)$").str.contains("每"))  # 每季度进行一次: a rate

@@ -29,7 +29,7 @@ _OPEN, _CLOSE = "[(（]", "[)）]"
 # 第一部分 > 一、 > (一) > 1. > (1) > ①. A numeral lost in conversion leaves "、" or ")" / "()".
 NUMBERING: list[tuple[str, int, str]] = [
     ("part", 0, rf"^第[{_CN}]+部分[、.．:：\s]*"),
-    ("cn", 1, rf"^[{_CN}]{{1,3}}\s*[、.．]+\s*"),
+    ("cn", 1, rf"^[{_CN}]{{1,3}}\s*[,，]?[、.．]+\s*"),  # "一,、" where a mirror doubled the mark
     ("cn_paren", 2, rf"^{_OPEN}\s*[{_CN}]{{1,3}}\s*{_CLOSE}[、.．\s]*"),
     ("num_paren", 4, rf"^{_OPEN}\s*\d{{1,2}}\s*{_CLOSE}[、.．\s]*"),
     ("num", 3, r"^\d{1,2}\s*(?:[、．]+|\.+(?:\s+|[、]))[.．\s]*"),
