@@ -260,3 +260,14 @@ def test_a_paragraph_opening_with_a_short_sentence_is_a_run_in_heading():
 def test_a_part_number_with_a_doubled_mark():
     text = "一,、法治建设第一责任人履职情况\n" + BODY + "二,、存在的问题\n" + BODY
     assert found(text) == {"leadership_duty": 1, "shortcomings": 1}
+
+
+def test_a_run_in_item_inside_a_paragraph_is_a_heading_like_one_opening_its_line():
+    text = (
+        "一、主要举措和成效\n（一）加强组织领导。一是健全工作机制，成立领导小组。"
+        "二是切实履行法治建设第一责任人职责。市长带头学法，主持研究法治工作。\n" + BODY
+    )
+    assert found(text) == {"achievements": 1, "leadership_duty": 2}
+    # the duty named in an item's body, not its lead clause, is still no heading
+    body = text.replace("二是切实履行法治建设第一责任人职责。", "二是坚持学法。落实第一责任人职责。")
+    assert found(body) == {"achievements": 1}

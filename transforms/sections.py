@@ -90,17 +90,31 @@ def _first_pos(patterns: tuple[str, ...]) -> pl.Expr:
     return pl.col("clause").str.find(hit, literal=True).cast(pl.Int64)
 
 
+ITEM_BREAK = "\x00"
+# a run-in item after a sentence end inside a paragraph ("…培训班。二是切实履行…第一责任人职责。") starts a
+# line of its own for the heading finder, as it would opening its own line
+_MID_ITEM = rf"。([{_CN[1:]}]{{1,2}}是)"
+
+
 def split_lines(docs: pl.DataFrame) -> pl.DataFrame:
-    """One row per line: source_file, line_no, line_start (offset in text), line."""
+    """One row per line: source_file, line_no, line_start (offset in text), line.
+
+    Lines are the text's own, and the run-in items (二是…) inside a paragraph begin lines too.
+    """
+    marked = pl.col("text").fill_null("").str.replace_all(_MID_ITEM, f"。{ITEM_BREAK}$1")
     return (
-        docs.select("source_file", pl.col("text").fill_null("").str.split("\n").alias("line"))
+        docs.select("source_file", marked.str.split("\n").alias("line"))
+        .explode("line")
+        .with_columns(_row=pl.int_range(pl.len()).over("source_file"), line=pl.col("line").str.split(ITEM_BREAK))
         .explode("line")
         .with_columns(
             line_no=pl.int_range(pl.len()).over("source_file"),
-            _n=pl.col("line").str.len_chars() + 1,
+            # a text line's last piece is followed by its "\n"; an item piece by nothing
+            _n=pl.col("line").str.len_chars()
+            + (pl.col("_row") != pl.col("_row").shift(-1).over("source_file")).fill_null(True).cast(pl.Int64),
         )
         .with_columns(line_start=(pl.col("_n").cum_sum() - pl.col("_n")).over("source_file"))
-        .drop("_n")
+        .drop("_n", "_row")
     )
 
 
