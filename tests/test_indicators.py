@@ -461,6 +461,7 @@ def test_ensure_states_a_target_only_in_the_plan_or_before_a_level_to_reach(text
     ("text", "codes_"),
     [
         ("建成3个省级、2个市级、5个县级普法基地。", ["publicity.venues"] * 3),
+        ("对全镇12个行政村、2个社区法律顾问全覆盖。", ["legal_adviser.coverage"] * 2),
         ("开展交通运输、食品安全等专项整治行动9次。", ["enforcement.joint_operations"]),
         ("审查合同45份，提出修改意见12条。", ["legal_review.count", "legal_review.opinions"]),
         ("组织会前学法8次12件。", ["study.sessions", "unclassified"]),
