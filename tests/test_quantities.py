@@ -183,6 +183,9 @@ def test_distributive_lists_give_one_mention_per_listed_rate():
     "text",
     [
         "2023年5月12日召开推进会",  # date
+        "发布时间：2024-03-01　浏览次数：356次　字号：大 中 小",  # a page's view counter
+        "坚持抓好两个“关键少数”",  # a slogan, quoted
+        "全面落实两个成为，做细做实三个转型",  # slogans of a numeral before a verb
         "会议于12月4日举行",
         "于2022年3月印发",
         "落实《法治政府建设实施纲要(2021-2025年)》",  # year range, law name

@@ -34,7 +34,8 @@ CARRY_FILLER = "全年|今年以来|今年|本年度|年内|共计|总计|累计
 # adverbs and light verbs that name no subject either (及时跟进处理案件50余件 still handles the clause before's)
 GENERIC_WORDS = "及时|跟进|妥善|依法|有效"
 # a list of numbers whose last one a noun follows (新增17项、扩大权限37项、移交1项行政权力事项): the noun names all
-NUMBER_LIST_SEP = r"^\p{Han}{0,3}(?:、|和|及|与|以及)"  # 2个省级、4个县级…基地, 16个村、1个社区…: a short word may stand between
+# a short word may stand before the separator: 2个省级、4个县级…基地, 16个村、1个社区…法律顾问全覆盖
+NUMBER_LIST_SEP = r"^\p{Han}{0,3}(?:、|和|及|与|以及)"
 # a cue right after 非 is negated: 非许可事项 is not a licensing item
 NEGATION = "非"
 # objects listed before 等 yield to a verb cue at the clause head: 专题研究…、…等关键事项2次 (in bytes, a demotion)
