@@ -286,6 +286,7 @@ def test_noise_catalogue_is_data():
         "after_pattern",
         "enumeration",
         "enumeration_lead",
+        "enumeration_class",
         "gap_blocker",
     }
     assert set(table["numerals"]) <= {"any", "chinese"}
@@ -387,13 +388,25 @@ def test_a_time_limit_beside_a_count_leaves_the_count():
         "建立健全矛盾排查、纠纷调处、风险预警三项机制",
         "聚焦执法、司法两个领域开展监督",
         "把村务档案分为政务、财务、事务三类",
-        "围绕宣传、调解、援助等四项服务开展活动",
+        "围绕宣传、调解、援助三项服务开展活动",
+        "推进政务、财务等五类公开",
         "提出健全制度、强化监督、严格考核3条建议",
         "梳理普法责任清单、任务清单两张清单",
     ],
 )
 def test_a_numeral_restating_a_list_of_names_is_structure(text):
     assert mentions(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("专题研究营商环境优化、规范性文件清理等10余项重要涉法事项", 10.0),
+        ("协调解决项目推进、重大纠纷等4个实际难题", 4.0),
+    ],
+)
+def test_a_larger_number_after_deng_is_a_total_not_the_list(text, value):
+    assert [m["value"] for m in mentions(text)] == [value]
 
 
 @pytest.mark.parametrize(

@@ -148,7 +148,8 @@ def _enumeration() -> pl.Expr:
     """政务、财务、事务三类公开: a number that restates the length of the list of names before it.
 
     The list is the clause before the number split at 、/和/及/与; the number equals its length
-    (or exceeds it after 等), the measure word is an `enumeration` word, and either a noun
+    (or, for an `enumeration_class` word such as 类, exceeds it after 等), the measure word is an
+    `enumeration` word, and either a noun
     follows (三项机制) or a classifying verb (分为, 包括) opens the clause. A clause-final
     count (新建法治广场、法治长廊两个) stays a count, and so does a number after a list of numbers
     (新增12项、调整8项、下放3项事项).
@@ -166,7 +167,9 @@ def _enumeration() -> pl.Expr:
         & pl.col("dash").is_null()
         & clause.str.contains("、")
         & ~clause.str.contains(r"\d")  # 新增12项、调整8项、下放3项事项 lists numbers, not names
-        & ((pl.col("base") == k) | (etc & (pl.col("base") > k)))
+        # after 等 the names are examples: a larger number is a real total (…改革等10余项涉法事项, 等4个难题),
+        # except a number of classes (政务、财务等五类公开)
+        & ((pl.col("base") == k) | (etc & (pl.col("base") > k) & pl.col("mw").is_in(_noise("enumeration_class"))))
         & (noun_after | lead)
     )
 
