@@ -475,3 +475,29 @@ def test_blind_set_i_lists_gaps_and_zeros(text, codes_):
 
 def test_a_quoted_slogan_of_the_leading_cadres_is_no_count():
     assert codes("坚持抓好两个“关键少数”，以上率下推动学法。") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("12345热线工单办结1862件。", "hotline.cases_closed"),  # 办结 is weak: the hotline names the work
+        ("全年办结群众来信12件。", "petition.cases_closed"),  # …and still names it when nothing else does
+        ("讲授法治专题党课2次。", "leadership.lectures"),
+        ("查处超限超载、非法营运等违法案件412起。", "enforcement.cases"),
+        ("抽查执法案卷600份。", "enforcement.file_reviews"),
+        ("排查整改安全隐患217处。", "enforcement.issues_rectified"),
+        ("建成法治文化广场2处。", "publicity.venues"),
+        ("审核重大行政决策、行政规范性文件和合同协议共317件。", "legal_review.count"),
+        ("执法案卷合格率95%。", "enforcement.file_pass_rate"),  # not the exam pass rate
+        ("清理行政规范性文件44件，其中继续有效23件。", "normative_docs.count"),  # the breakdown's count
+        ("常态化开展宣传教育30余次。", "publicity.events"),
+        ("区政府党组学习习近平法治思想8次。", "study.sessions"),
+        ("召开4次法治专题党委会。", "meeting.rule_of_law"),
+    ],
+)
+def test_vocabulary_and_rules_of_blind_sets_k_and_l(text, code):
+    assert codes(text)[-1] == code
+
+
+def test_a_breakdown_in_the_next_sentence_still_starts_a_new_subject():
+    assert codes("开展“法律进乡村”宣传活动。", "其中，入户走访12场。") == ["unclassified"]

@@ -457,3 +457,12 @@ def test_the_issuer_on_its_own_line_under_a_title_that_names_no_unit():
 def test_streets_written_without_dao_and_places_that_only_look_like_units():
     assert (parse_unit("广州市白云区鹤龙街").short, parse_unit("广州市白云区鹤龙街").level) == ("鹤龙街", "街道")
     assert parse_unit("中山路步行街") is None and parse_unit("解放大街") is None
+
+
+def test_a_key_run_into_its_value_and_the_publishers_parent():
+    text = (
+        "新华乡2025年法治政府建设情况报告\n发布日期2026-01-27\n发布机构屏边县新华乡人民政府\n"
+        "2025年，新华乡坚持依法行政，扎实推进法治政府建设，各项工作取得新成效。\n一、主要举措\n" + PARA
+    )
+    m = meta(text)
+    assert (m["unit_name"], m["parent_name"], m["published_on"]) == ("新华乡", "屏边县", dt.date(2026, 1, 27))

@@ -80,3 +80,14 @@ def test_autonomous_divisions_under_their_short_forms():
     assert division_forms()["金平县"] == "金平苗族瑶族傣族自治县"
     # a stem shared by two autonomous divisions, or a division's own name, stands for none
     assert "红河县" not in short_forms()
+
+
+def test_a_named_parent_that_holds_no_candidate_leaves_the_unit_unplaced():
+    # the only 大山江街道 lies in 吴川市: a report naming another parent is not placed there
+    assert resolve_place("大山江街道", "街道", ["阳新县"])["division_code"] is None
+    # a parent written in its short form still fits (屏边县 for 屏边苗族自治县)
+    assert resolve_place("新华乡", "乡", ["屏边县"])["place_county"] == "屏边苗族自治县"
+
+
+def test_a_short_form_is_peeled_off_as_written():
+    assert split_parents("屏边县新华乡") == (["屏边县"], "新华乡")

@@ -436,3 +436,11 @@ def test_an_amount_with_a_bound_at_the_clause_end_stays_an_amount():
 def test_once_per_period_is_a_frequency_not_a_count():
     found = mentions("全年开展检查4次(每个季度进行一次)")
     assert [(m["value"], m["measure_word"]) for m in found] == [(4.0, "次")]
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [("受众超3100人次", "more_than"), ("占比不足8%", "at_most"), ("不到5人", "at_most"), ("不低于95%", "at_least")],
+)
+def test_short_bound_words(text, qualifier):
+    assert [m["qualifier"] for m in mentions(text)] == [qualifier]

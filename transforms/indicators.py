@@ -30,7 +30,7 @@ GAP = "…"
 GAP_MAX = 24
 CARRY_MAX = 5
 # words that say when or how often, not what: 全年累计开展20余次 is still a bare clause
-CARRY_FILLER = "全年|今年以来|今年|本年度|年内|共计|总计|累计|共|先后|开展|组织|举办|召开"
+CARRY_FILLER = "全年|今年以来|今年|本年度|年内|共计|总计|累计|共|先后|开展|组织|举办|召开|其中"
 # adverbs and light verbs that name no subject either (及时跟进处理案件50余件 still handles the clause before's)
 GENERIC_WORDS = "及时|跟进|妥善|依法|有效"
 # a list of numbers whose last one a noun follows (新增17项、扩大权限37项、移交1项行政权力事项): the noun names all
@@ -38,6 +38,8 @@ GENERIC_WORDS = "及时|跟进|妥善|依法|有效"
 NUMBER_LIST_SEP = r"^\p{Han}{0,3}(?:、|和|及|与|以及)"
 # a cue right after 非 is negated: 非许可事项 is not a licensing item
 NEGATION = "非"
+LIST_CLOSERS = ["等", "共", "合计"]  # 审核决策、规范性文件和合同共317件: the list ends, its verb is counted
+WEAK = "~"  # a catalogue cue ending with it is weak: 办结~ names the work only when nothing else does
 # objects listed before 等 yield to a verb cue at the clause head: 专题研究…、…等关键事项2次 (in bytes, a demotion)
 ETC_DEMOTION = 1 << 20
 FILLER = r"^(?:全年|今年|本年度|本年|年内|年度|上半年|下半年|共计|总计|累计|共|先后|其中)+"
@@ -90,12 +92,15 @@ def _cue_table(catalogue: pl.DataFrame) -> pl.DataFrame:
         .explode("cue")
         .explode("accepts")
         .filter((pl.col("cue") != "") & (pl.col("accepts") != ""))
+        # a weak cue (办结~) yields to any other cue of the same clause, however near it stands
+        .with_columns(weak=pl.col("cue").str.ends_with(WEAK).cast(pl.Int32), cue=pl.col("cue").str.strip_suffix(WEAK))
         .unique()
         .with_columns(sibling=pl.lit(0))
     )
     takers = (
         direct.select("family", "accepts", "indicator", "order", "sections")
         .unique()
+        .with_columns(weak=pl.lit(0, pl.Int32))
         .filter((pl.len().over("family", "accepts") == 1) & (pl.col("accepts") != "percent"))
     )
     # a cue only a rate takes (撤销, 变更 for the correction rate) names the rate, not the family's counts
@@ -106,7 +111,9 @@ def _cue_table(catalogue: pl.DataFrame) -> pl.DataFrame:
         .unique()
         .join(takers, on="family")
         .join(direct.select("cue", "accepts").unique(), on=["cue", "accepts"], how="anti")
-        .with_columns(sibling=pl.lit(1))
+        .join(direct.group_by("cue").agg(pl.col("weak").max().alias("cue_weak")), on="cue")
+        .with_columns(sibling=pl.lit(1), weak=pl.col("cue_weak"))
+        .drop("cue_weak")
     )
     return pl.concat([direct, siblings.select(direct.columns)])
 
@@ -117,8 +124,10 @@ def kind_cues() -> pl.DataFrame:
 
 
 @cache
-def cue_blockers() -> list[str]:
-    return pl.read_csv(DATA / "cue_blockers.csv")["word"].to_list()
+def cue_blockers(in_sentence: bool = False) -> list[str]:
+    """Words that stop a subject carrying: into the next sentence (all), or within one (`in_sentence`)."""
+    table = pl.read_csv(DATA / "cue_blockers.csv")
+    return (table.filter(pl.col("in_sentence") == 1) if in_sentence else table)["word"].to_list()
 
 
 @cache
@@ -237,7 +246,7 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
             )
             <= CARRY_MAX
         )
-        & ~window.str.contains("|".join(cue_blockers())),
+        & ~window.str.contains("|".join(cue_blockers(in_sentence=True))),
     )
     return m.with_columns(
         ctx_b=_bytes_to("sentence", pl.col("ctx")),
@@ -382,7 +391,7 @@ def _etc_objects(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     other cue of the clause when a cue outside the list stands before it; with no head cue
     (开展法律咨询、讲座等活动30场次) the listed forms still name what is counted.
     """
-    etc = _occurrences(used, ["等"]).select(*KEYS, etc="start")
+    etc = _occurrences(used, LIST_CLOSERS).select(*KEYS, etc="start")
     obj = (
         cand.filter(pl.col("listed"))
         .select(*KEYS, "mention_no", "start", "stop", "ctx_b")
@@ -504,8 +513,8 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
     cand = cand.join(fam, on=[*KEYS, "mention_no", "family"], how="left").with_columns(pl.col("support").fill_null(0))
     chosen = (
         cand.sort(
-            ["tier", "dist", "sibling", "length", "support", "prefers", "order"],
-            descending=[False, False, False, True, True, True, False],
+            ["tier", "weak", "dist", "sibling", "length", "support", "prefers", "order"],
+            descending=[False, False, False, False, True, True, True, False],
         )
         .group_by(*KEYS, "mention_no", maintain_order=True)
         .first()

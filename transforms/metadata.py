@@ -60,6 +60,10 @@ FIELD_KEYS = "|".join(
     + [r"(?<![\u4e00-\u9fff])" + r"\s{0,8}".join(k) for k in _BARE_KEYS]
 )
 FIELD_RE = re.compile(rf"({FIELD_KEYS})\s*(?:[|:：]|[\]】]\s*[:：]?)\s*")
+# a long key opening a line may run into its value with no mark ("发布日期2026-01-27", "发布机构某某县…")
+FIELD_GLUED_RE = re.compile(
+    r"^\s*(" + "|".join(sorted((k for k in _KEYS if len(k) >= 4), key=len, reverse=True)) + r")\s*(?=[\u4e00-\u9fff\d])"
+)
 PUBLISHED_KEYS = ("发布日期", "发布时间", "发布于", "时间", "更新时间", "日期")  # in order of trust
 # an unlabelled time stamp alone on a header line ("• 2023年03月30日 09时24分") dates the page
 STAMP_RE = re.compile(r"^[•·\s]*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*\d{1,2}\s*[:时]\s*\d{2}")
@@ -455,7 +459,7 @@ def header_fields(header: list[str]) -> dict[str, str]:
     """Header fields "key | value |" or "key: value key2: value2"; a value ends at "|" or the next key."""
     fields: dict[str, str] = {}
     for ln in header:
-        keys = list(FIELD_RE.finditer(ln))
+        keys = list(FIELD_RE.finditer(ln)) or list(FIELD_GLUED_RE.finditer(ln))
         for i, k in enumerate(keys):
             stop = keys[i + 1].start() if i + 1 < len(keys) else len(ln)
             value = re.split(r"[|\[【]", ln[k.end() : stop])[0].strip()

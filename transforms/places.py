@@ -126,13 +126,13 @@ def split_parents(name: str, min_rest: int = 2) -> tuple[list[str], str]:
     division only, lies inside the division peeled before it, and leaves a name of its own behind:
     东城街道 keeps its name (the rest, 街道, is a bare level word), not 东城区 + 街道.
     """
-    names, stems = admin_names(), admin_stems()
+    names, stems, shorts = admin_names(), admin_stems(), short_forms()
     chain: list[str] = []
     rest = name
     while True:
         best = ""
         for k in range(2, min(len(rest) - min_rest, 12) + 1):
-            if rest[:k] in names:
+            if rest[:k] in names or rest[:k] in shorts:  # 屏边县 as written for 屏边苗族自治县
                 best = rest[:k]
         if best:
             chain.append(best)
@@ -193,8 +193,10 @@ def resolve_place(
         return empty
     cands = table.filter(pl.col("name") == target, pl.col("level").is_in(levels)).to_dicts()
     if parents and cands:
-        fit = [c for c in cands if all(p in _ancestors(c) for p in parents)]
-        cands = fit or cands
+        # a parent the text names rules out every candidate outside it (红河州 stands for its full name)
+        forms = division_forms()
+        official = [forms.get(p, p) for p in parents]
+        cands = [c for c in cands if all(p in _ancestors(c) for p in official)]
     if len(cands) > 1 and text:
         stems = admin_stems()
 
