@@ -493,6 +493,8 @@ def test_a_quoted_slogan_of_the_leading_cadres_is_no_count():
         ("常态化开展宣传教育30余次。", "publicity.events"),
         ("区政府党组学习习近平法治思想8次。", "study.sessions"),
         ("召开4次法治专题党委会。", "meeting.rule_of_law"),
+        ("运用法治思维解决项目推进、重大纠纷等4个实际难题。", "leadership.issues_resolved"),
+        ("区领导带头宣讲23人次。", "leadership.lectures"),
     ],
 )
 def test_vocabulary_and_rules_of_blind_sets_k_and_l(text, code):

@@ -466,3 +466,11 @@ def test_a_key_run_into_its_value_and_the_publishers_parent():
     )
     m = meta(text)
     assert (m["unit_name"], m["parent_name"], m["published_on"]) == ("新华乡", "屏边县", dt.date(2026, 1, 27))
+
+
+def test_a_bureau_that_says_we_and_the_whole_city_is_not_the_city():
+    text = (
+        "一、2023年总体情况\n2023年，我局坚持依法行政，全市生态环境质量持续改善，某某市成功入选试点城市。\n"
+        "局党组专题研究法治工作，我局全年办理行政处罚案件。\n"
+    )
+    assert meta(text)["unit_name"] is None

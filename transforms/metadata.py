@@ -220,6 +220,9 @@ SELF_RE = re.compile(
 )
 
 
+DEPARTMENT_SELF_RE = re.compile(r"[我本](?:局|委|办|厅)(?![\u4e00-\u9fff]{0,1}[会员])|局党组|局领导班子")
+
+
 @lru_cache(maxsize=1)
 def _town_names() -> frozenset[str]:
     from transforms.places import divisions
@@ -235,7 +238,9 @@ def self_named_unit(text: str) -> Unit | None:
     levels = Counter(next(g for g in m.groups() if g) for m in SELF_RE.finditer(text))
     if not levels:
         return None
-    tail = levels.most_common(1)[0][0]
+    tail, times = levels.most_common(1)[0]
+    if len(DEPARTMENT_SELF_RE.findall(text)) >= times:  # a bureau saying 我局 and 全市: the city is its field
+        return None
     forms = _town_names() if tail in ("镇", "乡", "街道") else division_forms()
     seen: Counter[str] = Counter()
     for i in range(len(text)):
