@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from transforms.decode import DecodeError, decode_bytes
+from transforms.decode import DecodeError, check_text, decode_bytes
 
 SIMPLIFIED = (
     "某镇2023年法治政府建设年度报告\n"
@@ -89,3 +89,12 @@ def test_markup_may_skip_the_cjk_check() -> None:
     html = b"<html><body><p>" + "报告".encode() + b"</p>" + b"<div>x</div>" * 200 + b"</body></html>"
     text, enc = decode_bytes(html, min_cjk=0)
     assert enc == "utf-8" and "报告" in text
+
+
+def test_a_strictly_decoded_file_with_a_garbled_stretch_of_its_own_still_loads():
+    body = "全年开展普法宣传活动26场，覆盖群众3000余人次。" * 4
+    text = "某某镇2024年法治政府建设情况报告\n" + body + "\ufffd" * 6 + "。\n"
+    assert decode_bytes(text.encode("utf-8"))[0] == text
+    # a lenient guess full of replacement characters is still refused
+    with pytest.raises(DecodeError):
+        check_text("报告" + "\ufffd" * 20 + "内容" * 200, "gbk", 0.2)

@@ -145,7 +145,13 @@ def _candidates(data: bytes) -> list[str]:
     return out
 
 
-def check_text(text: str, encoding: str, min_cjk: float) -> tuple[str, str]:
+STRICT_MAX_REPLACED = 0.1  # a strictly decoded file may hold this share of U+FFFD of its own
+
+
+def check_text(text: str, encoding: str, min_cjk: float, max_replaced: float = 0.01) -> tuple[str, str]:
+    """The decoded text if it is usable. `max_replaced`: the share of U+FFFD tolerated; a strict decode
+    may pass more, since its replacement characters are the file's own (a saved page's garbled
+    stretches), while a lenient decode's are bytes the guessed encoding could not read."""
     if not text.strip():
         raise DecodeError("empty file")
     if "\x00" in text:
@@ -153,7 +159,7 @@ def check_text(text: str, encoding: str, min_cjk: float) -> tuple[str, str]:
     n = len(text)
     if len(_CTRL_RE.findall(text)) > max(2, 0.01 * n):
         raise DecodeError("undecodable: too many control characters (binary?)")
-    if text.count("\ufffd") > max(2, 0.01 * n):
+    if text.count("\ufffd") > max(2, max_replaced * n):
         raise DecodeError("undecodable: too many replacement characters")
     if min_cjk > 0:
         visible = len(re.sub(r"\s+", "", text))
@@ -173,14 +179,14 @@ def decode_bytes(data: bytes, min_cjk: float = 0.2) -> tuple[str, str]:
         raise DecodeError("empty file")
     found = _bom(data)
     if found:
-        return check_text(*found, min_cjk)
+        return check_text(*found, min_cjk, STRICT_MAX_REPLACED)
     if b"\x00" in data:
         found = _utf16_guess(data)
         if found is None:
             raise DecodeError("undecodable: binary data (NUL bytes)")
         return check_text(*found, min_cjk)
     try:
-        return check_text(data.decode("utf-8"), "utf-8", min_cjk)
+        return check_text(data.decode("utf-8"), "utf-8", min_cjk, STRICT_MAX_REPLACED)
     except UnicodeDecodeError:
         pass
     found = _utf16_guess(data)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import polars as pl
 
-from transforms.decode import DecodeError, canonical_encoding, check_text, decode_bytes
+from transforms.decode import STRICT_MAX_REPLACED, DecodeError, canonical_encoding, check_text, decode_bytes
 from transforms.schemas import DOCUMENTS, conform
 
 DATA = Path(__file__).parent / "data"
@@ -254,7 +254,7 @@ def extract_html(data: bytes) -> Extracted:
     keep = drop_chrome_lines(lines)
     kept = [line for line, k in zip(lines, keep, strict=True) if k]
     text = "\n".join(kept)
-    check_text(text, enc, 0.2)
+    check_text(text, enc, 0.2, STRICT_MAX_REPLACED)  # a lenient decode was already checked on the page
     return Extracted(text, enc, _page_title(tree, kept), _published_on(tree, lines))
 
 
@@ -288,7 +288,7 @@ def extract_docx(data: bytes) -> Extracted:
     text = "\n".join(out).strip("\n")
     if not text.strip():
         raise ExtractError("docx has no text")
-    check_text(text, "utf-8", 0.2)
+    check_text(text, "utf-8", 0.2, STRICT_MAX_REPLACED)
     return Extracted(text, "utf-8")
 
 
