@@ -495,6 +495,7 @@ def test_a_quoted_slogan_of_the_leading_cadres_is_no_count():
         ("召开4次法治专题党委会。", "meeting.rule_of_law"),
         ("运用法治思维解决项目推进、重大纠纷等4个实际难题。", "leadership.issues_resolved"),
         ("区领导带头宣讲23人次。", "leadership.lectures"),
+        ("对局机关作出的12件重大执法决定逐件把关。", "legal_review.count"),
     ],
 )
 def test_vocabulary_and_rules_of_blind_sets_k_and_l(text, code):
