@@ -251,9 +251,13 @@ def test_a_paragraph_opening_with_a_short_sentence_is_a_run_in_heading():
         "压实法治建设第一责任人职责。街道主任带头讲法治课，年内主持专题会议研究法治工作。\n" + BODY
     )
     assert found(text) == {"achievements": 1, "leadership_duty": 2}
-    # a long opening sentence, or one with a comma, is a body paragraph
+    # a long opening sentence, or one with a comma, is a body paragraph, no run-in heading …
     body = "街道党政主要负责人认真履行推进法治建设第一责任人职责并亲自部署重要工作。其余从略。\n"
-    assert "leadership_duty" not in found("一、主要举措和成效\n" + body + BODY)
+    parts, _ = run("一、主要举措和成效\n" + body + BODY)
+    duty = parts.filter(pl.col("section") == "leadership_duty")
+    # … though a paragraph opening with the leaders doing their duty reports it, that paragraph alone
+    assert duty["heading"].to_list() == [body.split("其余")[0]]
+    assert duty["char_end"].to_list() == [len("一、主要举措和成效\n") + len(body) - 1]
     assert found("一、主要举措和成效\n全年工作中，履行第一责任人职责。其余从略。\n") == {"achievements": 1}
 
 
@@ -271,3 +275,18 @@ def test_a_run_in_item_inside_a_paragraph_is_a_heading_like_one_opening_its_line
     # the duty named in an item's body, not its lead clause, is still no heading
     body = text.replace("二是切实履行法治建设第一责任人职责。", "二是坚持学法。落实第一责任人职责。")
     assert found(body) == {"achievements": 1}
+
+
+def test_a_paragraph_that_opens_with_the_leaders_doing_their_duty_reports_it():
+    head = "一、扛牢主体责任，夯实法治建设根基\n"
+    duty = "局党政主要负责人严格履行法治建设第一责任人职责，将法治建设纳入全局重点工作。\n"
+    assert found(head + duty + BODY + "二、存在的问题\n" + BODY) == {
+        "achievements": 1,
+        "leadership_duty": 2,
+        "shortcomings": 1,
+    }
+    county = "县主要领导带头履行法治建设第一责任人职责，主持专题会议。\n"
+    assert found(head + county)["leadership_duty"] == 2
+    # the leaders as the object of a rule put into practice are no report of the duty
+    other = "全年认真落实党政主要负责人履行推进法治建设第一责任人职责，按期完成任务。\n"
+    assert "leadership_duty" not in found(head + other + BODY)

@@ -202,7 +202,8 @@ def unit_from_opening(opening: str) -> Unit | None:
             u = parse_unit(c[:k])
             if u is None or not rules["follow"].match(c[k:]) or rules["party"].search(u.full):
                 continue
-            bare_level = u.full[0] in "省市县区乡镇" and u.level != "部门"
+            # a level word opening the clause (镇党委…, 县政府…), unless it opens a division's name (镇宁自治县)
+            bare_level = u.full[0] in "省市县区乡镇" and u.level != "部门" and u.short not in division_forms()
             rule = next(r for r in rules["suffixes"] if u.full.endswith(r["suffix"]))
             named = len(u.full) - len(rule["suffix"]) >= 2 or u.short in admin_names()  # 息县, 新县
             if bare_level or "的" in u.full or not named or (u.level == "部门" and len(u.short) < 3):
@@ -407,8 +408,18 @@ def issuer_under_title(header: list[str], title: str | None) -> Unit | None:
 
 def glued_title(text: str) -> str | None:
     """A title run into the body with no line break (PDF or copied text): 某某人民政府关于2023年度…的报告2023年，…"""
-    m = GLUED_TITLE_RE.search(text[:400])
+    head = re.sub(r"《[^》]*》", lambda t: "□" * len(t.group(0)), text[:400])  # a cited 《…通知》 is no title
+    m = GLUED_TITLE_RE.search(head)
     return m.group(1) if m and name_rules()["title"].search(m.group(1)) else None
+
+
+REPORT_AS_RE = re.compile(r"现将(?:我|本)?([\u4e00-\u9fff]{2,24}?)(?:20\d{2}|19\d{2})年度?[^。]{0,30}?报告如下")
+
+
+def unit_reported_on(text: str) -> Unit | None:
+    """"现将某某市2022年法治政府建设情况报告如下": the unit the report says it reports on."""
+    m = REPORT_AS_RE.search(re.sub(r"《[^》]*》", "", text[:1500]))
+    return parse_unit(m.group(1)) if m else None
 
 
 def find_signature(lines: list[str]) -> tuple[Unit | None, dt.date | None]:
@@ -593,6 +604,7 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
         unit_from_title(field_title),
         page_unit,
         unit_from_opening(opening),
+        unit_reported_on(text),
         publisher,
     ]
     unit = next((u for u in candidates if u is not None), None) or self_named_unit(text)

@@ -390,6 +390,8 @@ def unify_width(doc: Mapped) -> Mapped:
 # --------------------------------------------------------------------------- (f) breaks, spaces
 
 _EDGE_SPACE = re.compile(r"(?m)^[ \t]+|[ \t]+$")
+# question marks opening a line where a full-width indent was lost in a lossy save ("??一、…", "??2020年，…")
+_LOST_INDENT = re.compile(r"(?m)^[ \t]*[?？]{1,4}(?=[\u4e00-\u9fff\d(（])")
 _PAGE_NO_LINE = re.compile(
     r"(?m)^[ \t]*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?)[ \t]*(?:\n|$)"
 )
@@ -439,8 +441,9 @@ def _layout_space(m: re.Match[str]) -> Repl:
 
 def repair_breaks(doc: Mapped) -> Mapped:
     """Join lines split inside a sentence (page or width breaks), drop page-number lines,
-    collapse blank lines, strip edge spaces and layout spaces (`巡逻 26 次` -> `巡逻26次`)."""
+    collapse blank lines, strip edge spaces, lost indents (`??一、`) and layout spaces (`巡逻 26 次` -> `巡逻26次`)."""
     doc = rewrite(doc, _EDGE_SPACE, lambda m: "")
+    doc = rewrite(doc, _LOST_INDENT, lambda m: "")
     doc = rewrite(doc, _PAGE_NO_LINE, lambda m: "")
     doc = rewrite(doc, _BARE_PAGE_NO, lambda m: "")
     doc = rewrite(doc, _BREAK, _join)

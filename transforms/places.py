@@ -130,6 +130,8 @@ def split_parents(name: str, min_rest: int = 2) -> tuple[list[str], str]:
     chain: list[str] = []
     rest = name
     while True:
+        if rest in shorts:  # 镇宁自治县 is a name of its own, not 镇宁 + 自治县
+            return chain, rest
         best = ""
         for k in range(2, min(len(rest) - min_rest, 12) + 1):
             if rest[:k] in names or rest[:k] in shorts:  # 屏边县 as written for 屏边苗族自治县
@@ -155,7 +157,8 @@ def split_parents(name: str, min_rest: int = 2) -> tuple[list[str], str]:
 
 @lru_cache(maxsize=1)
 def short_forms() -> dict[str, str]:
-    """Autonomous divisions as reports write them: 红河州 → 红河哈尼族彝族自治州, 金平县 → 金平苗族瑶族傣族自治县.
+    """Autonomous divisions as reports write them: 红河州 → 红河哈尼族彝族自治州, 金平县 (or 金平自治县) →
+    金平苗族瑶族傣族自治县.
 
     The stem with the last character of the level word (州, 县, 旗) stands for the division when it
     stands for that one only and is no division's own name.
@@ -166,6 +169,7 @@ def short_forms() -> dict[str, str]:
         for tail in ("自治州", "自治县", "自治旗"):
             if name.endswith(tail) and (stem := admin_stem(name)):
                 found[stem + tail[-1]].add(name)
+                found[stem + tail].add(name)  # 镇宁自治县 for 镇宁布依族苗族自治县
     return {form: next(iter(full)) for form, full in found.items() if len(full) == 1 and form not in names}
 
 
@@ -191,6 +195,8 @@ def resolve_place(
         target, parents, levels = parents[-1], parents[:-1], (1, 2, 3)
     if not target:
         return empty
+    if 4 not in levels:  # 镇宁自治县, 红河州: the short forms of autonomous divisions
+        target = division_forms().get(target, target)
     cands = table.filter(pl.col("name") == target, pl.col("level").is_in(levels)).to_dicts()
     if parents and cands:
         # a parent the text names rules out every candidate outside it (红河州 stands for its full name)

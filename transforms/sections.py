@@ -54,6 +54,7 @@ class SectionCues:
     top_cues: tuple[str, ...]
     exclude: tuple[str, ...]
     fallback: bool
+    paragraph_cues: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=4)
@@ -67,6 +68,7 @@ def load_cues(path: Path = CUES_PATH) -> tuple[tuple[str, ...], tuple[SectionCue
             top_cues=tuple(spec.get("top_cues") or ()),
             exclude=tuple(spec.get("exclude") or ()),
             fallback=bool(spec.get("fallback", False)),
+            paragraph_cues=tuple(spec.get("paragraph_cues") or ()),
         )
         for code, spec in raw["sections"].items()
     )
@@ -247,6 +249,7 @@ def _doc_sections(
     thematic = _thematic_achievements(info, heads, ordered, top, text_len)
     if thematic is not None:
         ordered = sorted([*ordered, thematic], key=lambda h: h.start)
+    ordered = sorted([*ordered, *_paragraph_parts(info, heads, ordered)], key=lambda h: h.start)
 
     # ends: a top part runs to the next top part; a sub-part to the next line of its rank or above
     tops = [h for h in ordered if h.level == 1]
@@ -254,7 +257,9 @@ def _doc_sections(
     rows: list[tuple[str, str, int, int, int]] = []
     for h in ordered:
         nxt_top = next((t.start for t in tops if t.start > h.start), text_len)
-        if h.level == 1:
+        if h.end:
+            pass  # a part told in one paragraph ends with it
+        elif h.level == 1:
             h.end = nxt_top
         else:
             nxt_line = next((s for s, rk in outline if s > h.start and h.rank is not None and rk <= h.rank), text_len)
@@ -306,6 +311,28 @@ def _thematic_achievements(
     return _Heading(
         r["line_no"], r["line_start"] + r["lead"], r["rank"], ["achievements"], {"achievements": False}, heading
     )
+
+
+def _paragraph_parts(info: dict[int, dict], heads: dict[int, _Heading], ordered: list[_Heading]) -> list[_Heading]:
+    """A part no heading names, told by a paragraph whose first clause says it (`paragraph_cues`):
+    under "一、扛牢主体责任", "局党政主要负责人严格履行法治建设第一责任人职责，…" reports the leaders'
+    duty. The part is that paragraph alone (level 2); the first such paragraph counts."""
+    found = {s for h in ordered for s in h.sections}
+    out = []
+    for spec in load_cues()[1]:
+        if not spec.paragraph_cues or spec.code in found:
+            continue
+        pattern = re.compile("|".join(f"(?:{p})" for p in spec.paragraph_cues))
+        for r in sorted(info.values(), key=lambda r: r["line_start"]):
+            first = re.split(r"[，,；;。：:！？]", r["body"][r["prefix_len"] :], maxsplit=1)[0]
+            if r["line_no"] in heads or not pattern.search(first):
+                continue
+            heading = _heading_text(r["body"], r["prefix_len"])
+            h = _Heading(r["line_no"], r["line_start"] + r["lead"], None, [spec.code], {spec.code: False}, heading, 2)
+            h.end = r["line_start"] + len(r["line"])
+            out.append(h)
+            break
+    return out
 
 
 def spans_from_sections(parts: list[tuple[str, int, int]], text_len: int) -> list[tuple[int, int, str]]:
