@@ -504,3 +504,21 @@ def test_vocabulary_and_rules_of_blind_sets_k_and_l(text, code):
 
 def test_a_breakdown_in_the_next_sentence_still_starts_a_new_subject():
     assert codes("开展“法律进乡村”宣传活动。", "其中，入户走访12场。") == ["unclassified"]
+
+
+@pytest.mark.parametrize(
+    ("text", "codes_"),
+    [
+        ("审查行政规范性文件3件、各类合同87份。", ["normative_docs.count", "legal_review.count"]),
+        ("办理12345政务服务热线转办件1.86万件，按时办结率98%。", ["hotline.cases_closed", "hotline.ontime_rate"]),
+        ("办理行政许可560件，按时办结率100%。", ["approval.cases", "approval.ontime_rate"]),
+        ("整治散乱污企业37家。", ["enforcement.issues_rectified"]),  # 企业 is weak: the verb decides
+        ("为辖区企业解决法治诉求12件。", ["business.legal_requests_resolved"]),
+        ("受理信访事项75件。", ["petition.received"]),
+        ("建成村（社区）法治文化长廊6条。", ["publicity.venues"]),
+        ("组织法律援助进村活动4场。", ["legal_aid.events"]),
+        ("围绕《法律援助法》开展普法宣传活动9场。", ["publicity.events"]),  # a split cue starting in a title
+    ],
+)
+def test_blind_sets_o_and_p(text, codes_):
+    assert codes(text) == codes_

@@ -444,3 +444,16 @@ def test_once_per_period_is_a_frequency_not_a_count():
 )
 def test_short_bound_words(text, qualifier):
     assert [m["qualifier"] for m in mentions(text)] == [qualifier]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "qualifier"),
+    [
+        ("案卷合格率达到百分之九十七点五", 97.5, "exact"),
+        ("考试合格率百分之百", 100.0, "exact"),
+        ("纠错率约为13%", 13.0, "approx"),
+        ("修订完善村规民约、居民公约23份", 23.0, "exact"),  # the 约 of 公约 bounds nothing
+    ],
+)
+def test_chinese_decimals_whole_percent_and_words_ending_in_a_bound(text, value, qualifier):
+    assert [(m["value"], m["qualifier"]) for m in mentions(text)] == [(value, qualifier)]

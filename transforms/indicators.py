@@ -322,9 +322,10 @@ def _cue_occurrences(sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.DataFram
     occ = occ.with_columns(stop=pl.col("start") + pl.col("length"))
     negated = _occurrences(sentences, [NEGATION]).select(*KEYS, start=pl.col("start") + len(NEGATION.encode()))
     occ = occ.join(negated, on=[*KEYS, "start"], how="anti")
-    # a cue inside a title (《信访工作条例》) names the document studied, not the work done
+    # a cue inside a title (《信访工作条例》), or a split cue starting in one (《法律援助法》…活动), names
+    # the document studied, not the work done
     inside = occ.join(_title_spans(sentences), on=KEYS).filter(
-        (pl.col("start") >= pl.col("title_start")) & (pl.col("stop") <= pl.col("title_end"))
+        (pl.col("start") >= pl.col("title_start")) & (pl.col("start") < pl.col("title_end"))
     )
     return occ.join(inside.select(*KEYS, "word", "start").unique(), on=[*KEYS, "word", "start"], how="anti")
 
@@ -502,9 +503,22 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
         tier=pl.when((pl.col("tier") == 0) & pl.col("word").is_in(COVERAGE_CUES)).then(4).otherwise("tier")
     )
     cand = _listed_alike(cand, used)
-    # family support: how many cues of the same family stand in the same part of the sentence
+    # family support: how many cues of the same family stand in the same part of the sentence; a cue
+    # inside a longer one (办结 in 按时办结率) is not a second word of support
+    whole = occ.select(*KEYS, "start", "stop")
+    nested = (
+        occ.join(whole.rename({"start": "o_start", "stop": "o_stop"}), on=KEYS)
+        .filter(
+            (pl.col("o_start") <= pl.col("start"))
+            & (pl.col("o_stop") >= pl.col("stop"))
+            & ((pl.col("o_stop") - pl.col("o_start")) > (pl.col("stop") - pl.col("start")))
+        )
+        .select(*KEYS, "word", "start")
+        .unique()
+    )
     fam = (
-        occ.join(cues.select("cue", "family").unique(), left_on="word", right_on="cue")
+        occ.join(nested, on=[*KEYS, "word", "start"], how="anti")
+        .join(cues.select("cue", "family").unique(), left_on="word", right_on="cue")
         .join(m.select(*KEYS, "mention_no", "scope_b", "scope_end_b"), on=KEYS)
         .filter((pl.col("start") >= pl.col("scope_b")) & (pl.col("start") < pl.col("scope_end_b")))
         .group_by(*KEYS, "mention_no", "family")

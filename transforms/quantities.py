@@ -36,6 +36,8 @@ CN_CHARS = "".join(CN_DIGIT) + "".join(CN_UNIT) + "".join(CN_BIG)
 SCALE = {"万": 1e4, "亿": 1e8, "千": 1e3}
 CN_NUM = "[零〇一二两三四五六七八九十百千万][零〇一二两三四五六七八九十百千万亿]*"
 NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + CN_NUM
+# after 百分之 a Chinese numeral may carry a decimal (百分之九十七点五); elsewhere 点 is too often a word (一点一滴)
+PCT_NUM = NUM + "(?:点[零〇一二三四五六七八九]+)?"
 CLAUSE_END = "，,；;：:。！？!?"
 # a list of subjects zipped with a list of numbers: 受理、办结案件分别为12件、10件
 PAIR_CUE = "分别(?:为|是|达到|达|有|计)?"
@@ -50,6 +52,12 @@ GAP_QUALIFIER_MAX = 6
 
 def cn_number(text: str) -> float | None:
     """Value of a Chinese numeral (十余 → 10, 两万 → 20000); None for digit runs like 十四五."""
+    if "点" in text:  # 九十七点五: the digits after 点 are read one by one
+        whole, _, frac = text.partition("点")
+        head = cn_number(whole) if whole else None
+        if head is None or not frac or any(c not in CN_DIGIT for c in frac):
+            return None
+        return head + float("0." + "".join(str(CN_DIGIT[c]) for c in frac))
     if re.search(r"[一二两三四五六七八九]{2}", text):
         return None
     total, section, digit = 0, 0, None
@@ -90,10 +98,18 @@ def qualifier_cues() -> dict[str, dict[str, str]]:
     """Position (prefix, infix, suffix, gapped, duration_suffix) → cue word → qualifier code.
 
     `gapped` cues still bound a number with a few words between them (至少配备2名);
-    `duration_suffix` cues bound only a duration (3个工作日内).
+    `duration_suffix` cues bound only a duration (3个工作日内); `prefix_inside` lists words that end
+    in a prefix cue without being one (最近, 公约).
     """
     table = pl.read_csv(DATA / "qualifiers.csv")
-    out: dict[str, dict[str, str]] = {"prefix": {}, "infix": {}, "suffix": {}, "gapped": {}, "duration_suffix": {}}
+    out: dict[str, dict[str, str]] = {
+        "prefix": {},
+        "infix": {},
+        "suffix": {},
+        "gapped": {},
+        "duration_suffix": {},
+        "prefix_inside": {},
+    }
     for row in table.iter_rows(named=True):
         for pos in out:
             for word in _words(row.get(pos)):
@@ -178,7 +194,7 @@ def _quantity_pattern() -> str:
     words = [w for w in measure_words() if w not in ("百分之", "万元", "亿元", "千元")]
     infix = _alternation(list(qualifier_cues()["infix"]))
     return (
-        rf"(?s)(?P<pre>.*?)(?:百分之(?P<pnum>{NUM})"
+        rf"(?s)(?P<pre>.*?)(?:百分之(?P<pnum>{PCT_NUM})"
         rf"|(?P<num>{NUM})(?:(?P<dash>-|~|～|—|–|至|到)(?P<num2>{NUM}))?"
         rf"(?P<inf1>{infix})?(?P<scale>万|亿|千)?(?P<inf2>{infix})?(?P<mw>{_alternation(words)}))"
     )
@@ -263,7 +279,10 @@ def _number_mentions(s: pl.DataFrame) -> pl.DataFrame:
     )
     suffix = pl.col("right").str.extract(f"^({_alternation(list(q['suffix']))})")
     prefix = pl.col("left").str.extract(f"({_alternation(list(q['prefix']))})$")
-    prefix = pl.when(pl.col("left").str.ends_with("最近")).then(None).otherwise(prefix)
+    # a prefix cue that ends another word (最近, 公约, 条约) bounds nothing
+    inside = list(q["prefix_inside"])
+    if inside:
+        prefix = pl.when(_ends_with_any(pl.col("left"), inside)).then(None).otherwise(prefix)
     plain = pl.col("dash").is_null() & pl.col("inf1").is_null() & pl.col("inf2").is_null()
     bare_one = (pl.col("numtxt") == "一") & plain
     clause_ends = pl.col("right").str.contains(f"^(?:$|[{CLAUSE_END}、）)])")
@@ -283,7 +302,8 @@ def _number_mentions(s: pl.DataFrame) -> pl.DataFrame:
         | _inside(pl.col("before"), "《", "》")
         | (pl.col("chinese") & (_inside(pl.col("before"), "“", "”") | _inside(pl.col("before"), "「", "」")))
         | pl.col("base").is_null()
-        | (pl.col("numtxt").is_in(["百", "千", "万"]) & prefix.is_null())  # 近万人 counts, 百人宣讲团 names
+        # 近万人 counts, 百人宣讲团 names (but 百分之百 is a rate)
+        | (pl.col("numtxt").is_in(["百", "千", "万"]) & prefix.is_null() & ~is_pct)
         | _after_patterns()  # 3个工作日内办结 is a time limit
         | _enumeration()  # 三类公开 restates a list
     )
