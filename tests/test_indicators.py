@@ -522,3 +522,26 @@ def test_a_breakdown_in_the_next_sentence_still_starts_a_new_subject():
 )
 def test_blind_sets_o_and_p(text, codes_):
     assert codes(text) == codes_
+
+
+@pytest.mark.parametrize(
+    ("text", "codes_"),
+    [
+        ("综合执法局共办理简易案件8048起、一般案件519起。", ["enforcement.cases"] * 2),
+        ("查处占道经营2500余起。", ["enforcement.cases"]),  # 查处 is weak, but alone it decides
+        ("清理乱张贴乱涂写3200余处。", ["enforcement.issues_rectified"]),
+        ("清理规范性文件12件。", ["normative_docs.count"]),  # …and yields to a strong cue
+        ("参学干部累计达到360人次。", ["study.participants"]),
+        ("执法案卷评查合格率达到100%。", ["enforcement.file_pass_rate"]),
+        ("全年未发生因行政许可引发的行政复议案件。", ["review.admin_cases"]),
+        ("我局共有执法人员11人，执法人员全部持证上岗。", ["enforcement.certified_staff"]),  # a clause referring back
+    ],
+)
+def test_blind_sets_q_to_t(text, codes_):
+    assert codes(text) == codes_
+
+
+def test_ni_before_a_modifier_is_no_plan_outside_the_plan_part():
+    text = "对县政府拟出台的规范性文件及重大合同开展合法性审查156件。"
+    assert facts(text)["kind"].to_list() == ["actual"]
+    assert facts("拟开展培训3次。", section="next_year_plan")["kind"].to_list() == ["target"]

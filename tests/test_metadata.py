@@ -474,3 +474,18 @@ def test_a_bureau_that_says_we_and_the_whole_city_is_not_the_city():
         "局党组专题研究法治工作，我局全年办理行政处罚案件。\n"
     )
     assert meta(text)["unit_name"] is None
+
+
+def test_signature_dates_written_with_dots_dashes_or_a_seal_note_and_a_footer_publication_date():
+    head = "2024年度法治政府建设工作报告\n2024年，" + PARA * 3
+    for tail, date in (
+        ("某某县交通运输局\n2025.1.16\n", dt.date(2025, 1, 16)),
+        ("某某乡人民政府\n2024-01-06\n", dt.date(2024, 1, 6)),
+        ("某某街道办事处\n2025年1月8日（盖章）\n", dt.date(2025, 1, 8)),
+    ):
+        assert meta(head + tail)["report_date"] == date
+    footer = "某某县人民政府\n2025年1月20日\n来源：某某县司法局    发布日期：2025年2月12日\n"
+    m = meta(head + footer)
+    assert (m["report_date"], m["published_on"]) == (dt.date(2025, 1, 20), dt.date(2025, 2, 12))
+    generated = meta("某某街道2025年法治政府建设年度报告\n公文生成日期:2026-01-09\n2025年，" + PARA * 3)
+    assert generated["report_date"] == dt.date(2026, 1, 9)

@@ -290,3 +290,7 @@ def test_a_paragraph_that_opens_with_the_leaders_doing_their_duty_reports_it():
     # the leaders as the object of a rule put into practice are no report of the duty
     other = "全年认真落实党政主要负责人履行推进法治建设第一责任人职责，按期完成任务。\n"
     assert "leadership_duty" not in found(head + other + BODY)
+
+
+def test_what_needs_improving_names_the_shortcomings():
+    assert found("一、主要做法\n" + BODY + "二、需要改进的方面\n" + BODY) == {"achievements": 1, "shortcomings": 1}

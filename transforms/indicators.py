@@ -40,6 +40,8 @@ NUMBER_LIST_SEP = r"^\p{Han}{0,3}(?:、|和|及|与|以及)"
 NEGATION = "非"
 LIST_CLOSERS = ["等", "共", "合计"]  # 审核决策、规范性文件和合同共317件: the list ends, its verb is counted
 WEAK = "~"  # a catalogue cue ending with it is weak: 办结~ names the work only when nothing else does
+# words opening a clause that goes on about the count before it (its noun may be repeated first)
+REFER_BACK = r"\p{Han}{0,6}?(?:全部|均已|均)|全员|都已|都"
 # objects listed before 等 yield to a verb cue at the clause head: 专题研究…、…等关键事项2次 (in bytes, a demotion)
 ETC_DEMOTION = 1 << 20
 FILLER = r"^(?:全年|今年|本年度|本年|年内|年度|上半年|下半年|共计|总计|累计|共|先后|其中)+"
@@ -222,6 +224,9 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
         prev_c=pl.when(prev_end <= ctx).then(prev_end).otherwise(0),
         subj_c=pl.when(pl.col("subject").is_not_null()).then(ctx - pl.col("subject").str.len_chars()),
     )
+    # a clause that refers back to the count (执法人员11人，全部持证上岗) is part of what follows it
+    back = pl.col("sentence").str.slice(pl.col("after_c") + 1).str.extract(f"^((?:{REFER_BACK})[^{CLAUSE_END}]*)")
+    m = m.with_columns(after_c=pl.col("after_c") + (back.str.len_chars() + 1).fill_null(0))
     next_start = pl.col("rel").shift(-1).over(KEYS)
     m = m.with_columns(
         win_c=pl.max_horizontal("clause_c", "prev_c", pl.col("subj_c").fill_null(0)),

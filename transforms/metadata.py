@@ -44,13 +44,16 @@ _CN_SMALL = "[一二三四五六七八九十]{1,3}"
 DATE_RE = re.compile(
     rf"(?P<y>\d{{4}})\s*年\s*(?P<m>\d{{1,2}})\s*月\s*(?P<d>\d{{1,2}})\s*日"
     rf"|(?P<cy>{_CN_YEAR})\s*年\s*(?P<cm>{_CN_SMALL})\s*月\s*(?P<cd>{_CN_SMALL})\s*日"
+    # a signature written 2025.1.16 or 2025-01-16
+    rf"|(?<!\d)(?P<ny>20\d{{2}})(?P<sep>[.\-/])(?P<nm>\d{{1,2}})(?P=sep)(?P<nd>\d{{1,2}})(?!\d)"
 )
+SEAL_RE = re.compile(r"^\s*[(（【\[]?\s*(?:盖章|印章|公章|章)\s*[)）】\]]?\s*$")  # 2025年1月8日（盖章）
 ISO_DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 DOCNO = r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*第?\s*\d{1,4}\s*号"
 DOCNO_LINE_RE = re.compile(rf"^\s*(?:(?:文号|发文字号|字号)\s*[|:：]?\s*)?({DOCNO})")
 _KEYS = ("名称", "标题", "发布机构", "发文机关", "发文机构", "发文单位", "发布单位", "信息来源", "文章来源", "来源")
 _KEYS += ("所属机构", "发布日期", "发布时间", "发布于", "更新时间", "时间")
-_KEYS += ("成文日期", "成文时间", "发文字号", "文号", "索引号")
+_KEYS += ("成文日期", "成文时间", "公文生成日期", "生成日期", "发文字号", "文号", "索引号")
 # keys that are a tail of longer words (发文日期, 成文日期): a key only where no hanzi stands before them
 _BARE_KEYS = ("日期",)
 # a key may be spaced out ("标 题", "文       号": table cells justify a two-character key to the width of
@@ -64,6 +67,7 @@ FIELD_RE = re.compile(rf"({FIELD_KEYS})\s*(?:[|:：]|[\]】]\s*[:：]?)\s*")
 FIELD_GLUED_RE = re.compile(
     r"^\s*(" + "|".join(sorted((k for k in _KEYS if len(k) >= 4), key=len, reverse=True)) + r")\s*(?=[\u4e00-\u9fff\d])"
 )
+SIGNED_KEYS = ("成文日期", "成文时间", "公文生成日期", "生成日期")
 PUBLISHED_KEYS = ("发布日期", "发布时间", "发布于", "时间", "更新时间", "日期")  # in order of trust
 # an unlabelled time stamp alone on a header line ("• 2023年03月30日 09时24分") dates the page
 STAMP_RE = re.compile(r"^[•·\s]*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*\d{1,2}\s*[:时]\s*\d{2}")
@@ -323,6 +327,8 @@ def _to_date(m: re.Match) -> dt.date | None:
     try:
         if m.group("y"):
             return dt.date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+        if m.group("ny"):
+            return dt.date(int(m.group("ny")), int(m.group("nm")), int(m.group("nd")))
         year = int("".join(str(_CN_DIGIT[c]) for c in m.group("cy")))
         return dt.date(year, _cn_small(m.group("cm")), _cn_small(m.group("cd")))
     except (ValueError, KeyError):
@@ -433,7 +439,8 @@ def find_signature(lines: list[str]) -> tuple[Unit | None, dt.date | None]:
         if any(len(a) >= 40 and not JUNK_TAIL_RE.search(a) and not FOOTER_RE.search(a) for a in after):
             break
         m = DATE_RE.search(ln)
-        if m and not re.search(r"发布|时间|日期|来源", ln) and not ln[m.end() :].strip():
+        rest = ln[m.end() :] if m else ""
+        if m and not re.search(r"发布|时间|日期|来源", ln) and (not rest.strip() or SEAL_RE.match(rest)):
             date = _to_date(m)
             unit = parse_unit(ln[: m.start()]) if ln[: m.start()].strip() else None
             for above in reversed(tail[max(0, i - 3) : i]):
@@ -587,8 +594,8 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
     if sig_date is None:
         cover_unit, sig_date = cover_signature(lines)
         sig_unit = sig_unit or cover_unit
-    if sig_date is None:  # a portal's 成文日期 is the date the document was signed
-        sig_date = _parse_date(fields.get("成文日期") or fields.get("成文时间"))
+    if sig_date is None:  # a portal's 成文日期 (生成日期 on some) is the date the document was signed
+        sig_date = next((d for k in SIGNED_KEYS if (d := _parse_date(fields.get(k)))), None)
     field_title = fields.get("名称") or fields.get("标题")
     page_title, page_unit = _page_title_unit(row.get("page_title"))
     publisher = next(
@@ -617,7 +624,11 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
         parents = (addressee,)
     if unit and not parents and (named := parent_named_in_text(text, unit)):
         parents = (named,)
-    stated = next((fields[k] for k in PUBLISHED_KEYS if _parse_date(fields.get(k))), None)
+    # the page's date stated in its header, else in a source line under the article (来源：… 发布日期：…)
+    footer = header_fields([ln for ln in lines[-6:] if len(ln) <= 80])
+    stated = next((fields[k] for k in PUBLISHED_KEYS if _parse_date(fields.get(k))), None) or next(
+        (footer[k] for k in ("发布日期", "发布时间") if _parse_date(footer.get(k))), None
+    )
     stamp = next((m.group(1) for ln in header[:12] if (m := STAMP_RE.match(ln) or BARE_STAMP_RE.match(ln))), None)
     published = row.get("page_published_on") or _parse_date(stated) or _parse_date(stamp)
     return {

@@ -477,7 +477,9 @@ def _zero_mentions(s: pl.DataFrame) -> pl.DataFrame:
     default_mw = dict(z.filter(pl.col("role").is_in(["article", "subject"])).select("word", "measure_word").iter_rows())
     pattern = (
         rf"(?s)(?P<pre>.*?)(?P<neg>{_alternation(words('negator'))})(?P<art>{_alternation(words('article'))})?"
-        rf"(?P<mid>[^{CLAUSE_END}的]{{0,10}}?)(?P<subj>{_alternation(words('subject'))})"
+        # a cause may qualify the subject: 未发生因行政许可引发的行政复议案件
+        rf"(?P<mid>(?:因[^{CLAUSE_END}]{{1,16}}?(?:引发|导致|造成|产生)的)?[^{CLAUSE_END}的]{{0,10}}?)"
+        rf"(?P<subj>{_alternation(words('subject'))})"
     )
     p = _pieces(s, pattern)
     counts = p.filter(~pl.col("mid").str.contains(_alternation(words("blocker")))).with_columns(
