@@ -535,6 +535,8 @@ def test_blind_sets_o_and_p(text, codes_):
         ("执法案卷评查合格率达到100%。", ["enforcement.file_pass_rate"]),
         ("全年未发生因行政许可引发的行政复议案件。", ["review.admin_cases"]),
         ("我局共有执法人员11人，执法人员全部持证上岗。", ["enforcement.certified_staff"]),  # a clause referring back
+        # a weak cue (律师 of 律师事务所) names its own clause only
+        ("联合司法所、律师事务所等单位开展法治宣传活动9次，惠及师生近千人。", ["publicity.events", "publicity.reach"]),
     ],
 )
 def test_blind_sets_q_to_t(text, codes_):

@@ -503,6 +503,8 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
     cand = cand.join(_actors(cand, used), on=[*KEYS, "mention_no", "start"], how="left").with_columns(
         tier=pl.when(pl.col("actor")).then(-1).otherwise("tier")
     )
+    # a weak cue names only its own clause: it is too generic to carry into the next (律师事务所…，惠及…)
+    cand = cand.filter(~((pl.col("weak") == 1) & (pl.col("tier") >= 2)))
     # a bare coverage word ranks after a subject carried from earlier in the part (tier 3)
     cand = cand.with_columns(
         tier=pl.when((pl.col("tier") == 0) & pl.col("word").is_in(COVERAGE_CUES)).then(4).otherwise("tier")
