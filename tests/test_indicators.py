@@ -547,3 +547,25 @@ def test_ni_before_a_modifier_is_no_plan_outside_the_plan_part():
     text = "对县政府拟出台的规范性文件及重大合同开展合法性审查156件。"
     assert facts(text)["kind"].to_list() == ["actual"]
     assert facts("拟开展培训3次。", section="next_year_plan")["kind"].to_list() == ["target"]
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "expected"),
+    [
+        ("开展“法律进村社”活动30场以上。", "next_year_plan", [("publicity.events", "target")]),
+        ("建设3至5个法治文化示范点。", "next_year_plan", [("publicity.venues", "target")]),
+        ("行政争议实质性化解率达到百分之八十五。", "achievements", [("litigation.dispute_resolution_rate", "actual")]),
+        (
+            "接待群众来访34批次，解决群众合理诉求30件。",
+            "achievements",
+            [("petition.received", "actual"), ("petition.resolved", "actual")],
+        ),
+        # a comparison with last year is no statement about last year
+        ("确保涉企行政检查次数较上年减少10%以上。", "next_year_plan", [("unclassified", "target")]),
+        ("全区298名领导干部，参加全省学法用法考试。", "achievements", [("exam.participants", "actual")]),
+        ("为全区领导干部作专题辅导报告2次。", "achievements", [("study.sessions", "actual")]),
+        ("区政府常务会议部门主要负责人讲法4次。", "achievements", [("leadership.lectures", "actual")]),
+    ],
+)
+def test_blind_sets_u_to_x(text, section, expected):
+    assert facts(text, section=section).select("indicator_code", "kind").rows() == expected

@@ -487,5 +487,9 @@ def test_signature_dates_written_with_dots_dashes_or_a_seal_note_and_a_footer_pu
     footer = "某某县人民政府\n2025年1月20日\n来源：某某县司法局    发布日期：2025年2月12日\n"
     m = meta(head + footer)
     assert (m["report_date"], m["published_on"]) == (dt.date(2025, 1, 20), dt.date(2025, 2, 12))
-    generated = meta("某某街道2025年法治政府建设年度报告\n公文生成日期:2026-01-09\n2025年，" + PARA * 3)
-    assert generated["report_date"] == dt.date(2026, 1, 9)
+
+
+def test_zones_named_by_the_generic_word_alone_and_experimental_zones():
+    text = "经济开发区2024年度法治政府建设情况报告\n2024年宁河经济开发区在区委、区政府的领导下，坚持依法行政。\n" + PARA
+    assert (meta(text)["unit_name"], meta(text)["unit_level"]) == ("宁河经济开发区", "开发区")
+    assert parse_unit("郑州航空港经济综合实验区管委会").level == "开发区"

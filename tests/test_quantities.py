@@ -457,3 +457,7 @@ def test_short_bound_words(text, qualifier):
 )
 def test_chinese_decimals_whole_percent_and_words_ending_in_a_bound(text, value, qualifier):
     assert [(m["value"], m["qualifier"]) for m in mentions(text)] == [(value, qualifier)]
+
+
+def test_scaled_amounts_are_rounded():
+    assert [m["value"] for m in mentions("罚没款共计1.36万元")] == [13600.0]

@@ -41,7 +41,7 @@ NEGATION = "非"
 LIST_CLOSERS = ["等", "共", "合计"]  # 审核决策、规范性文件和合同共317件: the list ends, its verb is counted
 WEAK = "~"  # a catalogue cue ending with it is weak: 办结~ names the work only when nothing else does
 # words opening a clause that goes on about the count before it (its noun may be repeated first)
-REFER_BACK = r"\p{Han}{0,6}?(?:全部|均已|均)|全员|都已|都"
+REFER_BACK = r"\p{Han}{0,6}?(?:全部|均已|均)|全员|都已|都|参加|参与"
 # objects listed before 等 yield to a verb cue at the clause head: 专题研究…、…等关键事项2次 (in bytes, a demotion)
 ETC_DEMOTION = 1 << 20
 FILLER = r"^(?:全年|今年|本年度|本年|年内|年度|上半年|下半年|共计|总计|累计|共|先后|其中)+"

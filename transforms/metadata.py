@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 import yaml
 
-from transforms.places import PLACE_COLUMNS, admin_names, division_forms, resolve_places, split_parents
+from transforms.places import PLACE_COLUMNS, admin_names, admin_stems, division_forms, resolve_places, split_parents
 from transforms.schemas import REPORTS, conform
 
 NAMES_PATH = Path(__file__).parent / "data" / "unit_names.yaml"
@@ -53,7 +53,7 @@ DOCNO = r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\
 DOCNO_LINE_RE = re.compile(rf"^\s*(?:(?:文号|发文字号|字号)\s*[|:：]?\s*)?({DOCNO})")
 _KEYS = ("名称", "标题", "发布机构", "发文机关", "发文机构", "发文单位", "发布单位", "信息来源", "文章来源", "来源")
 _KEYS += ("所属机构", "发布日期", "发布时间", "发布于", "更新时间", "时间")
-_KEYS += ("成文日期", "成文时间", "公文生成日期", "生成日期", "发文字号", "文号", "索引号")
+_KEYS += ("成文日期", "成文时间", "发文字号", "文号", "索引号")
 # keys that are a tail of longer words (发文日期, 成文日期): a key only where no hanzi stands before them
 _BARE_KEYS = ("日期",)
 # a key may be spaced out ("标 题", "文       号": table cells justify a two-character key to the width of
@@ -67,7 +67,7 @@ FIELD_RE = re.compile(rf"({FIELD_KEYS})\s*(?:[|:：]|[\]】]\s*[:：]?)\s*")
 FIELD_GLUED_RE = re.compile(
     r"^\s*(" + "|".join(sorted((k for k in _KEYS if len(k) >= 4), key=len, reverse=True)) + r")\s*(?=[\u4e00-\u9fff\d])"
 )
-SIGNED_KEYS = ("成文日期", "成文时间", "公文生成日期", "生成日期")
+SIGNED_KEYS = ("成文日期", "成文时间")
 PUBLISHED_KEYS = ("发布日期", "发布时间", "发布于", "时间", "更新时间", "日期")  # in order of trust
 # an unlabelled time stamp alone on a header line ("• 2023年03月30日 09时24分") dates the page
 STAMP_RE = re.compile(r"^[•·\s]*(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?)\s*\d{1,2}\s*[:时]\s*\d{2}")
@@ -293,6 +293,22 @@ def addressed_parent(header: list[str], unit: Unit) -> str | None:
                 return None
         return parent
     return None
+
+
+def zone_named_in_text(text: str, unit: Unit) -> Unit | None:
+    """A zone that calls itself by the generic word alone ("经济开发区2024年度…报告") is the one
+    "<place>+word" the text names most (2024年宁河经济开发区…), the place a division name or stem."""
+    if unit.level != "开发区" or unit.short not in name_rules()["zones"] or unit.parents:
+        return None
+    forms, stems = division_forms(), admin_stems()
+    seen: Counter[str] = Counter()
+    for m in re.finditer(re.escape(unit.short), text):
+        head = text[max(0, m.start() - 6) : m.start()]
+        tails = (head[-k:] for k in range(min(6, len(head)), 1, -1))
+        place = next((t for t in tails if t in forms or t in stems), None)
+        if place:
+            seen[place + unit.short] += 1
+    return parse_unit(seen.most_common(1)[0][0]) if seen else None
 
 
 def parent_named_in_text(text: str, unit: Unit) -> str | None:
@@ -594,7 +610,7 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
     if sig_date is None:
         cover_unit, sig_date = cover_signature(lines)
         sig_unit = sig_unit or cover_unit
-    if sig_date is None:  # a portal's 成文日期 (生成日期 on some) is the date the document was signed
+    if sig_date is None:  # a portal's 成文日期 is the date the document was signed
         sig_date = next((d for k in SIGNED_KEYS if (d := _parse_date(fields.get(k)))), None)
     field_title = fields.get("名称") or fields.get("标题")
     page_title, page_unit = _page_title_unit(row.get("page_title"))
@@ -615,6 +631,8 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
         publisher,
     ]
     unit = next((u for u in candidates if u is not None), None) or self_named_unit(text)
+    if unit is not None:
+        unit = zone_named_in_text(text, unit) or unit
     parents: tuple[str, ...] = unit.parents if unit else ()
     if unit and not parents:  # the same unit written elsewhere with its parent in front
         mentions = [*candidates, parse_unit(fields.get("信息来源") or fields.get("来源"))]

@@ -341,8 +341,9 @@ def _number_mentions(s: pl.DataFrame) -> pl.DataFrame:
     cn_scaled = pl.col("numtxt").str.contains("[万亿]$")
     money_word = money_word.when(cn_scaled).then(pl.col("numtxt").str.slice(-1) + pl.col("mw"))
     return p.filter(~noise).with_columns(
-        value=pl.col("base") * pl.col("mult"),
-        value_high=pl.col("high") * pl.col("mult"),
+        # rounded: 1.36万元 is 13600, not 13600.000000000002
+        value=(pl.col("base") * pl.col("mult")).round(6),
+        value_high=(pl.col("high") * pl.col("mult")).round(6),
         qualifier=qualifier,
         measure_word=pl.when(pl.col("mw") == "元").then(money_word.otherwise(pl.col("mw"))).otherwise(pl.col("mw")),
         surface=pl.col("masked").str.slice(pl.col("pos"), pl.col("end") - pl.col("pos")),
