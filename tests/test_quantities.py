@@ -461,3 +461,13 @@ def test_chinese_decimals_whole_percent_and_words_ending_in_a_bound(text, value,
 
 def test_scaled_amounts_are_rounded():
     assert [m["value"] for m in mentions("罚没款共计1.36万元")] == [13600.0]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "qualifier"),
+    [("优秀率达九成以上", 90.0, "at_least"), ("检查频次减少约三成", 30.0, "approx"), ("六成左右", 60.0, "approx")],
+)
+def test_tenths_are_percent(text, value, qualifier):
+    found = mentions(text)
+    assert [(m["value"], m["measure_code"], m["qualifier"]) for m in found] == [(value, "percent", qualifier)]
+    assert mentions("做到一成不变") == [] and mentions("每一成员单位") == []

@@ -337,13 +337,14 @@ def _number_mentions(s: pl.DataFrame) -> pl.DataFrame:
         .then(duration_suffix.replace_strict(q["duration_suffix"], default="exact"))
         .otherwise(pl.lit("exact"))
     )
+    tenths = pl.when(pl.col("mw") == "成").then(10.0).otherwise(1.0)  # 九成以上 is 90% or more
     money_word = pl.when(pl.col("scale").is_not_null()).then(pl.col("scale") + pl.col("mw"))
     cn_scaled = pl.col("numtxt").str.contains("[万亿]$")
     money_word = money_word.when(cn_scaled).then(pl.col("numtxt").str.slice(-1) + pl.col("mw"))
     return p.filter(~noise).with_columns(
         # rounded: 1.36万元 is 13600, not 13600.000000000002
-        value=(pl.col("base") * pl.col("mult")).round(6),
-        value_high=(pl.col("high") * pl.col("mult")).round(6),
+        value=(pl.col("base") * pl.col("mult") * tenths).round(6),
+        value_high=(pl.col("high") * pl.col("mult") * tenths).round(6),
         qualifier=qualifier,
         measure_word=pl.when(pl.col("mw") == "元").then(money_word.otherwise(pl.col("mw"))).otherwise(pl.col("mw")),
         surface=pl.col("masked").str.slice(pl.col("pos"), pl.col("end") - pl.col("pos")),
