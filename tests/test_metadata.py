@@ -94,9 +94,13 @@ def test_page_published_on_wins_and_page_title_is_last_resort():
 
 def test_nothing_names_the_unit_is_null():
     m = meta("2023年，我局" + PARA + "一、主要工作\n" + PARA)
-    assert m["unit_full_name"] is None and m["unit_name"] is None and m["unit_level"] is None
+    assert m["unit_full_name"] is None and m["unit_name"] is None
     assert m["parent_name"] is None
     assert m["place_candidates"] == 0
+    # the level it calls itself by is still known: 我局 is a department
+    assert m["unit_level"] == "部门"
+    assert meta("2022年，" + PARA + "现我乡2022年法治政府建设情况报告如下。全乡干部参加学法。\n")["unit_level"] == "乡"
+    assert meta("2023年，" + PARA)["unit_level"] is None
 
 
 def test_doc_number_brackets_are_normalised():

@@ -109,6 +109,7 @@ def name_rules(path: Path = NAMES_PATH) -> dict:
         "party_of_unit": re.compile(raw["party_of_unit"]),
         "title": re.compile(raw["title_cues"]),
         "not_units": re.compile(raw.get("not_unit_names") or "(?!)"),
+        "self_levels": {level: re.compile(rx) for level, rx in (raw.get("self_levels") or {}).items()},
         "follow": re.compile(raw["opening_follow"]),
         "skip": re.compile(raw["opening_skip"]),
         "generic": raw["opening_generic"],
@@ -311,6 +312,15 @@ def zone_named_in_text(text: str, unit: Unit) -> Unit | None:
     return parse_unit(seen.most_common(1)[0][0]) if seen else None
 
 
+def level_of_self_reference(text: str) -> str | None:
+    """The level a report implies when it never names itself (我局 → 部门, 我乡 → 乡): most hits wins."""
+    hits = Counter({level: len(rx.findall(text)) for level, rx in name_rules()["self_levels"].items()})
+    top = hits.most_common(2)
+    if not top or top[0][1] == 0 or (len(top) > 1 and top[1][1] == top[0][1]):
+        return None
+    return top[0][0]
+
+
 def parent_named_in_text(text: str, unit: Unit) -> str | None:
     """The direct parent division the text names anywhere ("根据某某旗…要求" in a report of a town of
     that 旗): only a county (for a town or street) or a prefecture (for a county or district) that
@@ -435,7 +445,7 @@ def glued_title(text: str) -> str | None:
     return m.group(1) if m and name_rules()["title"].search(m.group(1)) else None
 
 
-REPORT_AS_RE = re.compile(r"现将(?:我|本)?([\u4e00-\u9fff]{2,24}?)(?:20\d{2}|19\d{2})年度?[^。]{0,30}?报告如下")
+REPORT_AS_RE = re.compile(r"现将(?![我本全])([\u4e00-\u9fff]{2,24}?)(?:20\d{2}|19\d{2})年度?[^。]{0,30}?报告如下")
 
 
 def unit_reported_on(text: str) -> Unit | None:
@@ -653,7 +663,7 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
         "source_file": row["source_file"],
         "unit_full_name": unit.full if unit else None,
         "unit_name": unit.short if unit else None,
-        "unit_level": unit.level if unit else None,
+        "unit_level": unit.level if unit else level_of_self_reference(text),
         "parent_name": parents[-1] if parents else None,
         "report_year": report_year(title, headings, opening, [t for t in (field_title, page_title) if t])
         or year_in_body(text)
