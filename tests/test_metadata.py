@@ -497,3 +497,13 @@ def test_zones_named_by_the_generic_word_alone_and_experimental_zones():
     text = "经济开发区2024年度法治政府建设情况报告\n2024年宁河经济开发区在区委、区政府的领导下，坚持依法行政。\n" + PARA
     assert (meta(text)["unit_name"], meta(text)["unit_level"]) == ("宁河经济开发区", "开发区")
     assert parse_unit("郑州航空港经济综合实验区管委会").level == "开发区"
+
+
+def test_a_title_over_three_lines_and_the_parent_of_a_county_level_city():
+    text = (
+        "中共某某区工作委员会\n郑州航空港经济综合实验区管委会\n关于航空港经济综合实验区2022年度\n法治政府建设情况的报告\n"
+        "中共河南省委：\n2022年，实验区坚持依法行政。\n" + PARA
+    )
+    assert (meta(text)["unit_level"], meta(text)["report_year"]) == ("开发区", 2022)
+    city = "2022年，文山市在州委、州政府的领导下，落实中共文山州委的部署，坚持依法行政，推进法治建设。\n" + PARA
+    assert (meta(city)["unit_name"], meta(city)["parent_name"]) == ("文山市", "文山州")

@@ -327,14 +327,30 @@ def parent_named_in_text(text: str, unit: Unit) -> str | None:
     the division table says holds a unit of this name, and only when exactly one such is named."""
     from transforms.places import divisions
 
-    level = {"街道": 4, "镇": 4, "乡": 4, "县": 3, "区": 3}.get(unit.level or "")
+    level = {"街道": 4, "镇": 4, "乡": 4, "县": 3, "区": 3, "市": 3}.get(unit.level or "")
     if level is None:
         return None
     t = divisions()
-    above = "county" if level == 4 else "prefecture"
-    names = t.filter((t["name"] == unit.short) & (t["level"] == level))
-    named = {p for p in names[above].drop_nulls().unique().to_list() if p in text.replace(unit.short, "")}
-    return named.pop() if len(named) == 1 else None
+    above = "county" if level == 4 else "prefecture"  # a 市 here is a county-level city (文山市 under 文山州)
+    official = division_forms().get(unit.short, unit.short)
+    parents = t.filter((t["name"] == official) & (t["level"] == level))[above].drop_nulls().unique().to_list()
+    rest = text.replace(unit.short, "")
+    written = {p: [f for f in _written_forms(p) if f in rest] for p in parents}
+    named = [max(forms, key=len) for forms in written.values() if forms]
+    return named[0] if len(named) == 1 else None
+
+
+@lru_cache(maxsize=4096)
+def _written_forms(official: str) -> tuple[str, ...]:
+    """A division's name as the table has it and its short forms (文山州 for 文山壮族苗族自治州)."""
+    return (official, *(f for f, o in short_forms_of().items() if o == official))
+
+
+@lru_cache(maxsize=1)
+def short_forms_of() -> dict[str, str]:
+    from transforms.places import short_forms
+
+    return short_forms()
 
 
 def parents_in_lines(lines: list[str], unit: Unit) -> tuple[str, ...]:
@@ -415,6 +431,9 @@ def find_title(header: list[str]) -> str | None:
             return ln
         if nxt.startswith("关于") and "报告" in nxt and government_issuer(ln):
             return ln + nxt
+        after = rows[i + 2] if i + 2 < len(rows) else ""
+        if nxt.startswith("关于") and after.endswith("报告") and government_issuer(ln):  # 关于…2022年度 / …的报告
+            return ln + nxt + after
         if government_issuer(ln) and YEAR_RE.match(nxt) and _is_title(nxt):  # 通城镇人民政府 / 2025年法治政府建设情况
             return ln + nxt
         if cue.search(ln) and not PUNCT_RE.search(ln) and nxt.endswith("报告") and len(ln + nxt) <= 80:
