@@ -402,6 +402,10 @@ def _runs_on(prev: PdfLine, line: PdfLine, geo: _Layout) -> bool:
         return not ends and prev.x1 - prev.x0 >= 0.75 * (geo.right - geo.left) and prev.text != line.text
     full = prev.x1 >= geo.right - 1.5 * prev.size
     flush = line.x0 <= geo.left + 0.5 * line.size
+    # after a sentence end, a short line that ends no sentence is an unnumbered heading, not the tail of
+    # a paragraph (…未发生行政诉讼案件。/ 2024年工作安排)
+    if ends and line.x1 < geo.right - 1.5 * line.size and not ends_sentence(line.text):
+        return False
     return full and flush and (not ends or geo.indented or geo.spaced)
 
 
