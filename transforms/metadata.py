@@ -19,7 +19,15 @@ from pathlib import Path
 import polars as pl
 import yaml
 
-from transforms.places import PLACE_COLUMNS, admin_names, admin_stems, division_forms, resolve_places, split_parents
+from transforms.places import (
+    PLACE_COLUMNS,
+    admin_names,
+    admin_stems,
+    division_forms,
+    resolve_places,
+    short_forms,
+    split_parents,
+)
 from transforms.schemas import REPORTS, conform
 
 NAMES_PATH = Path(__file__).parent / "data" / "unit_names.yaml"
@@ -226,8 +234,6 @@ SELF_RE = re.compile(
 )
 
 
-DEPARTMENT_SELF_RE = re.compile(r"[我本](?:局|委|办|厅)(?![\u4e00-\u9fff]{0,1}[会员])|局党组|局领导班子")
-
 
 @lru_cache(maxsize=1)
 def _town_names() -> frozenset[str]:
@@ -245,7 +251,8 @@ def self_named_unit(text: str) -> Unit | None:
     if not levels:
         return None
     tail, times = levels.most_common(1)[0]
-    if len(DEPARTMENT_SELF_RE.findall(text)) >= times:  # a bureau saying 我局 and 全市: the city is its field
+    department = name_rules()["self_levels"].get("部门")  # a bureau saying 我局 and 全市: the city is its field
+    if department is not None and len(department.findall(text)) >= times:
         return None
     forms = _town_names() if tail in ("镇", "乡", "街道") else division_forms()
     seen: Counter[str] = Counter()
@@ -340,17 +347,17 @@ def parent_named_in_text(text: str, unit: Unit) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
-@lru_cache(maxsize=4096)
 def _written_forms(official: str) -> tuple[str, ...]:
     """A division's name as the table has it and its short forms (文山州 for 文山壮族苗族自治州)."""
-    return (official, *(f for f, o in short_forms_of().items() if o == official))
+    return (official, *_short_forms_by_official().get(official, ()))
 
 
 @lru_cache(maxsize=1)
-def short_forms_of() -> dict[str, str]:
-    from transforms.places import short_forms
-
-    return short_forms()
+def _short_forms_by_official() -> dict[str, tuple[str, ...]]:
+    by: dict[str, list[str]] = {}
+    for form, official in short_forms().items():
+        by.setdefault(official, []).append(form)
+    return {official: tuple(forms) for official, forms in by.items()}
 
 
 def parents_in_lines(lines: list[str], unit: Unit) -> tuple[str, ...]:
@@ -447,7 +454,7 @@ def issuer_under_title(header: list[str], title: str | None) -> Unit | None:
     if not title:
         return None
     rows = [ln.strip() for ln in header if ln.strip()]
-    at = next((i for i, ln in enumerate(rows) if ln and ln in title), None)
+    at = next((i for i, ln in enumerate(rows) if ln in title), None)
     for ln in rows[at + 1 : at + 4] if at is not None else ():
         if FIELD_RE.search(ln) or DATE_RE.search(ln) or ISO_DATE_RE.search(ln):
             continue
@@ -585,9 +592,9 @@ def year_in_body(text: str) -> int | None:
     """A report with no title, year heading or dated opening: the year its text names most often.
 
     Spans (2021—2025年), bases (2020年以来) and whole dates (a signature's 2024年2月6日) are no report
-    year; years inside a 《title》 count only
-    when the text names none outside one (《2021年某某区重点工作责任清单》). Ties go to the earlier year:
-    a report names its plan's year less often than its own.
+    year; years inside a 《title》 count only when the text names none outside one
+    (《2021年某某区重点工作责任清单》). Ties go to the earlier year: a report names its plan's year less
+    often than its own.
     """
     plain = DAY_RE.sub("", SPAN_RE.sub("", text))
     for source in (re.sub("《[^》]*》", "", plain), plain):

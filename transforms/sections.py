@@ -257,11 +257,9 @@ def _doc_sections(
     rows: list[tuple[str, str, int, int, int]] = []
     for h in ordered:
         nxt_top = next((t.start for t in tops if t.start > h.start), text_len)
-        if h.end:
-            pass  # a part told in one paragraph ends with it
-        elif h.level == 1:
+        if h.level == 1:
             h.end = nxt_top
-        else:
+        elif not h.end:  # a part told in one paragraph (_paragraph_parts) already ends with it
             nxt_line = next((s for s, rk in outline if s > h.start and h.rank is not None and rk <= h.rank), text_len)
             h.end = min(nxt_top, nxt_line)
         parent = next((t for t in reversed(tops) if t.start < h.start), None) if h.level == 2 else None
@@ -313,6 +311,11 @@ def _thematic_achievements(
     )
 
 
+@lru_cache(maxsize=8)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
 def _paragraph_parts(info: dict[int, dict], heads: dict[int, _Heading], ordered: list[_Heading]) -> list[_Heading]:
     """A part no heading names, told by a paragraph whose first clause says it (`paragraph_cues`):
     under "一、扛牢主体责任", "局党政主要负责人严格履行法治建设第一责任人职责，…" reports the leaders'
@@ -322,7 +325,7 @@ def _paragraph_parts(info: dict[int, dict], heads: dict[int, _Heading], ordered:
     for spec in load_cues()[1]:
         if not spec.paragraph_cues or spec.code in found:
             continue
-        pattern = re.compile("|".join(f"(?:{p})" for p in spec.paragraph_cues))
+        pattern = _compiled("|".join(f"(?:{p})" for p in spec.paragraph_cues))
         for r in sorted(info.values(), key=lambda r: r["line_start"]):
             first = re.split(r"[，,；;。：:！？]", r["body"][r["prefix_len"] :], maxsplit=1)[0]
             if r["line_no"] in heads or not pattern.search(first):
