@@ -60,6 +60,8 @@ SENT_END = "。！？!?；;"
 QUOTES = "“”"  # quotation marks a cue may read across
 # a year the promise is for: 到2026年底, 2025年，力争… (not 2024年以来, 2023年基础上, 2024年的)
 TARGET_YEAR = r"(20\d{2})年(?:以来|基础|水平|同期|的)?"
+# the last sort keys of a cue choice: they only break ties, so identical input always picks the same cue
+TIE_BREAK = ["gapped", "word", "start"]
 
 
 def load_catalogue(path: Path | str | None = None) -> pl.DataFrame:
@@ -96,12 +98,12 @@ def _cue_table(catalogue: pl.DataFrame) -> pl.DataFrame:
         .filter((pl.col("cue") != "") & (pl.col("accepts") != ""))
         # a weak cue (办结~) yields to any other cue of the same clause, however near it stands
         .with_columns(weak=pl.col("cue").str.ends_with(WEAK).cast(pl.Int32), cue=pl.col("cue").str.strip_suffix(WEAK))
-        .unique()
+        .unique(maintain_order=True)
         .with_columns(sibling=pl.lit(0))
     )
     takers = (
         direct.select("family", "accepts", "indicator", "order", "sections")
-        .unique()
+        .unique(maintain_order=True)
         .with_columns(weak=pl.lit(0, pl.Int32))
         .filter((pl.len().over("family", "accepts") == 1) & (pl.col("accepts") != "percent"))
     )
@@ -110,10 +112,10 @@ def _cue_table(catalogue: pl.DataFrame) -> pl.DataFrame:
     siblings = (
         direct.join(rate_only, on="cue", how="anti")
         .select("family", "cue")
-        .unique()
-        .join(takers, on="family")
-        .join(direct.select("cue", "accepts").unique(), on=["cue", "accepts"], how="anti")
-        .join(direct.group_by("cue").agg(pl.col("weak").max().alias("cue_weak")), on="cue")
+        .unique(maintain_order=True)
+        .join(takers, on="family", maintain_order="left_right")
+        .join(direct.select("cue", "accepts").unique(), on=["cue", "accepts"], how="anti", maintain_order="left")
+        .join(direct.group_by("cue").agg(pl.col("weak").max().alias("cue_weak")), on="cue", maintain_order="left")
         .with_columns(sibling=pl.lit(1), weak=pl.col("cue_weak"))
         .drop("cue_weak")
     )
@@ -300,7 +302,8 @@ def _quoted_variants(cues: list[str]) -> dict[str, str]:
     mark; one opening or closing mark, or a pair, anywhere inside the cue.
     """
     out: dict[str, str] = {}
-    for cue in {c for c in cues if c and GAP not in c}:
+    # sorted: a variant two cues could spell maps to the same one every run
+    for cue in sorted({c for c in cues if c and GAP not in c}):
         n = len(cue)
         for i in range(1, n):
             for q in QUOTES:
@@ -445,8 +448,12 @@ def _carried(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame, chose
         open_.join(occ.rename({"sentence_no": "prev_no"}), on=["source_file", "prev_no"])
         .filter(pl.col("section") == pl.col("prev_section"))
         .join(cues, left_on=["word", "measure_code"], right_on=["cue", "accepts"])
-        .with_columns(dist=pl.col("prev_len") - pl.col("stop"))
-        .sort(["dist", "sibling", "length", "order"], descending=[False, False, True, False])
+        .with_columns(dist=pl.col("prev_len") - pl.col("stop"), gapped=pl.col("word").str.contains(GAP, literal=True))
+        .sort(
+            ["dist", "sibling", "length", "order", *TIE_BREAK],
+            descending=[False, False, True, False, False, False, False],
+            maintain_order=True,
+        )
         .group_by(*KEYS, "mention_no", maintain_order=True)
         .first()
         .select(*KEYS, "mention_no", indicator_code="indicator", chosen_cue="word")
@@ -532,10 +539,14 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
         .agg(support=pl.len())
     )
     cand = cand.join(fam, on=[*KEYS, "mention_no", "family"], how="left").with_columns(pl.col("support").fill_null(0))
+    # the last keys only break ties, so the same input always picks the same cue: a literal cue before a
+    # gapped one spelling the same bytes (整改问题 over 整改…问题), then the cue text and its offset
     chosen = (
-        cand.sort(
-            ["tier", "weak", "dist", "sibling", "length", "support", "prefers", "order"],
-            descending=[False, False, False, False, True, True, True, False],
+        cand.with_columns(gapped=pl.col("word").str.contains(GAP, literal=True))
+        .sort(
+            ["tier", "weak", "dist", "sibling", "length", "support", "prefers", "order", *TIE_BREAK],
+            descending=[False, False, False, False, True, True, True, False, False, False, False],
+            maintain_order=True,
         )
         .group_by(*KEYS, "mention_no", maintain_order=True)
         .first()
@@ -668,7 +679,8 @@ def classify_facts(
         evidence=pl.when(evidence.str.len_chars() > 0).then(evidence).otherwise(pl.col("sentence")),
     )
     facts = _flags(facts).with_columns(target_year=pl.when(pl.col("kind") == "target").then(_stated_year()))
-    return conform(facts, FACTS)
+    # joins give no row order: one total order, so identical input is identical output
+    return conform(facts, FACTS).sort([*KEYS, "mention_no"], maintain_order=True)
 
 
 def unclassified_cues(facts: pl.DataFrame) -> pl.DataFrame:
@@ -676,6 +688,6 @@ def unclassified_cues(facts: pl.DataFrame) -> pl.DataFrame:
     return (
         facts.filter(pl.col("indicator_code") == "unclassified")
         .group_by(pl.col("cue").fill_null(""), "measure_code")
-        .agg(count=pl.len(), example=pl.col("evidence").first())
-        .sort(["count", "cue"], descending=[True, False])
+        .agg(count=pl.len(), example=pl.col("evidence").sort_by(*KEYS, "mention_no").first())
+        .sort(["count", "cue", "measure_code"], descending=[True, False, False], nulls_last=True)
     )

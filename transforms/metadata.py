@@ -716,6 +716,6 @@ def extract_metadata(docs: pl.DataFrame, sections: pl.DataFrame | None = None) -
     rows = [metadata_row(r, headings.get(r["source_file"], [])) for r in docs.select(cols).iter_rows(named=True)]
     schema = dict(REPORTS) | {"parent_chain": pl.List(pl.String)}
     meta = pl.DataFrame(rows, schema=schema)
-    with_text = meta.join(docs.select("source_file", "text"), on="source_file", how="left")
+    with_text = meta.join(docs.select("source_file", "text"), on="source_file", how="left", maintain_order="left")
     placed = resolve_places(with_text).drop("text")
     return conform(placed, pl.Schema(schema | dict(PLACE_COLUMNS)))

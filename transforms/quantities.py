@@ -79,7 +79,7 @@ def _words(cell: str | None) -> list[str]:
 
 def _alternation(words: list[str]) -> str:
     """Regex alternation with the longest word first, so 人次 wins over 人."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 @cache
@@ -204,15 +204,28 @@ def _masked(sentences: pl.DataFrame) -> pl.DataFrame:
     """Blank noise phrases (same length, so offsets hold) before the grammar reads the text.
 
     `phrase` rules are literal; `pattern` rules are regexes (十九届四中、五中全会): their
-    matches in these sentences become literal phrases too, so one replace masks both.
+    matches in a sentence become literal phrases of that sentence, so one replace masks both.
+    A sentence's phrases are its own: what another report of the batch says never masks it.
     """
-    found = [
-        sentences.select(hit=pl.col("sentence").str.extract_all(rx)).explode("hit").drop_nulls()["hit"]
-        for rx in _noise("pattern")
-    ]
-    phrases = {*_noise("phrase"), *(h for hits in found for h in hits.to_list() if h)}
-    phrases = sorted(phrases, key=len, reverse=True)
-    return sentences.with_columns(masked=pl.col("sentence").str.replace_many(phrases, ["□" * len(p) for p in phrases]))
+    literal = _noise("phrase")
+    hits = pl.concat_list(
+        [pl.col("sentence").str.extract_all(rx) for rx in _noise("pattern")] or [pl.lit([], pl.List(pl.String))]
+    ).list.eval(pl.element().filter(pl.element() != "")).list.unique().list.sort()
+    s = sentences.with_columns(_hits=hits)
+    plain = s.filter(pl.col("_hits").list.len() == 0)
+    parts = [plain.with_columns(masked=_mask(pl.col("sentence"), literal))]
+    # sentences that match a pattern are few: one replace per distinct set of matches
+    for (found,), group in s.filter(pl.col("_hits").list.len() > 0).group_by(
+        pl.col("_hits").list.join("\x00"), maintain_order=True
+    ):
+        parts.append(group.with_columns(masked=_mask(pl.col("sentence"), [*literal, *found.split("\x00")])))
+    return pl.concat(parts).drop("_hits").sort(KEYS, maintain_order=True)
+
+
+def _mask(expr: pl.Expr, phrases: list[str]) -> pl.Expr:
+    """`phrases` in `expr` blanked with □ of the same length, the longest first."""
+    phrases = sorted(set(phrases), key=lambda p: (-len(p), p))
+    return expr.str.replace_many(phrases, ["□" * len(p) for p in phrases])
 
 
 def _pieces(frame: pl.DataFrame, pattern: str) -> pl.DataFrame:
@@ -543,7 +556,8 @@ def extract_mentions(sentences: pl.DataFrame) -> pl.DataFrame:
         return pl.DataFrame(schema=MENTIONS)
     m = (
         pl.concat(parts)
-        .sort([*KEYS, "pos", "context"])
+        # stable, so the copies one distributive number makes (and a zero beside a number) keep their order
+        .sort([*KEYS, "pos", "context"], maintain_order=True)
         .with_columns(
             mention_no=(pl.int_range(pl.len()).over(KEYS) + 1),
             char_start=pl.col("sent_start") + pl.col("pos"),

@@ -36,8 +36,8 @@ def quarantine_reasons(reports: pl.DataFrame, docs: pl.DataFrame, sections: pl.D
     looks = docs.select("source_file", report_wording=head.str.contains(report_cue_pattern()))
     frame = (
         reports.select("source_file", "unit_name", "report_year")
-        .join(looks, on="source_file", how="left")
-        .join(with_parts, on="source_file", how="left")
+        .join(looks, on="source_file", how="left", maintain_order="left")
+        .join(with_parts, on="source_file", how="left", maintain_order="left")
         .with_columns(pl.col("has_parts").fill_null(False), pl.col("report_wording").fill_null(False))
     )
     no_unit, no_year = pl.col("unit_name").is_null(), pl.col("report_year").is_null()

@@ -215,7 +215,8 @@ def _doc_sections(
     """Levels and ends of one document's standard headings: (section, heading, level, start, end)."""
     info = {r["line_no"]: r for r in doc_lines.iter_rows(named=True)}
     heads: dict[int, _Heading] = {}
-    for m in matches.sort("line_no", "cue_pos").iter_rows(named=True):
+    # stable: sections a line matches at one position keep the cue file's order
+    for m in matches.sort("line_no", "cue_pos", maintain_order=True).iter_rows(named=True):
         r = info[m["line_no"]]
         h = heads.get(m["line_no"])
         if h is None:
@@ -385,8 +386,9 @@ def split_sections(docs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         parts = [(code, start, end) for code, _, _, start, end in found]
         for a, b, label in spans_from_sections(parts, n):
             span_rows.append({"source_file": source_file, "span_start": a, "span_end": b, "section": label})
-    sections = conform(pl.DataFrame(sec_rows, schema=SECTIONS), SECTIONS)
-    spans = conform(pl.DataFrame(span_rows, schema=SECTION_SPANS), SECTION_SPANS)
+    # documents come out in name order, whatever order they came in
+    sections = conform(pl.DataFrame(sec_rows, schema=SECTIONS), SECTIONS).sort("source_file", "section_no")
+    spans = conform(pl.DataFrame(span_rows, schema=SECTION_SPANS), SECTION_SPANS).sort("source_file", "span_start")
     return sections, spans
 
 
