@@ -6,12 +6,21 @@ by the share of characters a Chinese report plausibly contains (common hanzi in 
 ASCII, CJK punctuation), because GBK and Big5 bytes both decode "successfully" as the other.
 The GB family is always decoded as gb18030 (its superset). Text that is not sensibly a
 Chinese report raises `DecodeError` with a reason the quarantine table can show.
+
+Repair before quarantine: a readable file with a few flaws is repaired and the repair is
+recorded (`Decoded.repairs`, shown to analysts by `describe_repairs`): stray NUL/control bytes
+and zero-width characters are removed, a few undecodable bytes become U+FFFD, a character cut
+off at the end of the file (UTF-16 of odd length, UTF-8 cut inside a character) is dropped.
+Only what stays within the limits below is repaired; binary junk is still refused.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -26,8 +35,76 @@ _DECODER = {"gb18030": "gb18030", "big5": "cp950", "utf-16-le": "utf-16-le", "ut
 
 CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CTRL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CTRL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# invisible characters that only get in the way of reading (1\u200b2件 is 12件): zero-width space,
+# non-joiner, joiner, word joiner, zero-width no-break space (a BOM inside the text), soft hyphen
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
+_MARK = "\udc80"  # stands for an undecodable byte while decoding (a lone surrogate: no file decodes to it)
+_MARKS_RE = re.compile(f"{_MARK}+")
 _PUNCT = "。，、；：？！“”‘’（）《》〈〉〔〕【】「」『』—…·％＋－．／０-９Ａ-Ｚａ-ｚ　\u00a0•●■□①-⑳"
 _PINYIN = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹ"
+
+
+def _mark_bad_bytes(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return _MARK * (exc.end - exc.start), exc.end
+
+
+codecs.register_error("reports_warehouse.mark", _mark_bad_bytes)
+
+
+def stray_limit(n: int) -> float:
+    """How many NUL/control characters a text of `n` characters may hold and still be repaired."""
+    return max(2, 0.01 * n)
+
+
+_REPAIR_WORDS = {
+    "control": "removed {n} NUL/control {unit}",
+    "undecodable": "replaced {n} undecodable {unit} with \ufffd",
+    "zero_width": "removed {n} zero-width {unit} (\u200b, soft hyphen and the like)",
+}
+_REPAIR_UNIT = {"control": "byte", "undecodable": "byte", "zero_width": "character"}
+
+
+def describe_repairs(counts: Mapping[str, int]) -> list[str]:
+    """Repairs in plain words, for analysts: 'removed 1 NUL/control byte', 'dropped a truncated
+    last character (the file was cut short)', ... (`counts`: repair kind -> how many)."""
+    out = []
+    for kind in ("control", "undecodable", "truncated", "zero_width"):
+        n = counts.get(kind, 0)
+        if not n:
+            continue
+        if kind == "truncated":
+            out.append("dropped a truncated last character (the file was cut short)")
+        else:
+            unit = _REPAIR_UNIT[kind] + ("s" if n > 1 else "")
+            out.append(_REPAIR_WORDS[kind].format(n=n, unit=unit))
+    return out
+
+
+@dataclass
+class Decoded:
+    """Decoded text, the encoding it was read in, and what was repaired (kind -> count)."""
+
+    text: str
+    encoding: str
+    repairs: Counter[str] = field(default_factory=Counter)
+
+
+def remove_strays(text: str, repairs: Counter[str]) -> str:
+    """Remove zero-width characters, and stray NUL/control characters when there are few enough to be
+    strays (more are left for `check_text` to refuse as binary); count what was removed in `repairs`."""
+    n = len(_ZERO_WIDTH_RE.findall(text))
+    if n:
+        text = _ZERO_WIDTH_RE.sub("", text)
+        repairs["zero_width"] += n
+    n = len(_CTRL_RE.findall(text))
+    if n and n <= stray_limit(len(text)):
+        text = _CTRL_RE.sub("", text)
+        repairs["control"] += n
+    return text
 
 
 class DecodeError(ValueError):
@@ -80,7 +157,26 @@ def plausibility(text: str, sample: int = 20_000) -> float:
     return 1.0 - bad / len(head)
 
 
-def _bom(data: bytes) -> tuple[str, str] | None:
+def _read(data: bytes, codec: str, repairs: Counter[str], lenient: bool = False) -> str:
+    """Decode `data`; a character cut short at the very end (a truncated file) is dropped and counted.
+    Strict (raises UnicodeDecodeError) unless `lenient`: then each undecodable byte becomes U+FFFD and
+    is counted in `repairs`."""
+    dec = codecs.getincrementaldecoder(codec)("reports_warehouse.mark" if lenient else "strict")
+    text = dec.decode(data, final=False)
+    if dec.getstate()[0]:
+        repairs["truncated"] = 1
+    if lenient and _MARK in text:
+        repairs["undecodable"] += text.count(_MARK)
+        text = text.replace(_MARK, "\ufffd")
+    return text
+
+
+def _few_bad(bad: int, text: str) -> bool:
+    """Few enough undecodable bytes to replace them rather than refuse the file."""
+    return bad <= max(2, 0.01 * len(text))
+
+
+def _bom(data: bytes, repairs: Counter[str]) -> tuple[str, str] | None:
     for bom, enc, codec in (
         (codecs.BOM_UTF32_LE, "utf-32", "utf-32"),
         (codecs.BOM_UTF32_BE, "utf-32", "utf-32"),
@@ -89,10 +185,18 @@ def _bom(data: bytes) -> tuple[str, str] | None:
         (codecs.BOM_UTF16_BE, "utf-16", "utf-16"),
     ):
         if data.startswith(bom):
+            if enc != "utf-8" and len(data) % (4 if enc == "utf-32" else 2):
+                data = data[: len(data) - len(data) % (4 if enc == "utf-32" else 2)]
+                repairs["truncated"] = 1
             try:
-                return data.decode(codec), enc
+                return _read(data, codec, repairs), enc
             except UnicodeDecodeError as exc:
-                raise DecodeError(f"undecodable: invalid {enc} after its BOM ({exc.reason})") from exc
+                got: Counter[str] = Counter()
+                text = _read(data, codec, got, lenient=True)
+                if not _few_bad(got["undecodable"], text):
+                    raise DecodeError(f"undecodable: invalid {enc} after its BOM ({exc.reason})") from exc
+                repairs.update(got)
+                return text, enc
     return None
 
 
@@ -114,24 +218,32 @@ def canonical_encoding(name: str | None) -> str | None:
         return None
 
 
-def _utf16_guess(data: bytes) -> tuple[str, str] | None:
-    """UTF-16 without a BOM: decodes strictly and reads as plausible Chinese text."""
-    if len(data) % 2:
-        return None
-    best: tuple[float, str, str] | None = None
+def _utf16_guess(data: bytes, repairs: Counter[str]) -> tuple[str, str] | None:
+    """UTF-16 without a BOM: decodes strictly and reads as plausible Chinese text (a file of odd
+    length lost its last byte: the character it belonged to is dropped)."""
+    body = data[: len(data) - len(data) % 2]
+    best: tuple[float, str, str, Counter[str]] | None = None
     for enc in ("utf-16-le", "utf-16-be"):
+        got: Counter[str] = Counter()
         try:
-            text = data.decode(enc)
+            text = _read(body, enc, got)
         except UnicodeDecodeError:
             continue
-        score = plausibility(text)
+        score = plausibility(_ZERO_WIDTH_RE.sub("", text))
         if score > 0.9 and (best is None or score > best[0]):
-            best = (score, text, enc)
-    return (best[1], best[2]) if best else None
+            best = (score, text, enc, got)
+    if best is None:
+        return None
+    if len(data) % 2:
+        best[3]["truncated"] = 1
+    repairs.update(best[3])
+    return best[1], best[2]
 
 
-def _candidates(data: bytes) -> list[str]:
-    names: list[str] = []
+def _candidates(data: bytes, declared: str | None = None) -> list[str]:
+    """Encodings to try, best first: UTF-8 read leniently (a UTF-8 file with a few corrupt bytes), the
+    page's declared charset, the detectors' guesses, then gb18030 and big5."""
+    names: list[str] = ["utf-8", declared or ""]
     best = charset_normalizer.from_bytes(data[:200_000]).best()
     if best is not None:
         names.append(best.encoding)
@@ -140,7 +252,7 @@ def _candidates(data: bytes) -> list[str]:
     out: list[str] = []
     for name in names:
         enc = canonical_encoding(name)
-        if enc and enc not in out and enc not in {"ascii", "utf-8"}:
+        if enc and enc not in out and enc != "ascii":
             out.append(enc)
     return out
 
@@ -155,12 +267,12 @@ def check_text(text: str, encoding: str, min_cjk: float, max_replaced: float = 0
     if not text.strip():
         raise DecodeError("empty file")
     if "\x00" in text:
-        raise DecodeError("undecodable: binary data (NUL bytes)")
+        raise DecodeError("undecodable: binary data, not text (NUL bytes)")
     n = len(text)
     if len(_CTRL_RE.findall(text)) > max(2, 0.01 * n):
         raise DecodeError("undecodable: too many control characters (binary?)")
     if text.count("\ufffd") > max(2, max_replaced * n):
-        raise DecodeError("undecodable: too many replacement characters")
+        raise DecodeError("undecodable: too many unreadable characters (U+FFFD)")
     if min_cjk > 0:
         visible = len(re.sub(r"\s+", "", text))
         cjk = len(CJK_RE.findall(text))
@@ -169,40 +281,67 @@ def check_text(text: str, encoding: str, min_cjk: float, max_replaced: float = 0
     return text, encoding
 
 
-def decode_bytes(data: bytes, min_cjk: float = 0.2) -> tuple[str, str]:
-    """Decode a report file; return (text, encoding name).
+def _checked(text: str, encoding: str, min_cjk: float, max_replaced: float, repairs: Counter[str]) -> Decoded:
+    text = remove_strays(text, repairs)
+    check_text(text, encoding, min_cjk, max_replaced)
+    return Decoded(text, encoding, repairs)
+
+
+def decode_report(data: bytes, min_cjk: float = 0.2, declared: str | None = None) -> Decoded:
+    """Decode a report file, repairing small flaws; raises DecodeError when it cannot be read.
 
     `min_cjk` is the least share of CJK among visible characters; pass 0 for markup (HTML)
-    whose Chinese share is checked after the markup is removed.
+    whose Chinese share is checked after the markup is removed. `declared`: the encoding the
+    file says it is in (an HTML page's charset), tried first and trusted only if it decodes.
     """
     if not data or not data.strip():
         raise DecodeError("empty file")
-    found = _bom(data)
+    repairs: Counter[str] = Counter()
+    found = _bom(data, repairs)
     if found:
-        return check_text(*found, min_cjk, STRICT_MAX_REPLACED)
+        return _checked(*found, min_cjk, STRICT_MAX_REPLACED, repairs)
     if b"\x00" in data:
-        found = _utf16_guess(data)
-        if found is None:
-            raise DecodeError("undecodable: binary data (NUL bytes)")
-        return check_text(*found, min_cjk)
-    try:
-        return check_text(data.decode("utf-8"), "utf-8", min_cjk, STRICT_MAX_REPLACED)
-    except UnicodeDecodeError:
-        pass
-    found = _utf16_guess(data)
-    if found:
-        return check_text(*found, min_cjk)
-    scored: list[tuple[float, int, str, str]] = []
-    for rank, enc in enumerate(_candidates(data)):
+        found = _utf16_guess(data, repairs)
+        if found:
+            return _checked(*found, min_cjk, 0.01, repairs)
+        strays = len(_CTRL_BYTES.findall(data))
+        if strays > stray_limit(len(data)):
+            raise DecodeError("undecodable: binary data, not text (NUL bytes)")
+        data = _CTRL_BYTES.sub(b"", data)  # stray NUL/control bytes: never part of a character here
+        repairs["control"] += strays
+    for enc in ([declared] if declared and declared != "utf-8" else []) + ["utf-8"]:
         try:
-            text = data.decode(_DECODER.get(enc, enc), errors="replace")
+            return _checked(_read(data, _DECODER.get(enc, enc), repairs), enc, min_cjk, STRICT_MAX_REPLACED,
+                            repairs)
+        except (UnicodeDecodeError, LookupError):
+            repairs.pop("truncated", None)
+    found = _utf16_guess(data, repairs)
+    if found:
+        return _checked(*found, min_cjk, 0.01, repairs)
+    high = len(data.translate(None, bytes(range(0x80))))  # non-ASCII bytes
+    scored: list[tuple[float, int, str, str, Counter[str]]] = []
+    for rank, enc in enumerate(_candidates(data, declared)):
+        got: Counter[str] = Counter()
+        try:
+            text = _read(data, _DECODER.get(enc, enc), got, lenient=True)
         except LookupError:
             continue
-        penalty = text.count("\ufffd") / max(1, len(text))
-        scored.append((plausibility(text) - 5 * penalty, -rank, text, enc))
+        if enc == "utf-8" and got["undecodable"] > 0.02 * high:
+            continue  # not UTF-8 with a few corrupt bytes: most of its non-ASCII bytes are not UTF-8
+        shown = _ZERO_WIDTH_RE.sub("", text)
+        penalty = shown.count("\ufffd") / max(1, len(shown))
+        scored.append((plausibility(shown) - 5 * penalty, -rank, text, enc, got))
     if not scored:
         raise DecodeError("undecodable: no candidate encoding")
-    score, _, text, enc = max(scored)
+    score, _, text, enc, got = max(scored, key=lambda s: s[:2])
     if score < 0.8:
-        raise DecodeError(f"undecodable: best guess {enc} reads as noise (plausibility {score:.2f})")
-    return check_text(text, enc, min_cjk)
+        raise DecodeError(f"undecodable: reads as noise in every encoding tried (best guess {enc}, "
+                          f"plausibility {score:.2f})")
+    repairs.update(got)
+    return _checked(text, enc, min_cjk, 0.01, repairs)
+
+
+def decode_bytes(data: bytes, min_cjk: float = 0.2) -> tuple[str, str]:
+    """Decode a report file; return (text, encoding name) (`decode_report` without the repairs)."""
+    got = decode_report(data, min_cjk)
+    return got.text, got.encoding

@@ -18,14 +18,23 @@ import datetime as dt
 import io
 import re
 import statistics
+import zipfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import polars as pl
 
-from transforms.decode import STRICT_MAX_REPLACED, DecodeError, canonical_encoding, check_text, decode_bytes
+from transforms.decode import (
+    STRICT_MAX_REPLACED,
+    DecodeError,
+    canonical_encoding,
+    check_text,
+    decode_report,
+    describe_repairs,
+    remove_strays,
+)
 from transforms.schemas import DOCUMENTS, conform
 
 DATA = Path(__file__).parent / "data"
@@ -48,6 +57,7 @@ class Extracted:
     encoding: str
     page_title: str | None = None
     page_published_on: dt.date | None = None
+    repairs: Counter[str] = field(default_factory=Counter)  # what was repaired (transforms.decode kinds)
 
 
 class ExtractError(ValueError):
@@ -114,8 +124,8 @@ def drop_chrome_lines(lines: list[str]) -> list[bool]:
 
 
 def extract_text(data: bytes) -> Extracted:
-    text, enc = decode_bytes(data)
-    return Extracted(text.replace("\r\n", "\n").replace("\r", "\n"), enc)
+    got = decode_report(data)
+    return Extracted(got.text.replace("\r\n", "\n").replace("\r", "\n"), got.encoding, repairs=got.repairs)
 
 
 # --------------------------------------------------------------------------- html
@@ -130,16 +140,12 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)
 _DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
 
 
-def _decode_html(data: bytes) -> tuple[str, str]:
+def _decode_html(data: bytes) -> tuple[str, str, Counter[str]]:
+    """The page's text in its declared charset if that decodes, else as detected (the declaration lies)."""
     m = _META_CHARSET.search(data[:4096])
     declared = canonical_encoding(m.group(1).decode("ascii", "ignore")) if m else None
-    if declared:
-        codec = {"gb18030": "gb18030", "big5": "cp950"}.get(declared, declared)
-        try:
-            return check_text(data.decode(codec), declared, 0)
-        except (UnicodeDecodeError, LookupError):
-            pass  # the declaration lies: fall back to detection
-    return decode_bytes(data, min_cjk=0)
+    got = decode_report(data, min_cjk=0, declared=declared)
+    return got.text, got.encoding, got.repairs
 
 
 def _html_lines(root: object) -> list[str]:
@@ -154,30 +160,34 @@ def _html_lines(root: object) -> list[str]:
         if lines[-1][0]:
             lines.append(([], 0))
 
-    def walk(node: object, in_link: bool) -> None:
-        child = node.child  # type: ignore[attr-defined]
-        while child is not None:
-            tag = child.tag
-            if tag == "-text":
-                s = child.text_content or ""
-                if s.strip() or lines[-1][0]:
-                    parts, links = lines[-1]
-                    parts.append(s)
-                    lines[-1] = (parts, links + (len(s.strip()) if in_link else 0))
-            elif tag not in _SKIP and not tag.startswith("-"):
-                attrs = child.attributes
-                tokens = f"{attrs.get('id') or ''} {attrs.get('class') or ''}".split()
-                if not any(p.fullmatch(t) for p in skip_attr for t in tokens):
-                    if tag in _BLOCK:
-                        newline()
-                    walk(child, in_link or tag == "a")
-                    if tag in _BLOCK:
-                        newline()
-                    elif tag in {"td", "th"}:
-                        lines[-1][0].append("\t")
-            child = child.next
+    # an explicit stack, not recursion: a page may nest thousands of elements deep. Each entry is the
+    # next sibling to visit, whether it sits inside a link, and the tag of the parent whose children
+    # these are (when they run out, the parent's block ends: a line break, or a tab after a cell)
+    stack: list[tuple[object | None, bool, str | None]] = [(root.child, False, None)]  # type: ignore[attr-defined]
+    while stack:
+        child, in_link, parent = stack.pop()
+        if child is None:
+            if parent in _BLOCK:
+                newline()
+            elif parent in {"td", "th"}:
+                lines[-1][0].append("\t")
+            continue
+        stack.append((child.next, in_link, parent))  # type: ignore[attr-defined]
+        tag = child.tag  # type: ignore[attr-defined]
+        if tag == "-text":
+            s = child.text_content or ""  # type: ignore[attr-defined]
+            if s.strip() or lines[-1][0]:
+                parts, links = lines[-1]
+                parts.append(s)
+                lines[-1] = (parts, links + (len(s.strip()) if in_link else 0))
+        elif tag not in _SKIP and not tag.startswith("-"):
+            attrs = child.attributes  # type: ignore[attr-defined]
+            tokens = f"{attrs.get('id') or ''} {attrs.get('class') or ''}".split()
+            if not any(p.fullmatch(t) for p in skip_attr for t in tokens):
+                if tag in _BLOCK:
+                    newline()
+                stack.append((child.child, in_link or tag == "a", tag))  # type: ignore[attr-defined]
 
-    walk(root, False)
     out = []
     for parts, links in lines:
         line = re.sub(r"[ \u00a0\u3000]*\t[\t \u00a0\u3000]*", "\t", "".join(parts))
@@ -245,17 +255,17 @@ def _published_on(tree: object, lines: list[str]) -> dt.date | None:
 def extract_html(data: bytes) -> Extracted:
     from selectolax.lexbor import LexborHTMLParser
 
-    html, enc = _decode_html(data)
+    html, enc, repairs = _decode_html(data)
     tree = LexborHTMLParser(html)
     root = tree.body or tree.root
     if root is None:
-        raise ExtractError("html has no body")
+        raise ExtractError("HTML page has no body: nothing to read")
     lines = _html_lines(root)
     keep = drop_chrome_lines(lines)
     kept = [line for line, k in zip(lines, keep, strict=True) if k]
-    text = "\n".join(kept)
+    text = remove_strays("\n".join(kept), repairs)  # entities (&#8203; &shy;) become characters only now
     check_text(text, enc, 0.2, STRICT_MAX_REPLACED)  # a lenient decode was already checked on the page
-    return Extracted(text, enc, _page_title(tree, kept), _published_on(tree, lines))
+    return Extracted(text, enc, _page_title(tree, kept), _published_on(tree, lines), repairs)
 
 
 # --------------------------------------------------------------------------- docx
@@ -266,10 +276,12 @@ def extract_docx(data: bytes) -> Extracted:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    if data.startswith(_OLE2):
+        raise ExtractError(_ole2_reason(data))
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # zipfile.BadZipFile, KeyError, lxml errors ...
-        raise ExtractError(f"corrupt docx: {type(exc).__name__}: {exc}") from exc
+        raise ExtractError(_docx_reason(exc)) from exc
     out: list[str] = []
     for block in document.element.body.iterchildren():
         tag = block.tag.rsplit("}", 1)[-1]
@@ -285,11 +297,32 @@ def extract_docx(data: bytes) -> Extracted:
                     cells.append(cell.text.strip().replace("\n", " "))
                 if any(cells):
                     out.append("\t".join(cells))
-    text = "\n".join(out).strip("\n")
+    repairs: Counter[str] = Counter()
+    text = remove_strays("\n".join(out).strip("\n"), repairs)
     if not text.strip():
-        raise ExtractError("docx has no text")
+        raise ExtractError("DOCX has no text: the Word document is empty")
     check_text(text, "utf-8", 0.2, STRICT_MAX_REPLACED)
-    return Extracted(text, "utf-8")
+    return Extracted(text, "utf-8", repairs=repairs)
+
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE2 compound file: old .doc, or an encrypted OOXML
+
+
+def _ole2_reason(data: bytes) -> str:
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return "encrypted DOCX: the Word document is password-protected, so it cannot be read"
+    return "not a DOCX: this is an old Word .doc file (binary format), which is not supported; save it as .docx"
+
+
+def _docx_reason(exc: Exception) -> str:
+    """Why python-docx could not open a file, in plain words (the technical detail in parentheses)."""
+    if isinstance(exc, zipfile.BadZipFile):
+        why = "the file is damaged or is not a Word document at all"
+    elif isinstance(exc, KeyError):
+        why = "a part the document needs is missing from the package"
+    else:
+        why = "its parts are missing or damaged"
+    return f"corrupt DOCX: not a valid Word document, {why} ({type(exc).__name__}: {exc})"
 
 
 # --------------------------------------------------------------------------- pdf
@@ -450,13 +483,32 @@ def extract_pdf(data: bytes) -> Extracted:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             pages = [_page_lines(page, k) for k, page in enumerate(pdf.pages)]
     except Exception as exc:  # pdfminer raises a zoo of types on broken files
-        raise ExtractError(f"corrupt pdf: {type(exc).__name__}: {exc}".rstrip(": ")) from exc
+        raise ExtractError(_pdf_reason(data, exc)) from exc
     lines = [ln for p in _strip_running(pages) for ln in p if ln.text.strip()]
-    text = rejoin_lines(lines)
+    repairs: Counter[str] = Counter()
+    text = remove_strays(rejoin_lines(lines), repairs)
     if not text.strip():
-        raise ExtractError("pdf has no text layer (scanned?)")
+        raise ExtractError("PDF has no text layer (a scan?): nothing to read")
+    if 9 * len(_CID.findall(text)) > 0.2 * len(text):  # (cid:123) codes are a fifth of the text or more
+        raise ExtractError("PDF text cannot be read: its fonts give no characters, only glyph numbers "
+                           "((cid:…) codes: no Unicode mapping)")
     check_text(text, "pdf", 0.2)
-    return Extracted(text, "pdf")
+    return Extracted(text, "pdf", repairs=repairs)
+
+
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+def _pdf_reason(data: bytes, exc: Exception) -> str:
+    """Why pdfplumber/pdfminer could not open a file, in plain words (the technical detail in parentheses)."""
+    cause = exc.args[0] if type(exc).__name__ == "PdfminerException" and exc.args else exc
+    name = type(cause).__name__ if isinstance(cause, BaseException) else type(exc).__name__
+    detail = f"{name}: {cause}".rstrip(": ") if str(cause) else name
+    if "Password" in name or "Encrypt" in name or "encrypt" in str(cause).lower():
+        return f"encrypted PDF: password-protected, so its text cannot be read ({detail})"
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        return f"corrupt PDF: the file is not a PDF (it does not start with %PDF; {detail})"
+    return f"corrupt PDF: the file is damaged or is not a PDF (pdfminer could not parse it: {detail})"
 
 
 # --------------------------------------------------------------------------- frame
@@ -469,7 +521,7 @@ def extract(ext: str, data: bytes | None) -> Extracted:
     """Extract one file; raises ExtractError/DecodeError with the quarantine reason."""
     fmt = FORMATS.get(ext)
     if fmt is None:
-        raise ExtractError(f"unsupported format: .{ext}")
+        raise ExtractError(f"unsupported format: .{ext} (only {', '.join('.' + e for e in FORMATS)} files are read)")
     if not data:
         raise ExtractError("empty file")
     return _EXTRACTORS[fmt](data)
@@ -482,14 +534,17 @@ def read_documents(raw: pl.DataFrame) -> pl.DataFrame:
         ext = (rec.get("ext") or "").lower().lstrip(".")
         row = {"source_file": rec["source_file"], "sha256": rec["sha256"], "format": FORMATS.get(ext, ext),
                "encoding": None, "source_text": None, "page_title": None, "page_published_on": None,
-               "error": None}
+               "repairs": [], "error": None}
         try:
             got = extract(ext, rec["content"])
             row.update(encoding=got.encoding, source_text=got.text, page_title=got.page_title,
-                       page_published_on=got.page_published_on)
+                       page_published_on=got.page_published_on, repairs=describe_repairs(got.repairs))
         except (ExtractError, DecodeError) as exc:
             row["error"] = str(exc)
+        except RecursionError:
+            row["error"] = f"could not be read: the {row['format']} file is nested too deeply to take apart"
         except Exception as exc:  # never let one file sink the batch
-            row["error"] = f"extraction failed: {type(exc).__name__}: {exc}"
+            row["error"] = (f"could not be read: the {row['format']} reader failed on this file, which is probably "
+                            f"damaged ({type(exc).__name__}: {exc})")
         rows.append(row)
     return conform(pl.DataFrame(rows, schema=DOCUMENTS), DOCUMENTS)

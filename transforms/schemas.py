@@ -36,6 +36,8 @@ DOCUMENTS = pl.Schema(
         "page_title": pl.String,  # an HTML page's own title, else null
         "page_published_on": pl.Date,  # a page's stated publication date (发布日期), else null
         "error": pl.String,  # why the file cannot be used (quarantine reason), else null
+        # what was repaired to read the file, in plain words ("removed 1 NUL/control byte"); empty if nothing
+        "repairs": pl.List(pl.String),
     }
 )
 

@@ -32,8 +32,9 @@ select
     r.place_candidates,
     d.format,
     d.encoding,
-    f.size as file_size
+    f.size as file_size,
+    coalesce(d.repairs, []::varchar[]) as repairs  -- what was repaired to read the file (empty: nothing)
 from stage.reports as r
 inner join loaded using (source_file)
-inner join stage.documents as d using (source_file)
-inner join current_files as f using (source_file)
+inner join stage.documents as d on d.source_file = r.source_file and d.sha256 = loaded.sha256
+inner join current_files as f on f.source_file = r.source_file

@@ -42,7 +42,8 @@ select
     r.place_county,
     r.division_code,
     r.place_candidates,
-    r.unit_id
+    r.unit_id,
+    r.repairs
 from core.report as r
 left join parts as p using (source_file)
 left join fact_counts as c using (source_file)
