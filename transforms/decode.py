@@ -159,15 +159,15 @@ def plausibility(text: str, sample: int = 20_000) -> float:
 
 def _read(data: bytes, codec: str, repairs: Counter[str], lenient: bool = False) -> str:
     """Decode `data`; a character cut short at the very end (a truncated file) is dropped and counted.
-    Strict (raises UnicodeDecodeError) unless `lenient`: then each undecodable byte becomes U+FFFD and
-    is counted in `repairs`."""
+    Strict (raises UnicodeDecodeError) unless `lenient`: then each run of undecodable bytes becomes one
+    U+FFFD and the bytes are counted in `repairs`."""
     dec = codecs.getincrementaldecoder(codec)("reports_warehouse.mark" if lenient else "strict")
     text = dec.decode(data, final=False)
     if dec.getstate()[0]:
         repairs["truncated"] = 1
     if lenient and _MARK in text:
         repairs["undecodable"] += text.count(_MARK)
-        text = text.replace(_MARK, "\ufffd")
+        text = _MARKS_RE.sub("\ufffd", text)  # one per broken character, as a reader shows it
     return text
 
 

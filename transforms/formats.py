@@ -345,13 +345,18 @@ class PdfLine:
 
 def _line_text(chars: list[dict]) -> str:
     """Characters of one line -> text: a gap of 1.5 em or more is a column or table-cell break
-    (a tab), one of a fifth of an em a space; space characters themselves are left to the gaps."""
+    (a tab), one of a fifth of an em a space; space characters themselves are left to the gaps.
+    Gaps count beyond the line's usual gap between characters: a justified line spreads every
+    character apart (1 0 0 is 100), and only a wider gap than that is a space."""
     out: list[str] = []
+    glyphs = sorted((c for c in chars if not c["text"].isspace()), key=lambda c: c["x0"])
+    gaps = [b["x0"] - a["x1"] for a, b in zip(glyphs, glyphs[1:], strict=False)]
+    base = max(0.0, statistics.median(gaps)) if len(gaps) >= 4 else 0.0
     prev = None
-    for c in sorted((c for c in chars if not c["text"].isspace()), key=lambda c: c["x0"]):
+    for c in glyphs:
         if prev is not None:
-            gap = c["x0"] - prev["x1"]
             em = max(prev["size"], c["size"], 1.0)
+            gap = c["x0"] - prev["x1"] - min(base, em)
             if gap >= 1.5 * em:
                 out.append("\t")
             elif gap >= 0.2 * em:
@@ -442,6 +447,22 @@ def _runs_on(prev: PdfLine, line: PdfLine, geo: _Layout) -> bool:
     return full and flush and (not ends or geo.indented or geo.spaced)
 
 
+_WORD_TAIL = re.compile(r"(.?)[A-Za-z0-9]+$")
+_WORD_HEAD = re.compile(r"[A-Za-z0-9]+(.?)")
+
+
+def _wrap_space(a: str, b: str) -> str:
+    """What goes between a wrapped line `a` and the line `b` running on from it: nothing, except a space
+    between two words of English (…report of the / county government…). A number or a Latin run the
+    wrap cut in two is joined whole: 达到1 / 00万元 is 100万元, 10 / 0% is 100%, a pinyin gloss 經(jīn / g)
+    is 經(jīng), an index number …yx_kf / q/2023… is one token."""
+    if not (a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalnum()):
+        return ""
+    before = _WORD_TAIL.search(a).group(1)  # type: ignore[union-attr]
+    after = _WORD_HEAD.match(b).group(1)  # type: ignore[union-attr]
+    return " " if before in {"", " "} and (after in {"", " "} or after in ",.;:!?)'\"") else ""
+
+
 def rejoin_lines(lines: list[str] | list[PdfLine]) -> str:
     """Re-join lines wrapped at the page width.
 
@@ -469,8 +490,7 @@ def rejoin_lines(lines: list[str] | list[PdfLine]) -> str:
             wrapped = not ends_sentence(prev.text) and len(prev.text) >= 0.7 * width
         if wrapped:
             a, b = out[-1].rstrip(), line.text.lstrip()
-            sep = " " if a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii() and b[:1].isalnum() else ""
-            out[-1] = a + sep + b
+            out[-1] = a + _wrap_space(a, b) + b
         else:
             out.append(line.text)
     return "\n".join(out)

@@ -5,7 +5,7 @@ where offsets[i] is the index in the ORIGINAL source_text of character i. Steps 
 only through `rewrite()`, which copies untouched stretches of the map by C-level list slices,
 so provenance survives every edit and no per-character Python loop runs on the hot path.
 
-Order: markdown -> pinyin glosses -> mojibake -> traditional to simplified -> web chrome lines
+Order: zero-width characters -> markdown -> pinyin glosses -> mojibake -> traditional to simplified -> web chrome lines
 (navigation/share/footer lines of pages saved as text; cues in data/formats_chrome.csv)
 -> full/half width and ASCII punctuation -> page breaks and layout whitespace -> part headings run
 into one long line (text that lost every break).
@@ -30,7 +30,7 @@ from pathlib import Path
 import opencc
 import polars as pl
 
-from transforms.decode import plausible_re
+from transforms.decode import ZERO_WIDTH, plausible_re
 from transforms.formats import drop_chrome_lines, heading_start
 from transforms.schemas import NORMALIZED, conform
 
@@ -351,8 +351,9 @@ _WIDTH = str.maketrans(
      **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
      **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
      "％": "%", "（": "(", "）": ")", "＋": "+", "－": "-", "．": ".", "／": "/", "＝": "=", "＜": "<", "＞": ">",
-     "\u3000": " ", "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u200b": " ", "\ufeff": " "}
+     "\u3000": " ", "\u00a0": " ", "\u2002": " ", "\u2003": " "}
 )
+_ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH}]")
 _ASCII_PUNCT = re.compile(r"[ \t]*([,;:])[ \t]*")
 _CLOSERS = "”’）)》」』】%"
 
@@ -477,6 +478,9 @@ def split_glued_headings(doc: Mapped) -> Mapped:
 def normalize_text(source_text: str) -> tuple[Mapped, str]:
     """Run all steps; return the normalized text with its offset map, and the source script."""
     doc = Mapped.of(source_text.replace("\r\n", " \n").replace("\r", "\n"))
+    # zero-width characters (1\u200b2件 is 12件): read_documents removes them from source_text already
+    # (and says so in `repairs`); a text that reaches here with them still reads as if they were not there
+    doc = rewrite(doc, _ZERO_WIDTH, lambda m: "")
     doc = strip_markdown(doc)
     doc = strip_pinyin(doc)
     doc = repair_mojibake(doc)
