@@ -10,7 +10,9 @@ worked out per document in Python.
 
 from __future__ import annotations
 
+import heapq
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -253,17 +255,25 @@ def _doc_sections(
     ordered = sorted([*ordered, *_paragraph_parts(info, heads, ordered)], key=lambda h: h.start)
 
     # ends: a top part runs to the next top part; a sub-part to the next line of its rank or above
+    # (found by bisection: a long report has thousands of headings and outline lines)
     tops = [h for h in ordered if h.level == 1]
+    top_starts = [t.start for t in tops]
     outline = sorted((r["line_start"] + r["lead"], r["rank"]) for r in info.values() if r["rank"] is not None)
+    outline_at = {rank: [s for s, rk in outline if rk <= rank] for rank in {rk for _, rk in outline}}
     rows: list[tuple[str, str, int, int, int]] = []
     for h in ordered:
-        nxt_top = next((t.start for t in tops if t.start > h.start), text_len)
+        i = bisect_right(top_starts, h.start)
+        nxt_top = top_starts[i] if i < len(top_starts) else text_len
         if h.level == 1:
             h.end = nxt_top
         elif not h.end:  # a part told in one paragraph (_paragraph_parts) already ends with it
-            nxt_line = next((s for s, rk in outline if s > h.start and h.rank is not None and rk <= h.rank), text_len)
-            h.end = min(nxt_top, nxt_line)
-        parent = next((t for t in reversed(tops) if t.start < h.start), None) if h.level == 2 else None
+            starts = outline_at.get(h.rank, []) if h.rank is not None else []
+            if h.rank is not None and h.rank not in outline_at:  # a rank no outline line has: the ones above it
+                starts = sorted(s for s, rk in outline if rk <= h.rank)
+            j = bisect_right(starts, h.start)
+            h.end = min(nxt_top, starts[j] if j < len(starts) else text_len)
+        k = bisect_left(top_starts, h.start)
+        parent = tops[k - 1] if h.level == 2 and k > 0 else None
         for s in h.sections:
             if parent is not None and s in parent.sections and parent.end >= h.end:
                 continue  # a sub-heading of its own part adds nothing
@@ -340,17 +350,24 @@ def _paragraph_parts(info: dict[int, dict], heads: dict[int, _Heading], ordered:
 
 
 def spans_from_sections(parts: list[tuple[str, int, int]], text_len: int) -> list[tuple[int, int, str]]:
-    """Cover [0, text_len) with spans labelled by the innermost open part (latest start wins)."""
+    """Cover [0, text_len) with spans labelled by the innermost open part (latest start wins; of two
+    starting together, the first listed). One sweep with a heap of the open parts: linear-log in parts."""
     cuts = sorted({0, text_len, *(p[1] for p in parts), *(p[2] for p in parts)})
     cuts = [c for c in cuts if 0 <= c <= text_len]
+    by_start = sorted((i for i in range(len(parts)) if parts[i][1] >= 0), key=lambda i: (parts[i][1], i))
+    open_: list[tuple[int, int]] = []  # (-start, index): the latest start, then the first listed, on top
+    nxt = 0
     spans: list[tuple[int, int, str]] = []
     for a, b in zip(cuts, cuts[1:], strict=False):
         if a >= b:
             continue
-        label, best = "preamble", -1
-        for code, s, e in parts:
-            if s <= a and b <= e and s > best:
-                label, best = code, s
+        while nxt < len(by_start) and parts[by_start[nxt]][1] <= a:
+            i = by_start[nxt]
+            heapq.heappush(open_, (-parts[i][1], i))
+            nxt += 1
+        while open_ and parts[open_[0][1]][2] < b:  # ended before this span does: closed for good
+            heapq.heappop(open_)
+        label = parts[open_[0][1]][0] if open_ else "preamble"
         if spans and spans[-1][2] == label and spans[-1][1] == a:
             spans[-1] = (spans[-1][0], b, label)
         else:
