@@ -7,7 +7,7 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 REPORTS_WAREHOUSE ?= warehouse/reports.duckdb
 export REPORTS_WAREHOUSE
 
-.PHONY: install run test ui sql report bench lint clean
+.PHONY: install run test ui sql report bench lint clean retract
 
 install: $(VENV)/.installed
 
@@ -18,11 +18,11 @@ $(VENV)/.installed: pyproject.toml uv.lock
 	$(BIN)/uv sync --frozen --inexact --python $(BIN)/python
 	touch $@
 
-# the Dagster instance the UI and `make run` share: telemetry off (these machines are offline), and
-# one run at a time, so the schedule and the sensor queue behind each other on the working DuckDB
-$(DAGSTER_HOME)/dagster.yaml:
+# the Dagster instance the UI, the services and `make run` share (deploy/dagster.yaml: telemetry off,
+# one run at a time, failed runs retried, dead run workers detected, tick retention)
+$(DAGSTER_HOME)/dagster.yaml: deploy/dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
-	printf 'telemetry:\n  enabled: false\nconcurrency:\n  runs:\n    max_concurrent_runs: 1\n' > $@
+	cp deploy/dagster.yaml $@
 
 run: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m orchestration.run
@@ -31,8 +31,9 @@ run: install $(DAGSTER_HOME)/dagster.yaml
 test: install
 	$(BIN)/pytest
 
+# `dg dev` (webserver + daemon) in a wrapper that stops the whole group on Ctrl-C or SIGTERM
 ui: install $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/dagster dev
+	exec $(BIN)/python -m orchestration.ui
 
 sql: install
 	$(BIN)/duckdb -readonly $(REPORTS_WAREHOUSE)
@@ -42,6 +43,10 @@ report: install
 
 bench: install
 	$(BIN)/python tests/bench.py
+
+# take a report back out of the warehouse: make retract FILE=<source_file> REASON="why"
+retract: install $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/python -m orchestration.retract "$(FILE)" --reason "$(REASON)"
 
 lint: install
 	$(BIN)/ruff check orchestration transforms tests

@@ -99,3 +99,26 @@ def facts_consistent(warehouse: Warehouse) -> dg.AssetCheckResult:
 
 
 CHECKS.append(facts_consistent)
+
+
+@dg.asset_check(asset=dg.AssetKey(["core", "quarantine"]), blocking=False,
+                description="Warns when this run set aside files (quarantined, or entries of the raw folder not "
+                            "read) that were not set aside before, so a run that quarantined something is not "
+                            "plain green. marts.file_status says why for each.")
+def no_new_quarantines(warehouse: Warehouse) -> dg.AssetCheckResult:
+    with warehouse.connect() as con:
+        since = "(select max(scanned_at) from meta.scan)"
+        new = con.execute(f"""
+            select source_file, stage, reason from stage.quarantine where quarantined_at >= {since}
+            union all
+            select source_file, 'raw', reason from stage.raw_entries
+            where reason is not null and first_seen >= {since}
+            order by all""").fetchall()
+    return dg.AssetCheckResult(
+        passed=not new,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"new_set_aside": len(new),
+                  "files": dg.MetadataValue.md("\n".join(f"- `{f}` ({st}): {why}" for f, st, why in new[:50])
+                                               or "_none_")},
+    )
+CHECKS.append(no_new_quarantines)

@@ -6,7 +6,7 @@ import dagster as dg
 
 from orchestration.assets.models import MODEL_ASSETS, catalogue_seeds, published_warehouse
 from orchestration.assets.staging import STAGE_ASSETS
-from orchestration.automation import daily_schedule, raw_folder_sensor, reports_job
+from orchestration.automation import alert_on_failure, daily_schedule, raw_folder_sensor, reports_job
 from orchestration.checks import CHECKS
 from orchestration.mart_checks import MART_CHECKS
 from orchestration.resources import Warehouse
@@ -17,7 +17,7 @@ defs = dg.Definitions(
     asset_checks=[*CHECKS, *MART_CHECKS],
     jobs=[reports_job],
     schedules=[daily_schedule],
-    sensors=[raw_folder_sensor],
+    sensors=[raw_folder_sensor, alert_on_failure],
     resources={"warehouse": Warehouse()},
     executor=dg.in_process_executor,
 )

@@ -13,7 +13,9 @@ pending work is what its upstream stage passed on and it has not yet seen; a cha
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -26,6 +28,9 @@ import dagster as dg
 import duckdb
 import polars as pl
 
+from orchestration import isolation
+from orchestration.preflight import preflight, remove_stale_files
+from orchestration.runlock import run_lock
 from orchestration.settings import REPO, Settings
 from transforms.schemas import empty
 
@@ -41,7 +46,18 @@ create table if not exists stage.quarantine (
     quarantined_at timestamp default current_timestamp
 );
 create table if not exists meta.published (fingerprint varchar, published_at timestamp);
-"""
+create table if not exists meta.scan (fingerprint varchar, scanned_at timestamp);
+create table if not exists stage.retracted (
+    source_file varchar, sha256 varchar, reason varchar, retracted_at timestamp default current_timestamp
+);
+create table if not exists stage.raw_entries (
+    source_file varchar, path varchar, size bigint, sha256 varchar, reason varchar, first_seen timestamp
+);
+""" + isolation.DDL
+
+
+class WorkDatabaseBusy(RuntimeError):
+    """Another process holds the working database open for writing."""
 
 
 TRANSFORMS = REPO / "transforms"
@@ -98,25 +114,71 @@ class Warehouse(dg.ConfigurableResource):
         pub = self.published_path
         return pub.with_name(f".{pub.stem}.work{pub.suffix}")
 
+    @property
+    def state_path(self) -> Path:
+        """What the last good run published: the raw folder's fingerprint, when and which run."""
+        pub = self.published_path
+        return pub.with_name(f".{pub.name}.published.json")
+
+    @contextmanager
+    def yield_for_execution(self, context: dg.InitResourceContext) -> Iterator[Warehouse]:
+        """For the whole run: settings checked before any work, then the warehouse's run lock
+        (a second run waits, naming the first), then stale temp files of killed runs removed."""
+        cfg = Settings()
+        problems = preflight(self.raw_path, self.published_path, cfg.allow_empty_raw)
+        if problems:
+            raise dg.Failure(description=problems[0], allow_retries=False)
+        log = context.log.info if context.log else print
+        with run_lock(self.published_path, cfg.lock_wait_seconds, context.run_id or "", say=log):
+            for removed in remove_stale_files(self.published_path):
+                log(f"removed {removed}, left by a run that was killed while publishing")
+            yield self
+
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         self.work_path.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(self.work_path))
+        try:
+            con = duckdb.connect(str(self.work_path))
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise
+            raise WorkDatabaseBusy(
+                f"the working database {self.work_path} is held open by another process "
+                f"({str(exc).split('Conflicting lock is held in')[-1].strip() or exc}); close it and the run "
+                "is retried") from None
         try:
             con.execute(LEDGER_DDL)
             yield con
         finally:
             con.close()
 
-    def publish(self) -> Path:
-        """Checkpoint the working file, copy it beside the published one, rename over it."""
+    def publish(self, run_id: str = "") -> Path:
+        """Checkpoint the working file, copy it beside the published one, rename over it; then
+        record what was published (the sensor compares the raw folder with it)."""
         with self.connect() as con:
+            row = con.execute("select fingerprint from meta.scan").fetchone()
+            con.execute("delete from meta.published")
+            con.execute("insert into meta.published values (?, current_timestamp)", [row[0] if row else None])
             con.execute("checkpoint")
         target = self.published_path
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        shutil.copyfile(self.work_path, tmp)
-        os.replace(tmp, target)
+        try:
+            shutil.copyfile(self.work_path, tmp)
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        state = {"fingerprint": row[0] if row else None, "run_id": run_id,
+                 "published_at": dt.datetime.now().isoformat(timespec="seconds")}
+        part = self.state_path.with_name(self.state_path.name + ".part")
+        part.write_text(json.dumps(state), encoding="utf-8")
+        os.replace(part, self.state_path)
         return target
+
+    def published_state(self) -> dict:
+        try:
+            return json.loads(self.state_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
 
 
 @contextmanager
@@ -224,8 +286,14 @@ def record(
     con.execute("delete from stage.ledger where stage = ? and source_file in (select source_file from ledger)",
                 [stage])
     con.execute("insert into stage.ledger (stage, source_file, sha256, version, status) select * from ledger")
-    # a file that is processed again leaves the quarantine of this and every later stage
+    # a file that is processed again leaves the quarantine of this and every later stage; set aside
+    # again for the same reason, it keeps the time it was first set aside (so it is not 'new')
+    before = con.execute("""select source_file, sha256, stage, reason, quarantined_at from stage.quarantine
+                            where source_file in (select source_file from ledger)""").pl()
     con.execute("delete from stage.quarantine where source_file in (select source_file from ledger)")
     if quarantined.height:
-        q = quarantined.select("source_file", "sha256", pl.lit(stage).alias("stage"), "reason")  # noqa: F841
-        con.execute("insert into stage.quarantine (source_file, sha256, stage, reason) select * from q")
+        q = (quarantined.select("source_file", "sha256", pl.lit(stage).alias("stage"), "reason")  # noqa: F841
+             .join(before, on=["source_file", "sha256", "stage", "reason"], how="left"))
+        con.execute("""insert into stage.quarantine (source_file, sha256, stage, reason, quarantined_at)
+                       select source_file, sha256, stage, reason, coalesce(quarantined_at, current_timestamp)
+                       from q""")

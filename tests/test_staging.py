@@ -1,23 +1,57 @@
-"""Stage glue that is not a transform: reading the bytes of pending files."""
+"""Stage glue that is not a transform: reading the bytes of pending files, within the limits."""
 
 import hashlib
+import os
 
-import polars as pl
+from orchestration.assets.staging import _documents, scan_raw_folder
 
-from orchestration.assets.staging import _documents
+REPORT = "清河镇2024年度法治政府建设情况报告\n一、主要举措和成效\n全年开展普法宣传活动12场，调解矛盾纠纷30件。"
+
+
+def _files(folder):
+    files, _ = scan_raw_folder(folder)
+    return files
 
 
 def test_a_file_that_changed_since_hashing_is_quarantined_not_lost(tmp_path):
-    kept, changed = tmp_path / "kept.txt", tmp_path / "changed.txt"
-    report = "清河镇2024年度法治政府建设情况报告\n一、主要举措和成效\n全年开展普法宣传活动12场，调解矛盾纠纷30件。"
-    kept.write_text(report, encoding="utf-8")
-    changed.write_text(report + "\n补充说明。", encoding="utf-8")
-    files = pl.DataFrame({
-        "source_file": ["kept.txt", "changed.txt"], "path": [str(kept), str(changed)], "ext": ["txt", "txt"],
-        "size": [1, 1],
-        "sha256": [hashlib.sha256(kept.read_bytes()).hexdigest(), hashlib.sha256(report.encode()).hexdigest()],
-    })
-    out = _documents(files.select("source_file", "sha256"), files)
+    (tmp_path / "kept.txt").write_text(REPORT, encoding="utf-8")
+    (tmp_path / "changed.txt").write_text(REPORT, encoding="utf-8")
+    files = _files(tmp_path)
+    (tmp_path / "changed.txt").write_text(REPORT + "\n补充说明。", encoding="utf-8")
+    out = _documents(files.select("source_file", "sha256"), files, tmp_path)
     assert out["stage.documents"]["source_file"].to_list() == ["kept.txt"]
     assert out["quarantine"]["source_file"].to_list() == ["changed.txt"]
     assert "changed while being read" in out["quarantine"]["reason"][0]
+
+
+def test_files_over_the_limits_are_set_aside_unread_with_the_limit_named(tmp_path, monkeypatch):
+    monkeypatch.setenv("REPORTS_MAX_FILE_MB", "0.5")
+    monkeypatch.setenv("REPORTS_MAX_TEXT_MB", "0.1")
+    (tmp_path / "ok.txt").write_text(REPORT, encoding="utf-8")
+    (tmp_path / "long.txt").write_text(REPORT * 2000, encoding="utf-8")  # ~0.25 MB of text
+    with open(tmp_path / "huge.pdf", "wb") as fh:  # sparse: 0.6 MB that is never read
+        fh.truncate(600_000)
+    (tmp_path / "page.html").write_text(f"<html><body><p>{REPORT * 1500}</p></body></html>", encoding="utf-8")
+    files = _files(tmp_path)
+    out = _documents(files.select("source_file", "sha256"), files, tmp_path)
+    assert out["stage.documents"]["source_file"].to_list() == ["ok.txt"]
+    reasons = dict(out["quarantine"].select("source_file", "reason").iter_rows())
+    assert set(reasons) == {"long.txt", "huge.pdf", "page.html"}
+    assert all(why.startswith("too large") for why in reasons.values())
+    assert "REPORTS_MAX_FILE_MB" in reasons["huge.pdf"] and "REPORTS_MAX_TEXT_MB" in reasons["long.txt"]
+    assert "REPORTS_MAX_TEXT_MB" in reasons["page.html"]  # the page is small enough; its text is not
+
+
+def test_a_file_swapped_for_a_link_after_the_scan_is_not_read(tmp_path):
+    raw, outside = tmp_path / "raw", tmp_path / "outside"
+    raw.mkdir()
+    outside.mkdir()
+    (raw / "a.txt").write_text(REPORT, encoding="utf-8")
+    (outside / "secret.txt").write_text(REPORT, encoding="utf-8")
+    files = _files(raw)
+    (raw / "a.txt").unlink()
+    os.symlink(outside / "secret.txt", raw / "a.txt")
+    out = _documents(files.select("source_file", "sha256"), files, raw)
+    assert out["stage.documents"].height == 0
+    assert "link" in out["quarantine"]["reason"][0]
+    assert hashlib.sha256(REPORT.encode()).hexdigest() == files["sha256"][0]

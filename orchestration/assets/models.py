@@ -20,9 +20,13 @@ SQL_DIR = REPO / "sql" / "models"
 DATA_DIR = REPO / "transforms" / "data"
 LAYERS = ("core", "marts")
 
-# which asset writes each stage table
-STAGE_TABLES: dict[str, str] = {
+# which asset writes each stage table (the ledger and the quarantine: every stage does)
+STAGES = ("raw_report_files", "report_documents", "normalized_text", "report_sections", "report_metadata",
+          "report_sentences", "quantity_mentions", "indicator_facts", "shortcoming_theme_clauses")
+STAGE_TABLES: dict[str, str | tuple[str, ...]] = {
     "raw_files": "raw_report_files",
+    "raw_entries": "raw_report_files",
+    "retracted": "raw_report_files",
     "documents": "report_documents",
     "normalized": "normalized_text",
     "sections": "report_sections",
@@ -32,8 +36,8 @@ STAGE_TABLES: dict[str, str] = {
     "mentions": "quantity_mentions",
     "facts": "indicator_facts",
     "theme_hits": "shortcoming_theme_clauses",
-    "ledger": "indicator_facts",
-    "quarantine": "report_metadata",
+    "ledger": STAGES,
+    "quarantine": STAGES,
     "seed_indicators": "catalogue_seeds",
     "seed_measures": "catalogue_seeds",
     "seed_themes": "catalogue_seeds",
@@ -55,9 +59,10 @@ def upstream_keys(sql: str, own: dg.AssetKey) -> list[dg.AssetKey]:
     sql = re.sub(r"--[^\n]*", "", sql)
     keys: list[dg.AssetKey] = []
     for schema, table in _REF.findall(sql):
-        key = dg.AssetKey(STAGE_TABLES[table]) if schema == "stage" else dg.AssetKey([schema, table])
-        if key != own and key not in keys:
-            keys.append(key)
+        names = STAGE_TABLES[table] if schema == "stage" else None
+        found = ([dg.AssetKey(n) for n in ((names,) if isinstance(names, str) else names)] if names
+                 else [dg.AssetKey([schema, table])])
+        keys += [key for key in found if key != own and key not in keys]
     return keys
 
 
@@ -112,7 +117,7 @@ MODEL_ASSETS = [_model_asset(p) for p in model_files()]
           description="Copies the working warehouse beside warehouse/reports.duckdb and renames it over, "
                       "so readers never see a half-built file.")
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    target = warehouse.publish()
+    target = warehouse.publish(context.run_id)
     with warehouse.connect() as con:
         facts = con.execute("select count(*) from core.fact_indicator_value").fetchone()[0]
         reports = con.execute("select count(*) from core.report").fetchone()[0]

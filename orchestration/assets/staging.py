@@ -4,6 +4,7 @@ files pending for it and replaces their rows in its `stage.*` table."""
 
 
 import hashlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,8 +13,27 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from orchestration.resources import Warehouse, code_version, pending, read_table, record, replace_rows
-from orchestration.settings import Settings
+from orchestration.isolation import (
+    CRASHES_TO_QUARANTINE,
+    clear_inflight,
+    collect_crashes,
+    crash_reason,
+    inject_fault,
+    mark_inflight,
+    plan_batches,
+)
+from orchestration.raw_folder import fingerprint, read_inside, reason_for, sha256_of, walk
+from orchestration.resources import (
+    Warehouse,
+    add_missing_columns,
+    code_version,
+    ensure_table,
+    pending,
+    read_table,
+    record,
+    replace_rows,
+)
+from orchestration.settings import MB, Settings
 from transforms import schemas
 from transforms.formats import read_documents
 from transforms.indicators import classify_facts, load_catalogue
@@ -28,6 +48,7 @@ from transforms.themes import THEME_HITS, shortcoming_theme_hits
 
 GROUP = "staging"
 KEYS = "source_file in (select source_file from keys)"
+TEXT_FORMATS = {"txt", "md"}  # formats whose text is at least as large as the file
 
 
 def _preview(frame: pl.DataFrame, columns: list[str], rows: int = 5) -> dg.MetadataValue:
@@ -69,55 +90,120 @@ def _result(context: dg.AssetExecutionContext, con: duckdb.DuckDBPyConnection, t
     return dg.MaterializeResult(metadata=metadata)
 
 
+RAW_FILE_ROWS = pl.Schema({**{k: v for k, v in schemas.RAW_FILES.items() if k != "content"}, "os_path": pl.Binary})
+RAW_ENTRIES = pl.Schema({"source_file": pl.String, "path": pl.String, "size": pl.Int64, "sha256": pl.String,
+                         "reason": pl.String})
+
+
+def scan_raw_folder(folder: Path, log: Callable[[str], None] = lambda _: None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Every entry of the raw folder: (files to read with their hash, every entry with why it is
+    not read, if it is not). Nothing outside the folder is opened; a file that cannot be read
+    is an entry with its reason, never an error that stops the run."""
+    files, entries = [], []
+    listed = list(walk(folder))
+    for i, e in enumerate(listed, 1):
+        path = str(folder / e.source_file)
+        reason, sha = e.reason, None
+        if reason is None:
+            try:
+                sha = sha256_of(e.os_path, folder)
+            except OSError as exc:
+                reason = reason_for(exc)
+        entries.append({"source_file": e.source_file, "path": path, "size": e.size, "sha256": sha, "reason": reason})
+        if reason is None:
+            # the base name for files at the top of the folder (the contract's source_file), the relative
+            # path for files in subfolders, so two reports of the same name never collide
+            files.append({"source_file": e.source_file, "path": path, "ext": e.ext, "size": e.size, "sha256": sha,
+                          "os_path": e.os_path})
+        if i % 500 == 0:
+            log(f"hashed {i}/{len(listed)} entries")
+    return pl.DataFrame(files, schema=RAW_FILE_ROWS), pl.DataFrame(entries, schema=RAW_ENTRIES)
+
+
 @dg.asset(group_name="raw", kinds={"python", "duckdb"},
-          description="Every file in the raw folder: path, size, sha256. New or changed files go on.")
+          description="Every entry of the raw folder: files with path, size, sha256 (new or changed ones go on); "
+                      "links out of the folder, hidden files, pipes and unreadable files listed with why they "
+                      "are not read.")
 def raw_report_files(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     folder = warehouse.raw_path
-    paths = sorted(p for p in folder.rglob("*")
-                   if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
-    rows = []
-    for i, p in enumerate(paths, 1):
-        # the base name for files at the top of the folder (the contract's source_file), the relative
-        # path for files in subfolders, so two reports of the same name never collide
-        rows.append({"source_file": p.relative_to(folder).as_posix(), "path": str(p),
-                     "ext": p.suffix.lower().lstrip("."), "size": p.stat().st_size,
-                     "sha256": hashlib.sha256(p.read_bytes()).hexdigest()})
-        if i % 500 == 0:
-            context.log.info(f"hashed {i}/{len(paths)} files")
-    files = pl.DataFrame(rows, schema={k: v for k, v in schemas.RAW_FILES.items() if k != "content"})
+    seen = fingerprint(folder)  # before the scan: a file landing during it makes the next sensor tick differ
+    files, entries = scan_raw_folder(folder, context.log.info)
+    skipped = entries.filter(pl.col("reason").is_not_null())
     with warehouse.connect() as con:
-        replace_rows(con, "stage.raw_files", files.schema, files, files["source_file"].to_list())
+        for step in STEPS.values():  # every stage table exists, even before the first file arrives
+            for table, schema in step.writes.items():
+                ensure_table(con, table, schema)
+                add_missing_columns(con, table, schema)
+        con.execute("begin")
+        con.execute("delete from meta.scan")
+        con.execute("insert into meta.scan values (?, current_timestamp)", [seen])
+        replace_rows(con, "stage.raw_files", RAW_FILE_ROWS, files, files["source_file"].to_list())
+        # an entry keeps the time it was first seen as it is (the quarantine check warns on new ones)
+        before = con.execute("select source_file, sha256, reason, first_seen from stage.raw_entries").pl()
+        kept = entries.join(before, on=["source_file", "sha256", "reason"], how="left", nulls_equal=True)  # noqa: F841
+        con.execute("delete from stage.raw_entries")
+        con.execute("insert into stage.raw_entries by name select * exclude (first_seen), "
+                    "coalesce(first_seen, current_timestamp) as first_seen from kept")
+        con.execute("commit")
         fresh = read_table(
             con,
             """select f.source_file, f.sha256 from keys k join stage.raw_files f using (source_file)
                anti join stage.ledger l on l.stage = 'raw' and l.source_file = f.source_file
-                                        and l.sha256 = f.sha256""",
+                                        and l.sha256 = f.sha256
+               order by f.source_file""",
             files["source_file"].to_list(),
         )
         record(con, "raw", "", fresh)
-        context.log.info(f"{files.height} files in {folder}; {fresh.height} new or changed")
-        return _result(context, con, "stage.raw_files", fresh, files.filter(
+        context.log.info(f"{entries.height} entries in {folder}: {files.height} files, {fresh.height} new or "
+                         f"changed, {skipped.height} not read")
+        for name, why in skipped.select("source_file", "reason").iter_rows():
+            context.log.warning(f"not read {name}: {why}")
+        result = _result(context, con, "stage.raw_files", fresh, files.filter(
             pl.col("source_file").is_in(fresh["source_file"].to_list())), ["source_file", "ext", "size", "sha256"])
+        result.metadata["entries_not_read"] = dg.MetadataValue.int(skipped.height)
+        if skipped.height:
+            result.metadata["not_read"] = dg.MetadataValue.md(markdown_table(skipped.select("source_file", "reason"),
+                                                                             50, 120))
+        return result
 
 
-def _with_content(files: pl.DataFrame) -> pl.DataFrame:
-    """Read the bytes of `files`; content is null for a file that vanished or changed since it was hashed."""
-    contents = []
-    for path, sha in files.select("path", "sha256").iter_rows():
-        try:
-            data = Path(path).read_bytes()
-        except OSError:
-            data = None
-        contents.append(data if data is not None and hashlib.sha256(data).hexdigest() == sha else None)
-    return files.with_columns(pl.Series("content", contents, dtype=pl.Binary)).select(schemas.RAW_FILES.names())
+def _too_large(size: int, limit: int, what: str, setting: str) -> str:
+    mb = lambda n: f"{n / MB:.1f} MB"  # noqa: E731
+    return f"too large: {what} {mb(size)}, over the limit of {mb(limit)} ({setting}); not read"
+
+
+def _with_content(files: pl.DataFrame, folder: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Read the bytes of `files` from inside `folder`: (files with content, files set aside with a
+    reason: too large to read, unreadable, changed or gone since they were hashed)."""
+    cfg = Settings()
+    contents, bad = [], []
+    for name, os_path, ext, size, sha in files.select("source_file", "os_path", "ext", "size", "sha256").iter_rows():
+        data, why = None, None
+        if size > cfg.max_file_bytes:
+            why = _too_large(size, cfg.max_file_bytes, "the file is", "REPORTS_MAX_FILE_MB")
+        elif ext in TEXT_FORMATS and size > cfg.max_text_bytes:
+            why = _too_large(size, cfg.max_text_bytes, "its text is", "REPORTS_MAX_TEXT_MB")
+        else:
+            try:
+                data = read_inside(os_path, folder, cfg.max_file_bytes)
+            except OSError as exc:
+                why = reason_for(exc)
+            if data is not None and hashlib.sha256(data).hexdigest() != sha:
+                data, why = None, "changed while being read; it is read again on the next run"
+        contents.append(data)
+        if why:
+            bad.append({"source_file": name, "sha256": sha, "reason": why})
+    raw = files.with_columns(pl.Series("content", contents, dtype=pl.Binary)).select(schemas.RAW_FILES.names())
+    return raw.filter(pl.col("content").is_not_null()), pl.DataFrame(bad, schema=QUARANTINE)
 
 
 @dataclass(frozen=True)
 class Step:
     """What one stage reads (SQL per argument, filtered to its pending files), runs and writes.
 
-    `run` gets the pending files (`todo`: source_file, sha256) and the frames read, and returns a
-    frame per table written, plus optionally `quarantine` (source_file, sha256, reason).
+    `run` gets the pending files (`todo`: source_file, sha256) and the frames read (and the raw
+    `folder` when `reads_folder`), and returns a frame per table written, plus optionally
+    `quarantine` (source_file, sha256, reason).
     """
 
     ledger: str
@@ -127,6 +213,7 @@ class Step:
     writes: dict[str, pl.Schema]
     preview: list[str]
     modules: tuple[str, ...]  # the transforms modules `run` calls: their code and data version the stage
+    reads_folder: bool = False
 
 
 def step_version(step: Step) -> str:
@@ -135,35 +222,99 @@ def step_version(step: Step) -> str:
     return code_version(step.modules, step_version(upstream) if upstream else "")
 
 
-def run_step(context: dg.AssetExecutionContext, warehouse: Warehouse, step: Step) -> dg.MaterializeResult:
-    """Process the files pending for `step` in batches: replace their rows, write the ledger."""
-    version = step_version(step)
-    with warehouse.connect() as con:
-        todo = pending(con, step.ledger, step.upstream, version)
-        outs: list[pl.DataFrame] = []
-        bads: list[pl.DataFrame] = []
-        written = 0
-        size = Settings().batch_files  # bounds memory, shows progress, keeps finished batches on a crash
-        for start in range(0, todo.height, size):
-            batch = todo.slice(start, size)
-            keys = batch["source_file"].to_list()
-            inputs = {arg: read_table(con, sql.replace("{KEYS}", KEYS), keys) for arg, sql in step.reads.items()}
-            if next(iter(inputs.values())).height:
-                outputs = step.run(todo=batch, **inputs)
-            else:
-                outputs = {table: schemas.empty(schema) for table, schema in step.writes.items()}
-            bad = outputs.pop("quarantine", None)
+def failure_reason(stage: str, exc: BaseException) -> str:
+    """An exception that escaped a stage on one file, in words an analyst can act on."""
+    if isinstance(exc, MemoryError):
+        what = "ran out of memory on it"
+    elif isinstance(exc, RecursionError):
+        what = "found it nested too deeply to read"
+    else:
+        detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        what = f"could not handle it ({type(exc).__name__}{': ' + detail if detail else ''})"
+    return f"the {stage} stage {what}; the file is set aside and the other files went on"
+
+
+def _process(con: duckdb.DuckDBPyConnection, step: Step, version: str, batch: pl.DataFrame,
+             folder: Path) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
+    """Run `step` on `batch` and write its rows and ledger in one transaction. An exception
+    splits the batch into single files; a single file that fails is quarantined with why."""
+    keys = batch["source_file"].to_list()
+    try:
+        inputs = {arg: read_table(con, sql.replace("{KEYS}", KEYS), keys) for arg, sql in step.reads.items()}
+        extra = {"folder": folder} if step.reads_folder else {}
+        inject_fault(step.ledger, batch, "raise")
+        if next(iter(inputs.values())).height:
+            outputs = step.run(todo=batch.select("source_file", "sha256"), **inputs, **extra)
+        else:
+            outputs = {table: schemas.empty(schema) for table, schema in step.writes.items()}
+        bad = outputs.pop("quarantine", None)
+        bad = pl.DataFrame(schema=QUARANTINE) if bad is None else bad.select(QUARANTINE.names())
+        con.execute("begin")
+        try:
             for table, schema in step.writes.items():
                 replace_rows(con, table, schema, outputs[table], keys)
             record(con, step.ledger, version, batch, bad)
-            written += outputs[next(iter(step.writes))].height
-            outs.append(outputs[next(iter(step.writes))].head(5))
-            bads.append(bad if bad is not None else pl.DataFrame(schema=QUARANTINE))
-            if todo.height > size:
-                context.log.info(f"{context.asset_key.to_user_string()}: {min(start + size, todo.height)}"
-                                 f"/{todo.height} files")
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        return outputs, bad
+    except Exception as exc:  # noqa: BLE001 - any failure is one file's problem, never the run's
+        if batch.height > 1:
+            results = [_process(con, step, version, batch.slice(i, 1), folder) for i in range(batch.height)]
+            merged = {t: pl.concat([r[0][t] for r in results], how="diagonal_relaxed") for t in step.writes}
+            return merged, pl.concat([r[1] for r in results])
+        bad = batch.select("source_file", "sha256", reason=pl.lit(failure_reason(step.ledger, exc)))
+        empty = {table: schemas.empty(schema) for table, schema in step.writes.items()}
+        con.execute("begin")
+        for table, schema in step.writes.items():
+            replace_rows(con, table, schema, empty[table], keys)
+        record(con, step.ledger, version, batch, bad)
+        con.execute("commit")
+        return empty, bad
+
+
+def run_step(context: dg.AssetExecutionContext, warehouse: Warehouse, step: Step) -> dg.MaterializeResult:
+    """Process the files pending for `step` in batches bounded in files and bytes: replace their
+    rows, write the ledger. Files a dead run left in flight are retried alone; files that crashed
+    it twice are set aside (see orchestration.isolation)."""
+    version = step_version(step)
+    cfg = Settings()
+    with warehouse.connect() as con:
+        todo = pending(con, step.ledger, step.upstream, version)
+        crashes = collect_crashes(con, step.ledger).join(todo, on=["source_file", "sha256"], how="semi")
+        twice = crashes.filter(pl.col("crashes") >= CRASHES_TO_QUARANTINE)
+        bads: list[pl.DataFrame] = []
+        if twice.height:
+            bad = twice.select("source_file", "sha256", reason=pl.lit(crash_reason(step.ledger)))
+            record(con, step.ledger, version, bad.select("source_file", "sha256"), bad)
+            clear_inflight(con, step.ledger, bad, done=True)
+            bads.append(bad)
+            todo = todo.join(twice, on="source_file", how="anti")
+        sized = todo.join(read_table(con, "select source_file, sha256, size from stage.raw_files where {KEYS}"
+                                     .replace("{KEYS}", KEYS), todo["source_file"].to_list()),
+                          on=["source_file", "sha256"], how="left")
+        batches = plan_batches(sized, cfg.batch_files, cfg.batch_bytes, set(crashes["source_file"].to_list()))
+        outs: list[pl.DataFrame] = []
+        written = done = 0
         first = next(iter(step.writes))
-        shown = pl.concat(outs) if outs else schemas.empty(step.writes[first])
+        for batch in batches:
+            batch = batch.select("source_file", "sha256")
+            mark_inflight(con, step.ledger, batch, os.getpid())
+            inject_fault(step.ledger, batch, "kill")
+            try:
+                outputs, bad = _process(con, step, version, batch, warehouse.raw_path)
+            except BaseException:
+                clear_inflight(con, step.ledger, batch, done=False)  # interrupted, not crashed
+                raise
+            clear_inflight(con, step.ledger, batch, done=True)
+            written += outputs[first].height
+            outs.append(outputs[first].head(5))
+            bads.append(bad)
+            done += batch.height
+            if len(batches) > 1:
+                context.log.info(f"{context.asset_key.to_user_string()}: {done}/{todo.height} files")
+        shown = pl.concat(outs, how="diagonal_relaxed") if outs else schemas.empty(step.writes[first])
         bad_all = pl.concat(bads) if bads else None
         return _result(context, con, first, todo, shown, step.preview, bad_all, written)
 
@@ -171,14 +322,20 @@ def run_step(context: dg.AssetExecutionContext, warehouse: Warehouse, step: Step
 QUARANTINE = pl.Schema({"source_file": pl.String, "sha256": pl.String, "reason": pl.String})
 
 
-def _documents(todo: pl.DataFrame, files: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    raw = _with_content(files.join(todo, on=["source_file", "sha256"]))
-    gone = raw.filter(pl.col("content").is_null()).select(
-        "source_file", "sha256", reason=pl.lit("file vanished or changed while being read; a changed file is read "
-                                               "again on the next run"))
-    docs = read_documents(raw.filter(pl.col("content").is_not_null()))
+def _documents(todo: pl.DataFrame, files: pl.DataFrame, folder: Path) -> dict[str, pl.DataFrame]:
+    raw, unread = _with_content(files.join(todo.select("source_file", "sha256"), on=["source_file", "sha256"]),
+                                folder)
+    docs = read_documents(raw)
+    limit = Settings().max_text_bytes
+    too_long = pl.col("source_text").str.len_bytes() > limit
+    docs = docs.with_columns(
+        error=pl.when(pl.col("error").is_null() & too_long)
+        .then(pl.lit("too large: its text is ") + (pl.col("source_text").str.len_bytes() / MB).round(1).cast(pl.String)
+              + pl.lit(f" MB, over the limit of {limit / MB:.1f} MB for one report (REPORTS_MAX_TEXT_MB); "
+                       "a real annual report is well under 1 MB"))
+        .otherwise(pl.col("error")))
     bad = docs.filter(pl.col("error").is_not_null()).select("source_file", "sha256", pl.col("error").alias("reason"))
-    return {"stage.documents": docs.filter(pl.col("error").is_null()), "quarantine": pl.concat([gone, bad])}
+    return {"stage.documents": docs.filter(pl.col("error").is_null()), "quarantine": pl.concat([unread, bad])}
 
 
 def _sections(todo: pl.DataFrame, docs: pl.DataFrame) -> dict[str, pl.DataFrame]:
@@ -208,7 +365,7 @@ TEXT = "select source_file, text from stage.normalized where {KEYS}"
 
 DOCUMENTS = Step("documents", "raw", {"files": "select * from stage.raw_files where {KEYS}"}, _documents,
                  {"stage.documents": schemas.DOCUMENTS}, ["source_file", "format", "encoding", "page_title"],
-                 ("formats",))
+                 ("formats",), reads_folder=True)
 NORMALIZED = Step("normalized", "documents", {"docs": "select * from stage.documents where {KEYS}"},
                   lambda todo, docs: {"stage.normalized": normalize_documents(docs)},
                   {"stage.normalized": schemas.NORMALIZED}, ["source_file", "source_script", "text"], ("normalize",))
