@@ -9,6 +9,7 @@ into an orderly stop of the whole group, and kills what is left after a grace pe
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -50,10 +51,8 @@ def main(argv: list[str]) -> int:
         except subprocess.TimeoutExpired:
             os.killpg(child.pid, signal.SIGKILL)
             child.wait()
-    try:  # the webserver and daemon are in the child's group: make sure none outlives it
+    with contextlib.suppress(ProcessLookupError):  # the webserver and daemon are in its group: none outlives it
         os.killpg(child.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     return 0 if stopping else child.returncode
 
 
