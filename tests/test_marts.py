@@ -166,7 +166,7 @@ def load_fixture_rows(con: duckdb.DuckDBPyConnection) -> None:
             "parent_name": parent, "report_year": year, "report_date": signed, "published_on": published,
             "doc_number": None, "source_script": "simplified", "format": "text", "encoding": "utf-8",
             "file_size": 4096, "place_province": None, "place_prefecture": None, "place_county": None,
-            "division_code": None, "place_candidates": None,
+            "division_code": None, "place_candidates": None, "repairs": [],
         })
         text, rows = report_text(year, parts, shortcomings)
         normalized.append({"source_file": file, "text": text, "source_script": "simplified"})
@@ -194,7 +194,8 @@ def load_fixture_rows(con: duckdb.DuckDBPyConnection) -> None:
                                                                "place_province": pl.String,
                                                                "place_prefecture": pl.String,
                                                                "place_county": pl.String, "division_code": pl.String,
-                                                               "place_candidates": pl.Int32}),
+                                                               "place_candidates": pl.Int32,
+                                                               "repairs": pl.List(pl.String)}),
         "core.report_section": pl.DataFrame(sections, schema_overrides={"section_no": pl.Int32, "level": pl.Int32,
                                                                         "char_start": pl.Int32,
                                                                         "char_end": pl.Int32}),
