@@ -32,9 +32,9 @@ def _cut_long(pieces: pl.LazyFrame) -> pl.LazyFrame:
         pieces.filter(pl.col("piece").str.len_chars() > MAX_SENTENCE)
         .with_columns(part=pl.col("piece").str.extract_all(_CLAUSE))
         .explode("part")
-        .with_columns(_at=pl.int_ranges(0, pl.col("part").str.len_chars(), MAX_SENTENCE))
-        .explode("_at")
-        .with_columns(part=pl.col("part").str.slice(pl.col("_at"), MAX_SENTENCE))
+        # a regex, not str.slice at growing offsets: each slice would count characters from the start
+        .with_columns(part=pl.col("part").str.extract_all(f"(?s).{{1,{MAX_SENTENCE}}}"))
+        .explode("part")
         .with_columns(_len=pl.col("part").str.len_chars().cast(pl.Int64))
         .with_columns(_sub=((pl.col("_len").cum_sum() - pl.col("_len")).over("source_file", "_piece")) // MAX_SENTENCE)
         .group_by("source_file", "_piece", "_sub", maintain_order=True)
