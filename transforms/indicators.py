@@ -460,6 +460,25 @@ def _carried(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame, chose
     )
 
 
+PAIR_BUDGET = 200_000  # mention × mention pairs (a proxy of mention × cue pairs) one _choose call may hold
+
+
+def _sentence_chunks(m: pl.DataFrame, budget: int = PAIR_BUDGET) -> list[pl.DataFrame]:
+    """Cut the mentions into runs of whole sentences whose pair count stays within `budget`.
+
+    A cue is chosen by joining each mention to every cue of its sentence, so the work is mentions ×
+    cues per sentence: nothing for a report (a few numbers a sentence), but a text dense with numbers
+    (调解纠纷1件调解纠纷2件… for megabytes) held gigabytes at once. The choice reads only the mention's
+    own sentence (and the one before, from `sentences`), so cutting at sentence bounds changes nothing.
+    """
+    per = m.group_by(KEYS, maintain_order=True).agg(n=pl.len()).with_columns(w=pl.col("n") * (pl.col("n") + 8))
+    if per["w"].sum() <= budget:
+        return [m]
+    part = (pl.col("w").cum_sum() // budget).alias("_part")
+    keyed = m.join(per.with_columns(part).select(*KEYS, "_part"), on=KEYS, how="left", maintain_order="left")
+    return [chunk.drop("_part") for chunk in keyed.partition_by("_part", maintain_order=True)]
+
+
 def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.DataFrame:
     """Pick, per mention, the catalogue cue that decides its indicator.
 
@@ -666,7 +685,8 @@ def classify_facts(
         return pl.DataFrame(schema=FACTS)
     mentions = _ensure_context(mentions, sentences)
     m = _frame(mentions, sentences)
-    chosen = _choose(m, sentences, _cue_table(catalogue.with_columns(pl.col("order").cast(pl.Int32))))
+    cues = _cue_table(catalogue.with_columns(pl.col("order").cast(pl.Int32)))
+    chosen = pl.concat([_choose(part, sentences, cues) for part in _sentence_chunks(m)])
     after = pl.col("sentence").str.slice(pl.col("endc"), (pl.col("post_c") - pl.col("endc")).clip(0))
     nearest = pl.when(pl.col("window").str.contains(r"[\u4e00-\u9fff]")).then("window").otherwise(after)
     nearest = nearest.str.replace_all(r"[\d.,%、\s()（）“”\"]+", " ").str.strip_chars().str.split(" ").list.last()
