@@ -311,3 +311,18 @@ def test_pdf_an_unnumbered_heading_after_a_full_line_ending_a_sentence_stays_a_l
             (74, 580, 12, body[:28]), (50, 560, 12, body[28:])]
     got = extract_pdf(make_pdf([page])).text.split("\n")
     assert got == [body + body, body[:28] + body, "2024年工作安排", body]
+
+
+def test_a_docx_that_unpacks_to_far_more_than_a_report_is_refused_unread():
+    """A zip bomb (a few hundred KB unpacking to 100 MB of XML) is quarantined before any XML is parsed."""
+    import zipfile
+
+    from transforms.formats import ExtractError, extract_docx
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", b"<w:document>" + b" " * (100 * 2**20) + b"</w:document>")
+    assert len(buf.getvalue()) < 2**20
+    with pytest.raises(ExtractError, match="too large: the Word document unpacks to 100 MB"):
+        extract_docx(buf.getvalue())

@@ -271,6 +271,20 @@ def extract_html(data: bytes) -> Extracted:
 # --------------------------------------------------------------------------- docx
 
 
+DOCX_MAX_UNPACKED = 64 * 2**20  # a 60 KB report's XML is well under 1 MB; lxml needs ~10x what it parses
+
+
+def _docx_unpacked_size(data: bytes) -> int:
+    """What the DOCX's parts declare they unpack to (0 when it is no zip: python-docx says why)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0
+
+
 def extract_docx(data: bytes) -> Extracted:
     import docx
     from docx.table import Table
@@ -278,6 +292,10 @@ def extract_docx(data: bytes) -> Extracted:
 
     if data.startswith(_OLE2):
         raise ExtractError(_ole2_reason(data))
+    unpacked = _docx_unpacked_size(data)
+    if unpacked > DOCX_MAX_UNPACKED:
+        raise ExtractError(f"too large: the Word document unpacks to {unpacked / 2**20:.0f} MB of XML, over the "
+                           f"{DOCX_MAX_UNPACKED / 2**20:.0f} MB a report could need (a zip bomb, or not a report)")
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # zipfile.BadZipFile, KeyError, lxml errors ...
@@ -501,7 +519,10 @@ def extract_pdf(data: bytes) -> Extracted:
 
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_page_lines(page, k) for k, page in enumerate(pdf.pages)]
+            pages = []
+            for k, page in enumerate(pdf.pages):
+                pages.append(_page_lines(page, k))
+                page.close()  # drop the page's parsed objects: memory follows one page, not the document
     except Exception as exc:  # pdfminer raises a zoo of types on broken files
         raise ExtractError(_pdf_reason(data, exc)) from exc
     lines = [ln for p in _strip_running(pages) for ln in p if ln.text.strip()]
