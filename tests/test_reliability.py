@@ -180,16 +180,19 @@ def test_fresh_incremental_and_batched_builds_are_identical(corpus, reference, t
 
 
 def test_memory_stays_within_a_small_budget_whatever_the_input(tmp_path):
-    """REPORTS_MEMORY_BUDGET_MB=768: a report just under the text limit it implies (1.5 MB), one over
-    it, a long single line and a folder of ordinary reports; the whole run's peak RSS stays under."""
+    """REPORTS_MEMORY_BUDGET_MB=768: a report just under the text limit it implies (0.75 MB), one over
+    it, a long single line, a text dense with numbers and a folder of ordinary reports; the whole
+    run's peak RSS stays under."""
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
     text = max(RAW.glob("*.txt"), key=lambda p: p.stat().st_size).read_text(encoding="utf-8")
-    limit = 768 / 512 * 2**20
+    limit = 768 / 1024 * 2**20
     (raw / "long_report.txt").write_text(text * int(0.95 * limit / len(text.encode())), encoding="utf-8")
     (raw / "too_long.txt").write_text(text * int(1.5 * limit / len(text.encode())), encoding="utf-8")
     (raw / "one_line.txt").write_text((text * int(0.9 * limit / len(text.encode()))).replace("\n", ""),
                                       encoding="utf-8")
+    dense = "".join(f"调解纠纷{i}件" for i in range(200_000)).encode()[: int(0.9 * limit)].decode("utf-8", "ignore")
+    (raw / "dense_numbers.txt").write_text(text[:3000] + dense, encoding="utf-8")
     for i in range(30):
         shutil.copy(sorted(RAW.glob("*.txt"))[i % 5], raw / f"copy_{i:02d}.txt")
     probe = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:]); "
