@@ -55,7 +55,9 @@ def decide(instance: dg.DagsterInstance | None, current: str, published: str | N
             return dg.SkipReason(f"run {running[0].run_id} is in progress; the folder is looked at again after it")
         failed = instance.get_run_records(
             dg.RunsFilter(job_name=JOB, tags={FINGERPRINT_TAG: current}, statuses=[dg.DagsterRunStatus.FAILURE]),
-            limit=len(RETRY_AFTER_SECONDS))
+            limit=4 * len(RETRY_AFTER_SECONDS))
+        # the instance's own retries of a run (dagster/parent_run_id) are one failure, not several
+        failed = [r for r in failed if "dagster/parent_run_id" not in r.dagster_run.tags] or failed[:1]
         if failed:
             wait = RETRY_AFTER_SECONDS[min(len(failed), len(RETRY_AFTER_SECONDS)) - 1]
             ended = failed[0].end_time or failed[0].create_timestamp.timestamp()
