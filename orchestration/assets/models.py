@@ -13,6 +13,7 @@ import dagster as dg
 import polars as pl
 
 from orchestration.assets.staging import markdown_table
+from orchestration.dictionary import apply_comments, load_doc, table_schema
 from orchestration.resources import Warehouse
 from orchestration.settings import REPO
 
@@ -36,6 +37,7 @@ STAGE_TABLES: dict[str, str | tuple[str, ...]] = {
     "mentions": "quantity_mentions",
     "facts": "indicator_facts",
     "theme_hits": "shortcoming_theme_clauses",
+    "signatures": "report_signatures",
     "ledger": STAGES,
     "quarantine": STAGES,
     "seed_indicators": "catalogue_seeds",
@@ -67,10 +69,12 @@ def upstream_keys(sql: str, own: dg.AssetKey) -> list[dg.AssetKey]:
 
 
 def run_model(con, path: Path) -> tuple[int, pl.DataFrame]:
+    """Build the model, then comment it and its columns from `<name>.yml` (the data dictionary)."""
     schema = path.parent.name
     con.execute(f"create schema if not exists {schema}")
     con.execute(path.read_text(encoding="utf-8"))
     table = f"{schema}.{path.stem}"
+    apply_comments(con, table, path)
     rows = con.execute(f"select count(*) from {table}").fetchone()[0]
     return int(rows), con.execute(f"select * from {table} limit 5").pl()
 
@@ -78,14 +82,25 @@ def run_model(con, path: Path) -> tuple[int, pl.DataFrame]:
 def _model_asset(path: Path) -> dg.AssetsDefinition:
     key = dg.AssetKey([path.parent.name, path.stem])
     sql = path.read_text(encoding="utf-8")
-    first = sql.strip().splitlines()[0].lstrip("- ").strip()
+    doc = load_doc(path)  # the data dictionary beside the SQL; without it, the SQL's first line
+    first = doc.description if doc else sql.strip().splitlines()[0].lstrip("- ").strip()
+    table = f"{path.parent.name}.{path.stem}"
 
     @dg.asset(key=key, deps=upstream_keys(sql, key), group_name=path.parent.name, kinds={"duckdb", "sql"},
-              description=first, metadata={"sql_file": dg.MetadataValue.path(str(path.relative_to(REPO)))})
+              description=first, metadata={
+                  "sql_file": dg.MetadataValue.path(str(path.relative_to(REPO))),
+                  "dagster/table_name": dg.MetadataValue.text(table),
+                  "dagster/column_schema": dg.MetadataValue.table_schema(table_schema(doc)),
+              })
     def _model(warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
             rows, preview = run_model(con, path)
+            types = dict(con.execute(
+                "select column_name, data_type from duckdb_columns() where schema_name = ? and table_name = ? "
+                "order by column_index", [path.parent.name, path.stem]).fetchall())
         return dg.MaterializeResult(metadata={
+            "dagster/table_name": dg.MetadataValue.text(table),
+            "dagster/column_schema": dg.MetadataValue.table_schema(table_schema(doc, types)),
             "dagster/row_count": dg.MetadataValue.int(rows),
             "preview": dg.MetadataValue.md(markdown_table(preview, 5, 40)),
         })
