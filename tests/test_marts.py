@@ -302,9 +302,9 @@ def test_dense_rank_percentile_median_and_ratio_among_all_units(con):
                           and fact_year = 2024 and peer_scope = 'all'""")
     assert {u: r["rank"] for u, r in c.items()} == {"高新区": 1, "城关镇": 2, "青山街道": 2, "河西街道": 3}
     assert all(r["peer_count"] == 4 and r["peer_median"] == 98.5 for r in c.values())
-    # percent_rank ascending: the share of the other peers with a smaller value
+    # the share of the other peers not above the unit: the two tied at rank 2 share 66.7
     assert c["高新区"]["percentile"] == 100.0
-    assert c["城关镇"]["percentile"] == pytest.approx(33.3)
+    assert c["城关镇"]["percentile"] == c["青山街道"]["percentile"] == pytest.approx(66.7)
     assert c["河西街道"]["percentile"] == 0.0
     assert c["高新区"]["ratio_to_median"] == pytest.approx(100 / 98.5, abs=1e-3)
 

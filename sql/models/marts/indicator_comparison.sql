@@ -9,8 +9,10 @@
 --   peer_scope 'unit_level' with units of its level (peer_group 街道, 镇, 开发区 …)
 -- rank        dense_rank by value, largest first (1 = the largest; equal values share a rank),
 --             whatever the indicator's direction: `better` says whether large is good
--- percentile  100 × percent_rank by value ascending: the share of the other peers with a smaller
---             value (the largest = 100, the smallest = 0); NULL for a unit without peers
+-- percentile  100 × the share of the other peers whose value is not above this unit's
+--             (100 × (1 − percent_rank by value descending)): the largest = 100, the smallest = 0,
+--             and units tied at a value share one percentile, so every unit ranked 1 has 100
+--             (two units tied at the bottom of three have 50); NULL for a unit without peers
 -- ratio_to_median  value / the peer group's median (NULL when the median is 0)
 create or replace view marts.indicator_comparison as
 with unit_values as (
@@ -30,7 +32,7 @@ compared as (
         *,
         count(*) over peers as peer_count,
         dense_rank() over (peers order by value desc) as rank,
-        percent_rank() over (peers order by value asc) as pct_rank,
+        percent_rank() over (peers order by value desc) as pct_above,
         median(value) over peers as peer_median
     from peer_rows
     window peers as (partition by indicator_code, measure_code, kind, fact_year, peer_scope, peer_group)
@@ -52,7 +54,7 @@ select
     c.fact_count,
     c.peer_count,
     c.rank,
-    case when c.peer_count > 1 then round(100 * c.pct_rank, 1) end as percentile,
+    case when c.peer_count > 1 then round(100 * (1 - c.pct_above), 1) end as percentile,
     c.peer_median,
     round(c.value / nullif(c.peer_median, 0), 3) as ratio_to_median,
     c.better,

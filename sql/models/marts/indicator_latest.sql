@@ -5,7 +5,8 @@
 -- (`fact_year` shows which). Values, rank, percentile, median and ratio follow the rules of
 -- marts.indicator_comparison: one value per unit (counts: the largest; rates: the most stated;
 -- flagged facts left out), peers = units with the same indicator in the same measure, dense rank
--- largest first, percentile = 100 × percent_rank ascending (NULL without peers), peer groups
+-- largest first, percentile = 100 × the share of the other peers not above the unit (ties share
+-- it: every unit ranked 1 has 100; NULL without peers), peer groups
 -- 'all' and 'unit_level'. `peer_years` lists the years the group's values come from.
 create or replace view marts.indicator_latest as
 with latest_values as (
@@ -27,7 +28,7 @@ compared as (
         *,
         count(*) over peers as peer_count,
         dense_rank() over (peers order by value desc) as rank,
-        percent_rank() over (peers order by value asc) as pct_rank,
+        percent_rank() over (peers order by value desc) as pct_above,
         median(value) over peers as peer_median,
         min(fact_year) over peers as first_peer_year,
         max(fact_year) over peers as last_peer_year
@@ -50,7 +51,7 @@ select
     c.fact_count,
     c.peer_count,
     c.rank,
-    case when c.peer_count > 1 then round(100 * c.pct_rank, 1) end as percentile,
+    case when c.peer_count > 1 then round(100 * (1 - c.pct_above), 1) end as percentile,
     c.peer_median,
     round(c.value / nullif(c.peer_median, 0), 3) as ratio_to_median,
     case
