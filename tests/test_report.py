@@ -1,6 +1,7 @@
 """The static HTML report: written from a fixture warehouse, rendered in headless Chromium, and
 checked for what a person would see (the compliance matrix, a chart and ranking per common
-indicator, plans, changes, themes) and for what it must not need (scripts, the network)."""
+indicator, a panel per unit with every fact and its evidence, plans, changes, themes), for what it
+must not need (external scripts, the network) and for fitting a phone's width."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
@@ -59,7 +61,8 @@ def texts(tree: HTMLParser, selector: str) -> list[str]:
 
 def test_the_file_stands_alone(report: Path):
     html = report.read_text(encoding="utf-8")
-    assert "<script" not in html.lower()
+    assert not re.search(r"<script\b[^>]*\bsrc\s*=", html, re.I)  # inline script only (sorting, filtering)
+    assert not re.search(r"\b(fetch|XMLHttpRequest|import)\s*\(|WebSocket|EventSource", html)
     assert not re.search(r"<link\b", html, re.I)
     assert not re.search(r"\b(src|href)\s*=\s*\"(https?:)?//", html, re.I)
     assert not re.search(r"url\(", html, re.I)
@@ -150,3 +153,129 @@ def test_chromium_is_not_required_to_write(tmp_path: Path, monkeypatch: pytest.M
     out = write_report(warehouse, tmp_path / "r.html")
     assert out.stat().st_size > 10_000
     assert shutil.which("chromium") is None
+
+
+def facts_of(warehouse: Path) -> list[dict]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        cursor = con.execute("select * from marts.report_facts")
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def test_default_output_is_next_to_the_warehouse(tmp_path: Path):
+    (tmp_path / "elsewhere").mkdir()
+    warehouse = build_fixture_warehouse(tmp_path / "elsewhere" / "x.duckdb")
+    env = {**os.environ, "REPORTS_WAREHOUSE": str(warehouse)}
+    run = subprocess.run([sys.executable, "-m", "orchestration.report"], cwd=REPO, env=env,
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "elsewhere" / "report.html").exists()
+    assert str(tmp_path / "elsewhere" / "report.html") in run.stdout
+    assert write_report(warehouse) == tmp_path / "elsewhere" / "report.html"
+
+
+def test_a_panel_per_unit_with_every_fact_its_evidence_marked(report: Path):
+    tree = HTMLParser(report.read_text(encoding="utf-8"))
+    warehouse = report.parent.parent / "reports.duckdb"
+    panels = {node.attributes["data-unit"]: node for node in tree.css("#units section.unit")}
+    assert set(UNITS) <= set(panels)
+    facts = facts_of(warehouse)
+    assert facts
+    for fact in facts:
+        row = tree.css_first(f"tr#fact-{fact['fact_id']}")
+        assert row is not None, fact
+        panel = panels[fact["unit_name"]]
+        assert row in panel.css("table.facts tbody tr")
+        cells = [c.text(strip=True) for c in row.css("td")]
+        assert fact["evidence"] in cells  # the sentence, whole
+        assert fact["source_file"] in cells
+        mark = row.css_first("td.evidence mark")
+        assert mark is not None, fact
+        marked = mark.text(strip=True)
+        none_words = {"未发生", "未", "无", "零", "没有"}
+        assert re.search(r"\d", marked) or (fact["value"] == 0 and marked in none_words), marked
+    # the reports of each unit with the parts present
+    reports = panels["城关镇"].css("table.unit-reports tbody tr")
+    assert len(reports) == 2 and all(len(r.css("td.yes, td.no")) >= 5 for r in reports)
+
+
+def test_measure_words_in_chinese(report: Path):
+    tree = HTMLParser(report.read_text(encoding="utf-8"))
+    titles = texts(tree, "#indicators .indicator h3")
+    assert titles and not any(re.search(r"\((item|event|person|person_time|percent|cny)\)", t) for t in titles)
+    assert all(any(f"（{word}）" in t for t in titles) for word in ("件", "%", "次"))
+    resolved = tree.css_first('#indicators .indicator[data-indicator="dispute.resolved"] table.ranking')
+    assert "120件" in resolved.text() or "200件" in resolved.text()
+    values = texts(tree, "table.facts tbody td:nth-child(5)")
+    assert "86件" in values and "300人次" in values and "12次" in values
+
+
+def test_a_ranked_number_leads_to_its_evidence_in_one_click(report: Path):
+    tree = HTMLParser(report.read_text(encoding="utf-8"))
+    links = tree.css("#indicators table.ranking tbody td a[href^='#fact-']")
+    assert links and len(links) == len(tree.css("#indicators table.ranking tbody tr"))
+    for link in links:
+        target = tree.css_first(link.attributes["href"])
+        assert target is not None and target.css_first("td.evidence mark") is not None
+    bars = tree.css("#indicators svg.bars a[href^='#fact-']")
+    assert bars  # a bar in a chart links there too
+
+
+def test_trend_over_years_where_a_unit_has_several(report: Path):
+    tree = HTMLParser(report.read_text(encoding="utf-8"))
+    panel = next(n for n in tree.css("#units section.unit") if n.attributes["data-unit"] == "城关镇")
+    trends = {f.attributes["data-indicator"]: f for f in panel.css(".trends figure")}
+    assert "dispute.resolved" in trends
+    years = texts(trends["dispute.resolved"], "svg.trend text.year")
+    assert years == ["2023", "2024"]
+    single = next(n for n in tree.css("#units section.unit") if n.attributes["data-unit"] == "河西街道")
+    assert not single.css(".trends figure")
+
+
+def test_tied_units_share_rank_and_percentile(tmp_path: Path):
+    warehouse = build_fixture_warehouse(tmp_path / "tie.duckdb")
+    with duckdb.connect(str(warehouse)) as con:  # 河西街道 joins 高新区 at the top of the 2024 rates
+        con.execute("""update core.unit_indicator_value set value = 100.0
+                       where unit_name = '河西街道' and indicator_code = 'dispute.resolution_rate'
+                         and measure_code = 'percent' and kind = 'actual'""")
+    out = write_report(warehouse, tmp_path / "r.html")
+    tree = HTMLParser(out.read_text(encoding="utf-8"))
+    block = tree.css_first('#indicators .indicator[data-indicator="dispute.resolution_rate"]')
+    rows = {r[1]: r for r in ([c.text(strip=True) for c in tr.css("td")]
+                              for tr in block.css("table.ranking tbody tr"))}
+    assert rows["高新区"][0] == rows["河西街道"][0] == "1/4"
+    assert rows["高新区"][6] == rows["河西街道"][6] == "100"  # never 百分位 0 beside rank 1
+    assert rows["城关镇"][0] == rows["青山街道"][0] == "2/4"
+    # the share of the other three not above them: each other (1 of 3)
+    assert rows["城关镇"][6] == rows["青山街道"][6] == "33.3"
+
+
+def overflow(report: Path, tmp: Path, width: int) -> tuple[int, int]:
+    """The page's scrollWidth and innerWidth in a frame `width` pixels wide (Chromium's own
+    window is at least 500 wide, so narrower widths are measured in a frame)."""
+    frame = report.parent / f"frame-{width}.html"
+    frame.write_text(
+        f'<!DOCTYPE html><html><body style="margin:0"><iframe id="f" src="{report.name}" '
+        f'style="border:0;width:{width}px;height:1500px"></iframe><script>'
+        'window.addEventListener("load", function () { var f = document.getElementById("f");'
+        'var d = f.contentDocument; document.body.setAttribute("data-measure", d ?'
+        ' d.documentElement.scrollWidth + "/" + f.contentWindow.innerWidth : "blocked"); });'
+        "</script></body></html>", encoding="utf-8")
+    run = chromium(tmp, "--allow-file-access-from-files", f"--window-size={width + 100},1600", "--dump-dom",
+                   frame.as_uri())
+    assert run.returncode == 0, run.stderr[-2000:]
+    found = re.search(r'data-measure="(\d+)/(\d+)"', run.stdout)
+    assert found, run.stdout[-2000:]
+    shot = tmp / f"shot-{width}.png"
+    chromium(tmp, "--allow-file-access-from-files", f"--window-size={max(width + 100, 500)},2400",
+             f"--screenshot={shot}", frame.as_uri())
+    return int(found.group(1)), int(found.group(2))
+
+
+@pytest.mark.parametrize("width", [1600, 420])
+def test_no_page_wide_horizontal_overflow(report: Path, tmp_path: Path, width: int):
+    if not CHROMIUM.exists():
+        pytest.skip("headless rendering needs /usr/bin/chromium (apt-get install chromium)")
+    scroll, inner = overflow(report, tmp_path, width)
+    assert inner == width
+    assert scroll <= inner, f"the page is {scroll}px wide in a {inner}px window"
