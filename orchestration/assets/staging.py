@@ -35,6 +35,7 @@ from orchestration.resources import (
 )
 from orchestration.settings import MB, Settings
 from transforms import schemas
+from transforms.duplicates import SIGNATURES, file_signatures
 from transforms.formats import read_documents
 from transforms.indicators import classify_facts, load_catalogue
 from transforms.metadata import extract_metadata
@@ -398,9 +399,15 @@ FACTS = Step("facts", "mentions",
 THEMES = Step("themes", "metadata", {"docs": TEXT, "sections": "select * from stage.sections where {KEYS}"},
               lambda todo, docs, sections: {"stage.theme_hits": shortcoming_theme_hits(docs, sections)},
               {"stage.theme_hits": THEME_HITS}, ["source_file", "theme", "cues", "clause"], ("themes",))
+SIGNATURES_STEP = Step("signatures", "facts",
+                       {"docs": TEXT, "facts": "select * from stage.facts where {KEYS}"},
+                       lambda todo, docs, facts: {"stage.signatures": file_signatures(docs, facts)},
+                       {"stage.signatures": SIGNATURES}, ["source_file", "text_chars", "shingles", "facts_key"],
+                       ("duplicates",))
 
 
-STEPS = {step.ledger: step for step in (DOCUMENTS, NORMALIZED, SECTIONS, METADATA, SENTENCES, MENTIONS, FACTS, THEMES)}
+STEPS = {step.ledger: step for step in (DOCUMENTS, NORMALIZED, SECTIONS, METADATA, SENTENCES, MENTIONS, FACTS, THEMES,
+                                        SIGNATURES_STEP)}
 
 
 def _stage_asset(step: Step, name: str, deps: list, description: str) -> dg.AssetsDefinition:
@@ -432,8 +439,11 @@ indicator_facts = _stage_asset(FACTS, "indicator_facts", [quantity_mentions],
 shortcoming_theme_clauses = _stage_asset(THEMES, "shortcoming_theme_clauses", [report_metadata],
                                          "Clauses of each shortcomings part that a theme cue "
                                          "(shortcoming_themes.csv) matches.")
+report_signatures = _stage_asset(SIGNATURES_STEP, "report_signatures", [indicator_facts],
+                                 "Per file, a MinHash sketch of its text's character 5-grams and a key of its "
+                                 "facts: core.report_identity groups the copies of one report with them.")
 
 
 STAGE_ASSETS = [raw_report_files, report_documents, normalized_text, report_sections, report_metadata,
-                report_sentences, quantity_mentions, indicator_facts, shortcoming_theme_clauses]
+                report_sentences, quantity_mentions, indicator_facts, shortcoming_theme_clauses, report_signatures]
 
