@@ -33,7 +33,7 @@ def retract(warehouse: Warehouse, source_file: str, reason: str, undo: bool = Fa
         if undo:
             con.execute("delete from stage.retracted where source_file = ?", [source_file])
             con.execute("delete from stage.ledger where source_file = ?", [source_file])
-            done = f"lifted the retraction of {source_file}; it loads again on this run"
+            done = f"cleared {source_file}'s retraction and history; it is read afresh on this run"
         else:
             con.execute("delete from stage.retracted where source_file = ?", [source_file])
             con.execute("insert into stage.retracted (source_file, sha256, reason) values (?, ?, ?)",
@@ -55,7 +55,8 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="make retract", description=__doc__.splitlines()[0])
     parser.add_argument("source_file", help="the file's source_file, as marts.file_status shows it")
     parser.add_argument("--reason", default="", help="why, in words (shown in marts.file_status)")
-    parser.add_argument("--undo", action="store_true", help="lift an earlier retraction")
+    parser.add_argument("--undo", action="store_true",
+                        help="lift an earlier retraction, or make a set-aside file be read afresh")
     args = parser.parse_args(argv)
     if not args.source_file:
         parser.error("name the file: make retract FILE=<source_file> REASON=\"why\"")
