@@ -33,6 +33,8 @@ def retract(warehouse: Warehouse, source_file: str, reason: str, undo: bool = Fa
         if undo:
             con.execute("delete from stage.retracted where source_file = ?", [source_file])
             con.execute("delete from stage.ledger where source_file = ?", [source_file])
+            con.execute("delete from stage.crashes where source_file = ?", [source_file])
+            con.execute("delete from stage.quarantine where source_file = ?", [source_file])
             done = f"cleared {source_file}'s retraction and history; it is read afresh on this run"
         else:
             con.execute("delete from stage.retracted where source_file = ?", [source_file])

@@ -229,3 +229,31 @@ def test_wrong_settings_stop_before_any_work_in_one_line(case, corpus, tmp_path)
     assert done.stderr.strip().count("\n") == 0 and expect in done.stderr, done.stderr
     assert "dagster" not in done.stdout + done.stderr  # stopped before any asset ran
     assert (warehouse.stat().st_mtime_ns if warehouse.is_file() else None) == before
+
+
+def test_a_set_aside_file_can_be_read_afresh_and_a_report_retracted(tmp_path):
+    """An operator's two tools: retract a report (its rows leave every table, file_status says why),
+    and have a file that crashed the pipeline twice read afresh without deleting any state by hand."""
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    warehouse = tmp_path / "wh" / "reports.duckdb"
+    names = sorted(p.name for p in raw.iterdir())
+    for _ in range(3):
+        run_cli(raw, warehouse, REPORTS_FAULT_KILL=f"facts:{names[0]}")
+    environ = {**os.environ, "REPORTS_RAW_DIR": str(raw), "REPORTS_WAREHOUSE": str(warehouse)}
+    environ.pop("DAGSTER_HOME", None)
+
+    def retract(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "orchestration.retract", *args], cwd=REPO, env=environ,
+                              text=True, capture_output=True, timeout=300)
+
+    assert retract(names[0], "--undo").returncode == 0
+    assert retract(names[1], "--reason", "posted by mistake").returncode == 0
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        status = {r[0]: r[1:] for r in con.execute("select source_file, status, reason from marts.file_status")
+                  .fetchall()}
+        overview = {r[0] for r in con.execute("select source_file from marts.report_overview").fetchall()}
+        facts = {r[0] for r in con.execute("select distinct source_file from marts.report_facts").fetchall()}
+    assert status[names[0]] == ("loaded", None)
+    assert status[names[1]] == ("retracted", "posted by mistake")
+    assert names[1] not in overview and names[1] not in facts and names[0] in overview
