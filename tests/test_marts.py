@@ -158,6 +158,13 @@ def load_seeds(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def load_fixture_rows(con: duckdb.DuckDBPyConnection) -> None:
+    from orchestration.assets.staging import RAW_FILE_ROWS, STEPS
+    from orchestration.resources import LEDGER_DDL, ensure_table
+
+    # the stage tables core.report_identity reads, empty (the fixture provides core.report itself)
+    con.execute(LEDGER_DDL)
+    for table, schema in [("stage.raw_files", RAW_FILE_ROWS), *(w for s in STEPS.values() for w in s.writes.items())]:
+        ensure_table(con, table, schema)
     reports, sections, normalized = [], [], []
     for file, name, full, level, parent, year, signed, published, parts, shortcomings in REPORTS:
         reports.append({

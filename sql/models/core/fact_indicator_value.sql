@@ -1,4 +1,5 @@
 -- core.fact_indicator_value: one row per quantity stated in a loaded report, with provenance
+-- (a report posted as several files counts once: only its canonical file, core.report, has facts here)
 create or replace table core.fact_indicator_value as
 select
     md5(f.source_file || '#' || f.sentence_no || '#' || f.mention_no)[1:16] as fact_id,

@@ -1,40 +1,34 @@
--- core.report: one row per loaded report, the current content of each file that passed every stage
+-- core.report: one row per loaded report (its canonical file; copies of it are in core.report_identity), the current content of each file that passed every stage
+--
+-- A report posted as several files (a page and its PDF, a mirror, a re-post with another footer)
+-- is one report: core.report_identity groups the copies and picks the canonical file, and only that
+-- file is here, so every fact, comparison and compliance row built on core.report counts the report
+-- once. `copies` is how many loaded files are this report (1: no copies); `same_unit_year` says
+-- another report (not a copy: a correction, a second version) exists for the same unit and year.
 create or replace table core.report as
-with current_files as (
-    select source_file, sha256, path, ext, size
-    from stage.raw_files
-),
-
-loaded as (
-    select l.source_file, l.sha256
-    from stage.ledger as l
-    inner join current_files as f on f.source_file = l.source_file and f.sha256 = l.sha256
-    where l.stage = 'facts' and l.status = 'ok'
-)
-
 select
-    r.source_file,
-    loaded.sha256,
-    md5(coalesce(r.parent_name, '') || '/' || r.unit_name)[1:16] as unit_id,
-    r.unit_name,
-    r.unit_full_name,
-    r.unit_level,
-    r.parent_name,
-    r.report_year,
-    r.report_date,
-    r.published_on,
-    r.doc_number,
-    r.source_script,
-    r.place_province,
-    r.place_prefecture,
-    r.place_county,
-    r.division_code,
-    r.place_candidates,
-    d.format,
-    d.encoding,
-    f.size as file_size,
-    coalesce(d.repairs, []::varchar[]) as repairs  -- what was repaired to read the file (empty: nothing)
-from stage.reports as r
-inner join loaded using (source_file)
-inner join stage.documents as d on d.source_file = r.source_file and d.sha256 = loaded.sha256
-inner join current_files as f on f.source_file = r.source_file
+    source_file,
+    sha256,
+    unit_id,
+    unit_name,
+    unit_full_name,
+    unit_level,
+    parent_name,
+    report_year,
+    report_date,
+    published_on,
+    doc_number,
+    source_script,
+    place_province,
+    place_prefecture,
+    place_county,
+    division_code,
+    place_candidates,
+    format,
+    encoding,
+    file_size,
+    repairs,  -- what was repaired to read the file (empty: nothing)
+    copies,
+    same_unit_year
+from core.report_identity
+where duplicate_of is null

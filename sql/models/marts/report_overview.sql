@@ -1,23 +1,14 @@
--- marts.report_overview: one row per loaded report, its metadata and which standard parts it has
+-- marts.report_overview: one row per loaded file, its metadata, which standard parts it has, and the report it is a copy of
+--
+-- A report posted as several files (a page and its PDF, a mirror, a re-post with another footer)
+-- keeps a row per file here: its canonical file has duplicate_of NULL, the others name that
+-- canonical file in duplicate_of (core.report_identity says how copies are told and the canonical
+-- file chosen). Only the canonical file counts in core.report, the comparisons and compliance.
+--   same_unit_year        another report (not a copy: a correction, a second version) exists for
+--                         the same unit and year
+--   copies                how many loaded files are this file's report (1: no copies)
+--   duplicate_similarity  for a copy, the estimated similarity of its text to the canonical file's
 create or replace view marts.report_overview as
-with parts as (
-    select
-        source_file,
-        bool_or(section = 'achievements') as has_achievements,
-        bool_or(section = 'shortcomings') as has_shortcomings,
-        bool_or(section = 'leadership_duty') as has_leadership_duty,
-        bool_or(section = 'next_year_plan') as has_next_year_plan,
-        bool_or(section = 'other') as has_other
-    from core.report_section
-    group by source_file
-),
-
-fact_counts as (
-    select source_file, count(*) as fact_count
-    from core.fact_indicator_value
-    group by source_file
-)
-
 select
     r.source_file,
     r.unit_name,
@@ -29,12 +20,12 @@ select
     r.published_on,
     r.doc_number,
     r.source_script,
-    coalesce(p.has_achievements, false) as has_achievements,
-    coalesce(p.has_shortcomings, false) as has_shortcomings,
-    coalesce(p.has_leadership_duty, false) as has_leadership_duty,
-    coalesce(p.has_next_year_plan, false) as has_next_year_plan,
-    coalesce(p.has_other, false) as has_other,
-    coalesce(c.fact_count, 0)::integer as fact_count,
+    r.has_achievements,
+    r.has_shortcomings,
+    r.has_leadership_duty,
+    r.has_next_year_plan,
+    r.has_other,
+    r.fact_count,
     r.format,
     r.encoding,
     r.place_province,
@@ -43,7 +34,9 @@ select
     r.division_code,
     r.place_candidates,
     r.unit_id,
-    r.repairs
-from core.report as r
-left join parts as p using (source_file)
-left join fact_counts as c using (source_file)
+    r.repairs,
+    r.duplicate_of,
+    r.same_unit_year,
+    r.copies,
+    r.duplicate_similarity
+from core.report_identity as r

@@ -4,6 +4,8 @@
 -- 原因), leadership_duty (党政主要负责人履行第一责任人职责), next_year_plan (下一年度主要安排) and
 -- other (其他需要报告的情况). A part counts as present when core.report_section found its heading,
 -- at the top level or as a sub-heading.
+-- One row per report: a report posted as several files (a page, its PDF, a mirror) has the row of its
+-- canonical file only (core.report; the copies are in marts.report_overview with duplicate_of).
 -- On time: the rules ask for publication by 1 April of the following year. The report's date is
 -- its publication date (published_on) or, when no publication date is known, its signing date
 -- (report_date); on_time = that date <= (report_year + 1)-04-01, NULL when neither date is known.
