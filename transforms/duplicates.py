@@ -13,7 +13,7 @@ file only with the files of the same unit and year: a hash join on that key, nev
   S(A ∪ B) is the K smallest of the two sketches together (exact when a text has fewer than K
   shingles). K = 256 gives a standard error of at most sqrt(J(1-J)/K) ≈ 0.03.
 * `facts_key` — md5 of the sorted multiset of the file's facts (indicator, kind, value, range
-  high end, measure, target year): every quantity the report states.
+  high end, measure, qualifier, target year): every quantity the report states.
 
 The shingle hash is computed in polars with wrapping 64-bit arithmetic only (the UTF-8 bytes of
 each character as an integer, a polynomial over the five characters, the splitmix64 finalizer),
@@ -115,16 +115,16 @@ def text_sketches(docs: pl.DataFrame) -> pl.DataFrame:
 def facts_keys(facts: pl.DataFrame) -> pl.DataFrame:
     """(source_file, facts_key, facts_counted): the md5 of each file's facts, sorted.
 
-    A fact is (indicator, kind, value, range high end, measure, target year), classified or not:
-    every quantity the report states (numbers of page chrome — dates, hotlines, numbering — are
-    noise the quantities stage leaves out, and every format of a report gives the same facts:
+    A fact is (indicator, kind, value, range high end, measure, qualifier, target year), classified
+    or not: every quantity the report states (numbers of page chrome — dates, hotlines, numbering —
+    are noise the quantities stage leaves out, and every format of a report gives the same facts:
     tests/test_variants.py). Two files with the same key lose nothing from marts.report_facts
     when only one of them counts.
     """
     row = pl.concat_str([pl.col("indicator_code").fill_null("~"), pl.col("kind").fill_null("~"),
                          pl.col("value").cast(pl.String).fill_null("~"),
                          pl.col("value_high").cast(pl.String).fill_null("~"),
-                         pl.col("measure_code").fill_null("~"),
+                         pl.col("measure_code").fill_null("~"), pl.col("qualifier").fill_null("~"),
                          pl.col("target_year").cast(pl.String).fill_null("~")], separator="|")
     return (facts.select("source_file", row.alias("row"))
             .group_by("source_file")
