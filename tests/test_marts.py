@@ -173,7 +173,8 @@ def load_fixture_rows(con: duckdb.DuckDBPyConnection) -> None:
             "parent_name": parent, "report_year": year, "report_date": signed, "published_on": published,
             "doc_number": None, "source_script": "simplified", "format": "text", "encoding": "utf-8",
             "file_size": 4096, "place_province": None, "place_prefecture": None, "place_county": None,
-            "division_code": None, "place_candidates": None, "repairs": [],
+            "division_code": None, "place_candidates": None, "repairs": [], "copies": 1,
+            "same_unit_year": sum((r[1], r[4], r[3], r[5]) == (name, parent, level, year) for r in REPORTS) > 1,
         })
         text, rows = report_text(year, parts, shortcomings)
         normalized.append({"source_file": file, "text": text, "source_script": "simplified"})
@@ -202,7 +203,8 @@ def load_fixture_rows(con: duckdb.DuckDBPyConnection) -> None:
                                                                "place_prefecture": pl.String,
                                                                "place_county": pl.String, "division_code": pl.String,
                                                                "place_candidates": pl.Int32,
-                                                               "repairs": pl.List(pl.String)}),
+                                                               "repairs": pl.List(pl.String),
+                                                               "copies": pl.Int32}),
         "core.report_section": pl.DataFrame(sections, schema_overrides={"section_no": pl.Int32, "level": pl.Int32,
                                                                         "char_start": pl.Int32,
                                                                         "char_end": pl.Int32}),
