@@ -190,6 +190,7 @@ _SYLLABLE = re.compile(
 )
 
 
+@cache  # glosses repeat (the same few syllables): one check each a run
 def is_pinyin(gloss: str) -> bool:
     """Each space-separated token is one pinyin syllable (tone marks or digits optional)."""
     plain = unicodedata.normalize("NFD", gloss.replace("ü", "v"))
