@@ -147,6 +147,11 @@ def snapshot(warehouse: Path) -> Snapshot:
         snap.units = dict(con.execute("select source_file, unit_name from marts.report_overview").fetchall())
         for name, value in con.execute("select source_file, value from marts.report_facts").fetchall():
             snap.facts.setdefault(name, []).append(value)
+        # a copy of a report (marts.report_overview.duplicate_of) has the same facts as its canonical
+        # file, where they count once (core.report_identity): its expectations read those
+        for name, canonical in con.execute("select source_file, duplicate_of from marts.report_overview "
+                                           "where duplicate_of is not null").fetchall():
+            snap.facts[name] = snap.facts.get(canonical, [])
         snap.sentinel_facts = con.execute(
             "select source_file, value, evidence from marts.report_facts where ? in (value, value_high)",
             [SENTINEL]).fetchall()

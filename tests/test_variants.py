@@ -390,9 +390,11 @@ def warehouse_rows(warehouse: Path) -> dict[str, dict]:
                 .fetchall():
             out[row[0]] = {"script": row[1], "encoding": row[2], **dict(zip(META, row[3:], strict=True)),
                            "facts": Counter()}
+        # every loaded file's own facts: the variants of a sample are copies of one report, whose facts
+        # count once in marts.report_facts (its canonical file's); stage.facts keeps each file's
         for source_file, *fact in con.execute(
-                "select source_file, indicator_code, kind, value, measure_code, qualifier from marts.report_facts")\
-                .fetchall():
+                "select source_file, indicator_code, kind, value, measure_code, qualifier from stage.facts "
+                "where source_file in (select source_file from marts.report_overview)").fetchall():
             out[source_file]["facts"][tuple(fact)] += 1
         status = dict(con.execute("select source_file, status || coalesce(': ' || reason, '') from marts.file_status")
                       .fetchall())

@@ -23,7 +23,7 @@ LAYERS = ("core", "marts")
 
 # which asset writes each stage table (the ledger and the quarantine: every stage does)
 STAGES = ("raw_report_files", "report_documents", "normalized_text", "report_sections", "report_metadata",
-          "report_sentences", "quantity_mentions", "indicator_facts", "shortcoming_theme_clauses")
+          "report_sentences", "quantity_mentions", "indicator_facts", "shortcoming_theme_clauses", "report_signatures")
 STAGE_TABLES: dict[str, str | tuple[str, ...]] = {
     "raw_files": "raw_report_files",
     "raw_entries": "raw_report_files",
