@@ -180,13 +180,13 @@ def test_fresh_incremental_and_batched_builds_are_identical(corpus, reference, t
 
 
 def test_memory_stays_within_a_small_budget_whatever_the_input(tmp_path):
-    """REPORTS_MEMORY_BUDGET_MB=768: a report just under the text limit it implies (0.75 MB), one over
+    """REPORTS_MEMORY_BUDGET_MB=1024 (half the default): a report just under the text limit it implies (1 MB), one over
     it, a long single line, a text dense with numbers and a folder of ordinary reports; the whole
     run's peak RSS stays under."""
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
     text = max(RAW.glob("*.txt"), key=lambda p: p.stat().st_size).read_text(encoding="utf-8")
-    limit = 768 / 1024 * 2**20
+    limit = 1024 / 1024 * 2**20
     (raw / "long_report.txt").write_text(text * int(0.95 * limit / len(text.encode())), encoding="utf-8")
     (raw / "too_long.txt").write_text(text * int(1.5 * limit / len(text.encode())), encoding="utf-8")
     (raw / "one_line.txt").write_text((text * int(0.9 * limit / len(text.encode()))).replace("\n", ""),
@@ -198,14 +198,15 @@ def test_memory_stays_within_a_small_budget_whatever_the_input(tmp_path):
     probe = ("import resource, subprocess, sys; p = subprocess.run(sys.argv[1:]); "
              "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024); sys.exit(p.returncode)")
     environ = {**os.environ, "REPORTS_RAW_DIR": str(raw), "REPORTS_WAREHOUSE": str(tmp_path / "wh" / "r.duckdb"),
-               "REPORTS_MEMORY_BUDGET_MB": "768"}
+               "REPORTS_MEMORY_BUDGET_MB": "1024"}
     environ.pop("DAGSTER_HOME", None)
     done = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "orchestration.run"], cwd=REPO,
                           env=environ, text=True, capture_output=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     peak_mb = int(done.stdout.strip().splitlines()[-1])
     assert "too_long.txt: too large" in done.stdout
-    assert peak_mb < 768, f"peak RSS {peak_mb} MB over the 768 MB budget"
+    print(f"peak RSS {peak_mb} MB under a 1024 MB budget")
+    assert peak_mb < 1024, f"peak RSS {peak_mb} MB over the 1024 MB budget"
 
 
 @pytest.mark.parametrize("case", ["missing", "a_file", "warehouse_is_folder", "empty_new", "empty_loaded"])
