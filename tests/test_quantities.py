@@ -59,6 +59,17 @@ def test_output_keeps_the_contract_and_offsets():
         ("两万", 20000),
         ("一百零五", 105),
         ("一万二千", 12000),
+        # a 万 section after 亿 adds to it, not multiplies the whole (cases from cn2an's suite)
+        ("一亿一千一百一十一万一千一百一十一", 111_111_111),
+        ("十亿零一万零一", 1_000_010_001),
+        ("一亿零一", 100_000_001),
+        ("两亿三千万", 230_000_000),
+        # financial numerals
+        ("壹", 1),
+        ("拾壹", 11),
+        ("壹佰壹拾壹", 111),
+        ("叁仟伍佰", 3500),
+        ("贰万零伍拾", 20050),
     ],
 )
 def test_chinese_numerals(text, value):

@@ -31,6 +31,9 @@ KEYS = ["source_file", "sentence_no"]
 
 CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNIT = {"十": 10, "百": 100, "千": 1000}
+# financial numerals (大写数字) read for their value; not yet found as mentions (伍 and 陆 are surnames too)
+FIN_DIGIT = {"壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9}
+FIN_UNIT = {"拾": 10, "佰": 100, "仟": 1000}
 CN_BIG = {"万": 10_000, "亿": 100_000_000}
 CN_CHARS = "".join(CN_DIGIT) + "".join(CN_UNIT) + "".join(CN_BIG)
 SCALE = {"万": 1e4, "亿": 1e8, "千": 1e3}
@@ -58,19 +61,27 @@ def cn_number(text: str) -> float | None:
         if head is None or not frac or any(c not in CN_DIGIT for c in frac):
             return None
         return head + float("0." + "".join(str(CN_DIGIT[c]) for c in frac))
-    if re.search(r"[一二两三四五六七八九]{2}", text):
+    if re.search(r"[一二两三四五六七八九壹贰叁肆伍陆柒捌玖]{2}", text):
         return None
-    total, section, digit = 0, 0, None
+    digits, units = {**CN_DIGIT, **FIN_DIGIT}, {**CN_UNIT, **FIN_UNIT}
+    # 亿 closes everything before it; 万 closes only what stands since the last 亿
+    # (一亿一千一百一十一万… is 1 亿 + 1111 万 + …, not (1 亿 + 1111) × 万)
+    yi, wan, section, digit = 0, 0, 0, None
     for ch in text:
-        if ch in CN_DIGIT:
-            digit = CN_DIGIT[ch]
-        elif ch in CN_UNIT:
-            section += (1 if digit is None else digit) * CN_UNIT[ch]
+        if ch in digits:
+            digit = digits[ch]
+        elif ch in units:
+            section += (1 if digit is None else digit) * units[ch]
             digit = None
-        else:  # 万 亿 close a section
-            total = (total + section + (digit or 0)) * CN_BIG[ch]
+        elif ch == "万":
+            wan = (wan + section + (digit or 0)) * CN_BIG[ch]
             section, digit = 0, None
-    return float(total + section + (digit or 0))
+        elif ch == "亿":
+            yi = (yi + wan + section + (digit or 0)) * CN_BIG[ch]
+            wan, section, digit = 0, 0, None
+        else:
+            return None
+    return float(yi + wan + section + (digit or 0))
 
 
 def _words(cell: str | None) -> list[str]:
