@@ -14,7 +14,7 @@ import errno
 import hashlib
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,10 +152,10 @@ def read_inside(os_path: bytes, folder: Path, limit: int | None = None) -> bytes
         return fh.read() if limit is None else fh.read(limit + 1)
 
 
-def fingerprint_lines(folder: Path) -> Iterator[str]:
+def fingerprint_lines(entries: Iterable[Entry]) -> Iterator[str]:
     """Name, size and modification time of each entry, without following any link: what the
     sensor compares to see whether anything landed."""
-    for entry in walk(folder):
+    for entry in entries:
         try:
             st = os.lstat(entry.os_path) if entry.reason else os.stat(entry.os_path)
             yield f"{entry.source_file}|{st.st_size}|{st.st_mtime_ns}|{entry.reason or ''}"
@@ -163,10 +163,11 @@ def fingerprint_lines(folder: Path) -> Iterator[str]:
             yield f"{entry.source_file}|?|?|{entry.reason or ''}"
 
 
-def fingerprint(folder: Path) -> str:
-    """One hash of every entry's name, size and modification time."""
+def fingerprint(folder: Path, entries: Iterable[Entry] | None = None) -> str:
+    """One hash of every entry's name, size and modification time (`entries`: the folder's
+    listing when the caller already walked it)."""
     digest = hashlib.sha256()
-    for line in fingerprint_lines(folder):
+    for line in fingerprint_lines(walk(folder) if entries is None else entries):
         digest.update(line.encode("utf-8", "backslashreplace") + b"\n")
     return digest.hexdigest()
 

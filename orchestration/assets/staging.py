@@ -22,7 +22,7 @@ from orchestration.isolation import (
     mark_inflight,
     plan_batches,
 )
-from orchestration.raw_folder import fingerprint, read_inside, reason_for, sha256_of, walk
+from orchestration.raw_folder import Entry, fingerprint, read_inside, reason_for, sha256_of, walk
 from orchestration.resources import (
     Warehouse,
     add_missing_columns,
@@ -36,7 +36,7 @@ from orchestration.resources import (
 from orchestration.settings import MB, Settings
 from transforms import schemas
 from transforms.duplicates import SIGNATURES, file_signatures
-from transforms.formats import read_documents
+from transforms.formats import FORMATS, read_documents
 from transforms.indicators import classify_facts, load_catalogue
 from transforms.metadata import extract_metadata
 from transforms.normalize import normalize_documents
@@ -49,7 +49,8 @@ from transforms.themes import THEME_HITS, shortcoming_theme_hits
 
 GROUP = "staging"
 KEYS = "source_file in (select source_file from keys)"
-TEXT_FORMATS = {"txt", "md"}  # formats whose text is at least as large as the file
+# formats whose text is at least as large as the file (a page's markup or a PDF's layout is not)
+TEXT_FORMATS = {ext for ext, kind in FORMATS.items() if kind in ("text", "markdown")}
 
 
 def _preview(frame: pl.DataFrame, columns: list[str], rows: int = 5) -> dg.MetadataValue:
@@ -96,12 +97,14 @@ RAW_ENTRIES = pl.Schema({"source_file": pl.String, "path": pl.String, "size": pl
                          "reason": pl.String})
 
 
-def scan_raw_folder(folder: Path, log: Callable[[str], None] = lambda _: None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Every entry of the raw folder: (files to read with their hash, every entry with why it is
-    not read, if it is not). Nothing outside the folder is opened; a file that cannot be read
-    is an entry with its reason, never an error that stops the run."""
+def scan_raw_folder(folder: Path, log: Callable[[str], None] = lambda _: None,
+                    listed: list[Entry] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Every entry of the raw folder (`listed`, when the caller already walked it): (files to read
+    with their hash, every entry with why it is not read, if it is not). Nothing outside the folder
+    is opened; a file that cannot be read is an entry with its reason, never an error that stops
+    the run."""
     files, entries = [], []
-    listed = list(walk(folder))
+    listed = list(walk(folder)) if listed is None else listed
     for i, e in enumerate(listed, 1):
         path = str(folder / e.source_file)
         reason, sha = e.reason, None
@@ -127,8 +130,9 @@ def scan_raw_folder(folder: Path, log: Callable[[str], None] = lambda _: None) -
                       "are not read.")
 def raw_report_files(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     folder = warehouse.raw_path
-    seen = fingerprint(folder)  # before the scan: a file landing during it makes the next sensor tick differ
-    files, entries = scan_raw_folder(folder, context.log.info)
+    listed = list(walk(folder))
+    seen = fingerprint(folder, listed)  # of the listing: a file landing after it makes the next sensor tick differ
+    files, entries = scan_raw_folder(folder, context.log.info, listed)
     skipped = entries.filter(pl.col("reason").is_not_null())
     with warehouse.connect() as con:
         for step in STEPS.values():  # every stage table exists, even before the first file arrives
