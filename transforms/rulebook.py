@@ -1,0 +1,565 @@
+"""The rule harness: every rule's cases run through the real stages, and the samples' gold.
+
+A rule's example is rendered by the stage it belongs to as plain lines (the contract every
+rule's `expect` is written against):
+
+    normalize   the normalized text
+    sections    `<section_code>\\t<heading>` per section found
+    metadata    `field=value` per non-null field (unit_name, unit_full_name, unit_level,
+                parent_name, report_year, report_date, published_on, doc_number; dates YYYY-MM-DD)
+    sentences   `<section>\\t<sentence>` per sentence
+    quantities  `<surface>|<value %g>|<measure_code>|<qualifier>` per mention
+    indicators  `<surface>|<indicator_code>|<kind>|<cue>` per fact
+    themes      `<theme>\\t<clause>` per hit
+    screening   the quarantine reason, or `ok`
+
+normalize, sections, metadata and screening read an example as a whole (short) document.
+sentences, quantities, indicators and themes read it as one paragraph that is the whole body of
+a report, in the section `achievements`, or in the section named by a `[code] ` prefix. A literal
+`\\n` (`\\t`) in a case becomes a line break (a tab), so a CSV cell can hold a small document.
+
+Many texts are rendered in one call of each stage (`Run`), and a `Run` keeps each stage's output,
+so the ablation (tests/rule_ablation.py) and the mutation check (tests/mutations.py) redo only
+the stages a switched rule can reach (`steps_reached`).
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import dataclasses
+import datetime as dt
+import importlib
+import pkgutil
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
+
+import polars as pl
+
+from transforms import rules
+from transforms.rules import Rule
+
+ROOT = Path(__file__).resolve().parents[1]
+TRANSFORMS = Path(__file__).resolve().parent
+RAW = ROOT / "raw"
+GOLD = ROOT / "tests" / "gold"
+
+DOCUMENT_STAGES = ("normalize", "sections", "metadata", "screening")
+PARAGRAPH_STAGES = ("sentences", "quantities", "indicators", "themes")
+STAGES = DOCUMENT_STAGES + PARAGRAPH_STAGES
+PREFIX_STAGE = {"NORM": "normalize", "SEC": "sections", "META": "metadata", "SENT": "sentences",
+                "QTY": "quantities", "NUM": "quantities", "IND": "indicators", "THEME": "themes",
+                "SCREEN": "screening"}
+ID_FORM = re.compile(r"^(?:NORM|SEC|META|SENT|QTY|NUM|IND|THEME|SCREEN)-(?:[A-Z0-9][A-Z0-9-]*"
+                     r"|CAT-[A-Za-z0-9_.-]+)$")
+DEFAULT_SECTION = "achievements"
+_SECTION_PREFIX = re.compile(r"^\[([a-z_]+)\] ?")
+
+# the steps a Run computes, the step each stage's rules act in, and what each step reads
+STEP_OF_STAGE = {"normalize": "normalized", "sections": "sections", "metadata": "metadata",
+                 "screening": "screening", "sentences": "sentences", "quantities": "mentions",
+                 "indicators": "facts", "themes": "themes"}
+STEP_INPUTS: dict[str, tuple[str, ...]] = {
+    "normalized": (), "sections": ("normalized",), "metadata": ("normalized", "sections"),
+    "screening": ("normalized", "sections", "metadata"), "sentences": ("normalized", "sections"),
+    "mentions": ("sentences",), "facts": ("sentences", "mentions"), "themes": ("normalized", "sections")}
+STEP_MODULE = {"normalized": "normalize", "sections": "sections", "metadata": "metadata",
+               "screening": "screening", "sentences": "sentences", "mentions": "quantities",
+               "facts": "indicators", "themes": "themes"}
+META_FIELDS = ("unit_name", "unit_full_name", "unit_level", "parent_name", "report_year", "report_date",
+               "published_on", "doc_number")
+
+
+def unescape(s: str) -> str:
+    """A case as written in a CSV cell: `\\n` is a line break, `\\t` a tab."""
+    return (s or "").replace("\\n", "\n").replace("\\t", "\t")
+
+
+# ---------------------------------------------------------------------------------------------
+# running the stages on many texts at once
+
+
+def _stage_fn(module: str, name: str) -> Callable:
+    return getattr(importlib.import_module(f"transforms.{module}"), name)
+
+
+class Run:
+    """The stages on a set of documents, each step computed once on all of them and kept.
+
+    `docs`: source_file, source_text (page_title / page_published_on optional). With `sections`
+    (source_file -> section code) each document is one paragraph in that section: no heading is
+    looked for, the whole normalized text is one span of it.
+    """
+
+    def __init__(self, docs: pl.DataFrame, sections: dict[str, str] | None = None) -> None:
+        for col, dtype in (("page_title", pl.String), ("page_published_on", pl.Date)):
+            if col not in docs.columns:
+                docs = docs.with_columns(pl.lit(None, dtype).alias(col))
+        self.docs = docs
+        self.paragraph_sections = sections
+        self.out: dict[str, object] = {}
+
+    def fork(self, redo: Iterable[str]) -> Run:
+        """A Run sharing this one's outputs except `redo` and every step downstream of it."""
+        drop = downstream(set(redo))
+        other = Run(self.docs, self.paragraph_sections)
+        other.out = {k: v for k, v in self.out.items() if k not in drop}
+        return other
+
+    def __getitem__(self, step: str) -> object:
+        if step not in self.out:
+            self.out[step] = getattr(self, f"_{step}")()
+        return self.out[step]
+
+    def text(self) -> pl.DataFrame:
+        """source_file, text and the page columns metadata and screening read."""
+        norm = self["normalized"]
+        return norm.select("source_file", "text").join(  # type: ignore[union-attr]
+            self.docs.select("source_file", "page_title", "page_published_on"), on="source_file", how="left")
+
+    def _normalized(self) -> pl.DataFrame:
+        return _stage_fn("normalize", "normalize_documents")(self.docs.select("source_file", "source_text"))
+
+    def _sections(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        docs = self.text()
+        if self.paragraph_sections is None:
+            return _stage_fn("sections", "split_sections")(docs)
+        from transforms import schemas
+
+        frame = docs.select("source_file", n=pl.col("text").fill_null("").str.len_chars().cast(pl.Int32)).with_columns(
+            section=pl.col("source_file").replace_strict(self.paragraph_sections, default=DEFAULT_SECTION))
+        sections = frame.select("source_file", section_no=pl.lit(1, pl.Int32), section="section",
+                                heading=pl.lit(""), level=pl.lit(1, pl.Int32), char_start=pl.lit(0, pl.Int32),
+                                char_end="n")
+        spans = frame.select("source_file", span_start=pl.lit(0, pl.Int32), span_end="n", section="section")
+        return sections.cast(schemas.SECTIONS), spans.cast(schemas.SECTION_SPANS)  # type: ignore[arg-type]
+
+    def _metadata(self) -> pl.DataFrame:
+        return _stage_fn("metadata", "extract_metadata")(self.text(), self["sections"][0])  # type: ignore[index]
+
+    def _screening(self) -> pl.DataFrame:
+        return _stage_fn("screening", "quarantine_reasons")(self["metadata"], self.text(),
+                                                            self["sections"][0])  # type: ignore[index]
+
+    def _sentences(self) -> pl.DataFrame:
+        return _stage_fn("sentences", "split_sentences")(self.text().select("source_file", "text"),
+                                                         self["sections"][1])  # type: ignore[index]
+
+    def _mentions(self) -> pl.DataFrame:
+        return _stage_fn("quantities", "extract_mentions")(self["sentences"])
+
+    def _facts(self) -> pl.DataFrame:
+        load = _stage_fn("indicators", "load_catalogue")
+        return _stage_fn("indicators", "classify_facts")(self["mentions"], self["sentences"], load())
+
+    def _themes(self) -> pl.DataFrame:
+        return _stage_fn("themes", "shortcoming_theme_hits")(self.text().select("source_file", "text"),
+                                                             self["sections"][0])  # type: ignore[index]
+
+
+def downstream(steps: set[str]) -> set[str]:
+    """`steps` and every step that reads one of them, directly or not."""
+    out = set(steps)
+    grew = True
+    while grew:
+        more = {s for s, ins in STEP_INPUTS.items() if s not in out and out.intersection(ins)}
+        out |= more
+        grew = bool(more)
+    return out
+
+
+def _g(v: float | None) -> str:
+    return "" if v is None else f"{v:g}"
+
+
+def _lines_by_file(frame: pl.DataFrame, line: pl.Expr) -> dict[str, str]:
+    if frame.is_empty():
+        return {}
+    grouped = frame.select("source_file", line.alias("line")).group_by("source_file", maintain_order=True).agg("line")
+    return {f: "\n".join(lines) for f, lines in grouped.iter_rows()}
+
+
+def _render_normalize(run: Run) -> dict[str, str]:
+    return {f: t or "" for f, t in run["normalized"].select("source_file", "text").iter_rows()}  # type: ignore
+
+
+def _render_sections(run: Run) -> dict[str, str]:
+    sections = run["sections"][0].sort("source_file", "section_no")  # type: ignore[index]
+    return _lines_by_file(sections, pl.concat_str("section", pl.lit("\t"), pl.col("heading").fill_null("")))
+
+
+def _render_metadata(run: Run) -> dict[str, str]:
+    out = {}
+    for row in run["metadata"].iter_rows(named=True):  # type: ignore[union-attr]
+        lines = []
+        for field in META_FIELDS:
+            v = row.get(field)
+            if v is None:
+                continue
+            lines.append(f"{field}={v.isoformat() if isinstance(v, dt.date) else v}")
+        out[row["source_file"]] = "\n".join(lines)
+    return out
+
+
+def _render_screening(run: Run) -> dict[str, str]:
+    frame = run["screening"]
+    return {f: r or "ok" for f, r in frame.select("source_file", "reason").iter_rows()}  # type: ignore[union-attr]
+
+
+def _render_sentences(run: Run) -> dict[str, str]:
+    s = run["sentences"].sort("source_file", "sentence_no")  # type: ignore[union-attr]
+    return _lines_by_file(s, pl.concat_str(pl.col("section").fill_null(""), pl.lit("\t"), "sentence"))
+
+
+def _render_quantities(run: Run) -> dict[str, str]:
+    m = run["mentions"].sort("source_file", "sentence_no", "mention_no")  # type: ignore[union-attr]
+    if m.is_empty():
+        return {}
+    m = m.with_columns(v=pl.col("value").map_elements(_g, return_dtype=pl.String))
+    return _lines_by_file(m, pl.concat_str(*(pl.col(c).cast(pl.String).fill_null("") for c in (
+        "surface", "v", "measure_code", "qualifier")), separator="|"))
+
+
+def _render_indicators(run: Run) -> dict[str, str]:
+    facts = run["facts"]
+    if facts.is_empty():  # type: ignore[union-attr]
+        return {}
+    keys = ["source_file", "sentence_no", "mention_no"]
+    m = run["mentions"].select(*keys, "surface")  # type: ignore[union-attr]
+    f = facts.join(m, on=keys, how="left").sort(keys)  # type: ignore[union-attr]
+    return _lines_by_file(f, pl.concat_str(*(pl.col(c).cast(pl.String).fill_null("") for c in (
+        "surface", "indicator_code", "kind", "cue")), separator="|"))
+
+
+def _render_themes(run: Run) -> dict[str, str]:
+    hits = run["themes"].sort("source_file", "section_no", "clause_no", "theme")  # type: ignore[union-attr]
+    return _lines_by_file(hits, pl.concat_str("theme", pl.lit("\t"), "clause"))
+
+
+RENDERERS: dict[str, Callable[[Run], dict[str, str]]] = {
+    "normalize": _render_normalize, "sections": _render_sections, "metadata": _render_metadata,
+    "screening": _render_screening, "sentences": _render_sentences, "quantities": _render_quantities,
+    "indicators": _render_indicators, "themes": _render_themes}
+
+
+def split_prefix(text: str) -> tuple[str, str]:
+    """(section code, paragraph) of a paragraph example: `[shortcomings] …` or the default."""
+    m = _SECTION_PREFIX.match(text)
+    return (m.group(1), text[m.end():]) if m else (DEFAULT_SECTION, text)
+
+
+def case_runs(texts: Iterable[tuple[str, str]]) -> tuple[dict[tuple[str, str], str], Run, Run]:
+    """One document Run and one paragraph Run for (stage, text) pairs: (key -> source_file, runs)."""
+    keys: dict[tuple[str, str], str] = {}
+    doc_rows: dict[str, str] = {}
+    para_rows: dict[str, tuple[str, str]] = {}
+    for stage, text in texts:
+        text = unescape(text)
+        if stage in DOCUMENT_STAGES:
+            name = doc_rows.setdefault(text, f"d{len(doc_rows)}") if text not in doc_rows else doc_rows[text]
+        else:
+            section, body = split_prefix(text)
+            name = para_rows.setdefault((section, body), f"p{len(para_rows)}") if (section, body) not in para_rows \
+                else para_rows[(section, body)]
+        keys[(stage, text)] = name
+    schema = {"source_file": pl.String, "source_text": pl.String}
+    doc = Run(pl.DataFrame([(n, t) for t, n in doc_rows.items()], schema=schema, orient="row"))
+    para = Run(pl.DataFrame([(n, b) for (_, b), n in para_rows.items()], schema=schema, orient="row"),
+               {n: s for (s, _), n in para_rows.items()})
+    return keys, doc, para
+
+
+def render_all(texts: Iterable[tuple[str, str]], doc: Run | None = None, para: Run | None = None,
+               keys: dict[tuple[str, str], str] | None = None) -> dict[tuple[str, str], str]:
+    """The rendering of every (stage, text): each stage run once on all texts of its kind.
+
+    A stage that raises on the batch is rendered text by text, a text that makes it raise
+    rendering as `error: …` (so one bad example cannot hide the others' results)."""
+    texts = list(texts)
+    if keys is None or doc is None or para is None:
+        keys, doc, para = case_runs(texts)
+    out: dict[tuple[str, str], str] = {}
+    by_stage: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for stage, text in texts:
+        by_stage[stage].append((stage, text))
+    for stage, items in by_stage.items():
+        if stage not in RENDERERS:
+            out.update({k: f"error: no renderer for stage {stage!r}" for k in items})
+            continue
+        run = doc if stage in DOCUMENT_STAGES else para
+        try:
+            got = RENDERERS[stage](run)
+        except Exception:  # noqa: BLE001 - fall back to one text at a time to find the culprit
+            got = {}
+            for k in items:
+                out[k] = render(stage, k[1])
+            continue
+        for k in items:
+            out[k] = got.get(keys[(k[0], unescape(k[1]))], "")
+    return out
+
+
+def render(stage: str, text: str) -> str:
+    """The stage's rendering of one example (see the module docstring)."""
+    if stage not in RENDERERS:
+        return f"error: no renderer for stage {stage!r}"
+    keys, doc, para = case_runs([(stage, text)])
+    run = doc if stage in DOCUMENT_STAGES else para
+    try:
+        return RENDERERS[stage](run).get(keys[(stage, unescape(text))], "")
+    except Exception as exc:  # noqa: BLE001 - a case that breaks the stage is the case's failure
+        return f"error: {type(exc).__name__}: {exc}"
+
+
+# ---------------------------------------------------------------------------------------------
+# the rules and their cases
+
+
+def import_stages() -> None:
+    """Import every transforms module, so the @rules.rule registrations run."""
+    for info in pkgutil.walk_packages([str(TRANSFORMS)], "transforms."):
+        if info.name != __name__:
+            importlib.import_module(info.name)
+
+
+def stage_of(rule_id: str) -> str:
+    return PREFIX_STAGE.get(rule_id.split("-", 1)[0], "")
+
+
+def rule_tables() -> list[str]:
+    """The CSV files of transforms/data/ that hold rules (a `rule_id` column)."""
+    out = []
+    for p in sorted((TRANSFORMS / "data").glob("*.csv")):
+        with p.open(encoding="utf-8", newline="") as f:
+            header = next(csv.reader(f), [])
+        if "rule_id" in header:
+            out.append(p.name)
+    return out
+
+
+def all_rules() -> list[Rule]:
+    """Every rule: the registered functions, then each rule table's rows (duplicates kept, so a
+    test can name them; see `duplicate_ids`)."""
+    import_stages()
+    out = list(rules.registered().values())
+    for name in rule_tables():
+        with (TRANSFORMS / "data" / name).open(encoding="utf-8", newline="") as f:
+            has_stage = "stage" in (next(csv.reader(f), []))
+        for r in rules.table_rules(name, stage=""):
+            out.append(r if has_stage and r.stage else dataclasses.replace(r, stage=stage_of(r.id)))
+    return out
+
+
+def duplicate_ids(rule_list: list[Rule]) -> list[str]:
+    seen: dict[str, int] = defaultdict(int)
+    for r in rule_list:
+        seen[r.id] += 1
+    return sorted(i for i, n in seen.items() if n > 1)
+
+
+def cases(rule: Rule) -> list[tuple[str, str, str, bool]]:
+    """(stage, text, needle, must_appear) of a rule: its example and its counter-example."""
+    out = []
+    if rule.example and rule.expect:
+        out.append((rule.stage, rule.example, unescape(rule.expect), True))
+    if rule.counter_example:
+        out.append((rule.stage, rule.counter_example, unescape(rule.counter_expect or rule.expect), False))
+    return out
+
+
+def case_failures(rule: Rule, rendered: dict[tuple[str, str], str]) -> list[str]:
+    """The failures of one rule's cases given the renderings of (stage, text)."""
+    fails = []
+    if not rule.example or not rule.expect:
+        fails.append(f"{rule.id}: no example/expect")
+    for stage, text, needle, must in cases(rule):
+        got = rendered.get((stage, text), "")
+        if (needle in got) != must:
+            what = "example" if must else "counter-example"
+            verb = "lacks" if must else "has"
+            fails.append(f"{rule.id}: {what} {text!r} {verb} {needle!r}; rendered {stage}: {got!r}")
+    return fails
+
+
+def check(rule: Rule) -> list[str]:
+    """The failures of one rule's own cases (empty: it passes)."""
+    if rule.stage not in RENDERERS:
+        return [f"{rule.id}: stage {rule.stage!r} has no renderer (one of {', '.join(STAGES)})"]
+    texts = [(s, t) for s, t, _, _ in cases(rule)]
+    return case_failures(rule, render_all(texts))
+
+
+def check_all(rule_list: list[Rule], doc: Run | None = None, para: Run | None = None,
+              keys: dict[tuple[str, str], str] | None = None) -> dict[str, list[str]]:
+    """rule id -> failures of its cases, every case rendered in one batch per stage."""
+    texts = [(s, t) for r in rule_list for s, t, _, _ in cases(r)]
+    rendered = render_all(texts, doc, para, keys)
+    return {r.id: case_failures(r, rendered) for r in rule_list}
+
+
+# ---------------------------------------------------------------------------------------------
+# which steps a rule can reach (so the ablation redoes no more than it must)
+
+
+def _module_file(name: str) -> list[Path]:
+    rel = name.removeprefix("transforms.").replace(".", "/")
+    f, pkg = TRANSFORMS / f"{rel}.py", TRANSFORMS / rel
+    if f.exists():
+        return [f]
+    return sorted(pkg.rglob("*.py")) if pkg.is_dir() else []
+
+
+def _imports(path: Path) -> set[str]:
+    """The transforms modules a source file imports."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    here = "transforms." + ".".join(path.relative_to(TRANSFORMS).with_suffix("").parts[:-1])
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names if a.name.startswith("transforms.")}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = here.rstrip(".").split(".")
+                parts = parts[: len(parts) - node.level + 1]
+                base = ".".join(parts + ([base] if base else []))
+            if base == "transforms" or base.startswith("transforms."):
+                out.add(base)
+                out |= {f"{base}.{a.name}" for a in node.names}
+    return {m for m in out if _module_file(m)}
+
+
+@cache
+def module_closure(module: str) -> frozenset[Path]:
+    """The source files of a transforms module and of everything it imports from transforms."""
+    todo, seen = [f"transforms.{module}"], set()
+    files: set[Path] = set()
+    while todo:
+        m = todo.pop()
+        if m in seen:
+            continue
+        seen.add(m)
+        for f in _module_file(m):
+            files.add(f)
+            todo.extend(_imports(f))
+    return frozenset(files)
+
+
+def home_files(rule: Rule) -> set[Path]:
+    """The source files that apply a rule: its function's module, or those naming its table."""
+    if rule.source.startswith("transforms/data/"):
+        name = Path(rule.source).name
+        return {f for f in TRANSFORMS.rglob("*.py") if name in f.read_text(encoding="utf-8")}
+    module = rule.source.split(":", 1)[0]
+    return set(_module_file(module))
+
+
+def steps_reached(rule: Rule) -> set[str]:
+    """The steps a rule can change: its own stage's and every step whose code reaches the files
+    that apply it, with everything downstream of those."""
+    homes = home_files(rule)
+    steps = {STEP_OF_STAGE[rule.stage]} if rule.stage in STEP_OF_STAGE else set()
+    steps |= {s for s, m in STEP_MODULE.items() if module_closure(m) & homes}
+    if not homes and not steps:
+        steps = set(STEP_INPUTS)
+    return downstream(steps)
+
+
+# ---------------------------------------------------------------------------------------------
+# the samples against their gold, in-process (no Dagster, no warehouse)
+
+
+def sample_run(raw: Path = RAW) -> Run:
+    """A document Run of the sample reports, read as the documents stage reads them."""
+    import hashlib
+
+    from transforms.formats import read_documents
+
+    files = sorted(p for p in raw.iterdir() if p.is_file() and not p.name.startswith("."))
+    blobs = [p.read_bytes() for p in files]
+    frame = pl.DataFrame({"source_file": [p.name for p in files], "path": [str(p) for p in files],
+                          "ext": [p.suffix.lstrip(".").lower() for p in files],
+                          "size": [len(b) for b in blobs], "sha256": [hashlib.sha256(b).hexdigest() for b in blobs],
+                          "content": blobs}, schema={"source_file": pl.String, "path": pl.String, "ext": pl.String,
+                                                      "size": pl.Int64, "sha256": pl.String, "content": pl.Binary})
+    docs = read_documents(frame).filter(pl.col("error").is_null())
+    return Run(docs.select("source_file", "source_text", "page_title", "page_published_on"))
+
+
+def warehouse_rows(run: Run) -> tuple[list[dict], list[dict]]:
+    """(report_facts, report_overview) rows as the marts would hold them for the scorer."""
+    meta = run["metadata"]
+    script = run["normalized"].select("source_file", "source_script")  # type: ignore[union-attr]
+    sections = run["sections"][0]  # type: ignore[index]
+    reasons = run["screening"]
+    loaded = reasons.filter(pl.col("reason").is_null())["source_file"]  # type: ignore[union-attr]
+    overview = []
+    present = defaultdict(set)
+    for f, s in sections.select("source_file", "section").iter_rows():  # type: ignore[union-attr]
+        present[f].add(s)
+    for row in meta.join(script, on="source_file", how="left").filter(  # type: ignore[union-attr]
+            pl.col("source_file").is_in(loaded)).iter_rows(named=True):
+        for s in ("achievements", "shortcomings", "leadership_duty", "next_year_plan", "other"):
+            row[f"has_{s}"] = s in present[row["source_file"]]
+        overview.append(row)
+    facts = run["facts"].filter(pl.col("source_file").is_in(loaded)).to_dicts()  # type: ignore[union-attr]
+    return facts, overview
+
+
+def _score():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("score_gold", ROOT / "tests" / "score_gold.py")
+    mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    return mod
+
+
+def gold_diff(run: Run | None = None, gold: Path = GOLD) -> list[str]:
+    """Every way the samples differ from their gold (facts, mentions, qualifiers, metadata,
+    sections, themes): empty when they match exactly."""
+    run = sample_run() if run is None else run
+    facts, overview = warehouse_rows(run)
+    sg = _score()
+    res = sg.score(gold, facts, overview)
+    out = [f"not loaded: {f}" for f in res["missing_reports"]]
+    gold_facts = sg.read_csv(gold / "facts.csv")
+    for f, r in res["files"].items():
+        out += [f"{f}: {m}" for m in r["misses"] + r["meta_wrong"]]
+        m = r["mention"]
+        if m["fp"] or m["fn"]:
+            need: dict[tuple, int] = defaultdict(int)
+            opt: dict[tuple, int] = defaultdict(int)
+            for g in gold_facts:
+                if sg.stem(g["file"]) == f:
+                    (opt if g["optional"] == "1" else need)[(sg.num(g["value"]), g["measure"])] += 1
+            got: dict[tuple, int] = defaultdict(int)
+            for x in facts:
+                if sg.stem(x["source_file"]) == f and x.get("value") is not None:
+                    got[(sg.num(x["value"]), x.get("measure_code"))] += 1
+            for k in sorted(set(need) | set(got), key=str):
+                if got[k] < need[k]:
+                    out.append(f"{f}: mention missed {k[0]:g} {k[1]} x{need[k] - got[k]}")
+                elif got[k] > need[k] + opt[k]:
+                    out.append(f"{f}: mention extra {k[0]:g} {k[1]} x{got[k] - need[k] - opt[k]}")
+        if r["fact"]["qualifier_ok"] != r["fact"]["tp"]:
+            out.append(f"{f}: {r['fact']['tp'] - r['fact']['qualifier_ok']} facts with the wrong qualifier")
+    out += theme_diff(run, gold)
+    return out
+
+
+def theme_diff(run: Run, gold: Path = GOLD) -> list[str]:
+    """The samples' shortcoming themes against tests/gold/themes.csv (theme per file)."""
+    path = gold / "themes.csv"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as f:
+        want = {(r["file"], r["theme"]) for r in csv.DictReader(f)}
+    files = {f for f, _ in want}
+    hits = run["themes"]
+    have = {(f, t) for f, t in hits.select("source_file", "theme").iter_rows() if f in files}  # type: ignore
+    return ([f"{f}: theme missed {t}" for f, t in sorted(want - have)]
+            + [f"{f}: theme extra {t}" for f, t in sorted(have - want)])
