@@ -1,8 +1,10 @@
 """The weaknesses a report admits: theme cues matched in the clauses of its shortcomings part.
 
-Cues are data (`data/shortcoming_themes.csv`: theme, name_zh, space-separated regexes). All of a
-theme's cues are joined into one alternation and tested once per clause with a constant
-pattern, one vectorised pass per theme (a per-row pattern would be compiled for every row).
+Cues are data (`data/shortcoming_themes.csv`: one rule a theme, with its id, name_zh,
+space-separated regexes and a case that needs one of them; a theme switched off is left out).
+All of a theme's cues are joined into one alternation and tested once per clause with a
+constant pattern, one vectorised pass per theme (a per-row pattern would be compiled for every
+row).
 """
 
 from __future__ import annotations
@@ -11,8 +13,11 @@ from pathlib import Path
 
 import polars as pl
 
-DATA = Path(__file__).resolve().parent / "data" / "shortcoming_themes.csv"
-_CLAUSE_END = r"[。；;！？!?\n]"
+from transforms import rules
+from transforms.lexicon import HARD_END
+
+# a theme is read clause by clause: a statement ends at a hard end or a line break
+_CLAUSE_END = f"[{HARD_END}\n]"
 
 THEME_HITS = pl.Schema(
     {
@@ -29,7 +34,11 @@ THEME_HITS = pl.Schema(
 
 def load_themes(path: Path | None = None) -> pl.DataFrame:
     """theme, name_zh and one alternation `pattern` per theme."""
-    themes = pl.read_csv(path or DATA, infer_schema=False)
+    if path is not None:
+        themes = pl.read_csv(path, infer_schema=False)
+    else:
+        rows = rules.table("shortcoming_themes.csv")
+        themes = pl.DataFrame(rows, schema=dict.fromkeys(rows[0] if rows else ("theme", "name_zh", "cues"), pl.String))
     return themes.filter(pl.col("cues").is_not_null()).select(
         "theme",
         "name_zh",
