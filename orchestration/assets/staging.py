@@ -219,12 +219,31 @@ class Step:
     preview: list[str]
     modules: tuple[str, ...]  # the transforms modules `run` calls: their code and data version the stage
     reads_folder: bool = False
+    # the stages whose output `run` reads, when not just `upstream` (which then only gates: a file
+    # goes on only once `upstream` passed it): the version chains through these alone, so a change
+    # to a stage re-runs only the stages that read what it writes
+    reads_from: tuple[str, ...] | None = None
 
 
 def step_version(step: Step) -> str:
-    """The stage's own code version chained with its upstream stage's."""
-    upstream = STEPS.get(step.upstream)
-    return code_version(step.modules, step_version(upstream) if upstream else "")
+    """The stage's own code version chained with the versions of the stages it reads."""
+    chained = "".join(step_version(STEPS[s]) for s in (step.reads_from or (step.upstream,)) if s in STEPS)
+    return code_version(step.modules, chained)
+
+
+def downstream(stage: str) -> list[str]:
+    """The stages a file passes through after `stage` (by the gate of each)."""
+    below = [s.ledger for s in STEPS.values() if s.upstream == stage]
+    return below + [d for s in below for d in downstream(s)]
+
+
+def _forget_downstream(con: duckdb.DuckDBPyConnection, stage: str, bad: pl.DataFrame) -> None:
+    """A file set aside at `stage` is no longer passed on: the stages below forget it, so a stage
+    whose version did not change (it does not read this one) cannot keep it loaded."""
+    below = downstream(stage)
+    if bad.height and below:
+        con.execute(f"delete from stage.ledger where stage in ({', '.join('?' * len(below))}) "
+                    "and source_file in (select source_file from bad)", below)
 
 
 def failure_reason(stage: str, exc: BaseException) -> str:
@@ -259,6 +278,7 @@ def _process(con: duckdb.DuckDBPyConnection, step: Step, version: str, batch: pl
             for table, schema in step.writes.items():
                 replace_rows(con, table, schema, outputs[table], keys)
             record(con, step.ledger, version, batch, bad)
+            _forget_downstream(con, step.ledger, bad)
             con.execute("commit")
         except BaseException:
             con.execute("rollback")
@@ -275,6 +295,7 @@ def _process(con: duckdb.DuckDBPyConnection, step: Step, version: str, batch: pl
         for table, schema in step.writes.items():
             replace_rows(con, table, schema, empty[table], keys)
         record(con, step.ledger, version, batch, bad)
+        _forget_downstream(con, step.ledger, bad)
         con.execute("commit")
         return empty, bad
 
@@ -293,6 +314,7 @@ def run_step(context: dg.AssetExecutionContext, warehouse: Warehouse, step: Step
         if twice.height:
             bad = twice.select("source_file", "sha256", reason=pl.lit(crash_reason(step.ledger)))
             record(con, step.ledger, version, bad.select("source_file", "sha256"), bad)
+            _forget_downstream(con, step.ledger, bad)
             clear_inflight(con, step.ledger, bad, done=True)
             bads.append(bad)
             todo = todo.join(twice, on="source_file", how="anti")
@@ -388,7 +410,7 @@ SENTENCES = Step("sentences", "metadata",
                  {"docs": TEXT, "spans": "select * from stage.section_spans where {KEYS}"},
                  lambda todo, docs, spans: {"stage.sentences": split_sentences(docs, spans)},
                  {"stage.sentences": schemas.SENTENCES}, ["source_file", "sentence_no", "section", "sentence"],
-                 ("sentences",))
+                 ("sentences",), reads_from=("sections",))
 MENTIONS = Step("mentions", "sentences", {"sentences": "select * from stage.sentences where {KEYS}"},
                 lambda todo, sentences: {"stage.mentions": extract_mentions(sentences)},
                 {"stage.mentions": schemas.MENTIONS}, ["source_file", "surface", "value", "measure_code", "qualifier"],
@@ -402,12 +424,13 @@ FACTS = Step("facts", "mentions",
              ("indicators", "provenance"))
 THEMES = Step("themes", "metadata", {"docs": TEXT, "sections": "select * from stage.sections where {KEYS}"},
               lambda todo, docs, sections: {"stage.theme_hits": shortcoming_theme_hits(docs, sections)},
-              {"stage.theme_hits": THEME_HITS}, ["source_file", "theme", "cues", "clause"], ("themes",))
+              {"stage.theme_hits": THEME_HITS}, ["source_file", "theme", "cues", "clause"], ("themes",),
+              reads_from=("sections",))
 SIGNATURES_STEP = Step("signatures", "facts",
                        {"docs": TEXT, "facts": "select * from stage.facts where {KEYS}"},
                        lambda todo, docs, facts: {"stage.signatures": file_signatures(docs, facts)},
                        {"stage.signatures": SIGNATURES}, ["source_file", "text_chars", "shingles", "facts_key"],
-                       ("duplicates",))
+                       ("duplicates",), reads_from=("facts",))
 
 
 STEPS = {step.ledger: step for step in (DOCUMENTS, NORMALIZED, SECTIONS, METADATA, SENTENCES, MENTIONS, FACTS, THEMES,
