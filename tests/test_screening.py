@@ -36,4 +36,4 @@ def test_missing_year_is_named():
 
 
 def test_cue_file_loads():
-    assert "法治政府建设" in report_cue_pattern().split("|")
+    assert "法治政府" in report_cue_pattern().split("|")

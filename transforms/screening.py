@@ -14,13 +14,16 @@ from pathlib import Path
 
 import polars as pl
 
-CUES = Path(__file__).resolve().parent / "data" / "report_cues.csv"
-HEAD = 400  # characters of the text where the title and opening paragraph stand
+from transforms import rules
 
 
 def report_cue_pattern(path: Path | None = None) -> str:
-    cues = pl.read_csv(path or CUES, infer_schema=False)["cue"].drop_nulls().str.strip_chars()
-    return "|".join(cues.filter(cues != "").to_list())
+    """One alternation of the report cues that are on (`kind=cue` rows of report_cues.csv)."""
+    if path is not None:
+        cues = pl.read_csv(path, infer_schema=False)["cue"].drop_nulls().to_list()
+    else:
+        cues = [r["cue"] for r in rules.table("report_cues.csv") if r["kind"] == "cue"]
+    return "|".join(c.strip() for c in cues if c and c.strip()) or r"[^\s\S]"  # none on: no match
 
 
 def quarantine_reasons(reports: pl.DataFrame, docs: pl.DataFrame, sections: pl.DataFrame) -> pl.DataFrame:
@@ -30,7 +33,8 @@ def quarantine_reasons(reports: pl.DataFrame, docs: pl.DataFrame, sections: pl.D
     `sections`: the SECTIONS rows found in them.
     """
     with_parts = sections.select("source_file").unique().with_columns(has_parts=pl.lit(True))
-    head = pl.col("text").str.slice(0, HEAD)
+    # the title and opening paragraph: report wording deeper in is no sign of a report
+    head = pl.col("text").str.slice(0, rules.number("report_cues.csv", "SCREEN-HEAD-CHARS"))
     if "page_title" in docs.columns:
         head = pl.concat_str([pl.col("page_title").fill_null(""), head], separator="\n")
     looks = docs.select("source_file", report_wording=head.str.contains(report_cue_pattern()))
