@@ -370,6 +370,15 @@ def cases(rule: Rule) -> list[tuple[str, str, str, bool]]:
     return out
 
 
+def _cut(s: str, n: int = 80) -> str:
+    return s if len(s) <= n else f"{s[:n]}…(+{len(s) - n})"
+
+
+def _case_key(failure: str) -> str:
+    """A failure without its rendering: the same case failing another way is the same failure."""
+    return failure.split("; rendered ", 1)[0]
+
+
 def case_failures(rule: Rule, rendered: dict[tuple[str, str], str]) -> list[str]:
     """The failures of one rule's cases given the renderings of (stage, text)."""
     fails = []
@@ -380,7 +389,7 @@ def case_failures(rule: Rule, rendered: dict[tuple[str, str], str]) -> list[str]
         if (needle in got) != must:
             what = "example" if must else "counter-example"
             verb = "lacks" if must else "has"
-            fails.append(f"{rule.id}: {what} {text!r} {verb} {needle!r}; rendered {stage}: {got!r}")
+            fails.append(f"{rule.id}: {what} {_cut(text)!r} {verb} {needle!r}; rendered {stage}: {_cut(got, 300)!r}")
     return fails
 
 
@@ -563,3 +572,99 @@ def theme_diff(run: Run, gold: Path = GOLD) -> list[str]:
     have = {(f, t) for f, t in hits.select("source_file", "theme").iter_rows() if f in files}  # type: ignore
     return ([f"{f}: theme missed {t}" for f, t in sorted(want - have)]
             + [f"{f}: theme extra {t}" for f, t in sorted(have - want)])
+
+
+# ---------------------------------------------------------------------------------------------
+# the fast check the ablation and the mutation check run: every rule's cases and the exact gold
+
+
+class Harness:
+    """Every rule's cases and the samples, run once with every rule as written (the baseline);
+    `failures` then reruns only the steps a switched rule or a changed value can reach and
+    returns what newly fails."""
+
+    def __init__(self, rule_list: list[Rule] | None = None, samples: bool = True) -> None:
+        self.rules = all_rules() if rule_list is None else rule_list
+        self.texts = list(dict.fromkeys((s, t) for r in self.rules for s, t, _, _ in cases(r) if s in RENDERERS))
+        self.keys, self.doc, self.para = case_runs(self.texts)
+        self.sample = sample_run() if samples else None
+        self.rendered = render_all(self.texts, self.doc, self.para, self.keys)
+        self.base_cases = {_case_key(f) for r in self.rules for f in case_failures(r, self.rendered)}
+        self.base_gold = set(gold_diff(self.sample)) if self.sample is not None else set()
+
+    def failures(self, steps: set[str]) -> list[str]:
+        """Case failures and gold differences that the baseline does not have, with the rules as
+        switched now, redoing `steps` (see `steps_reached`) and everything downstream of them."""
+        steps = downstream(steps)
+        stages = {st for st, step in STEP_OF_STAGE.items() if step in steps}
+        texts = [k for k in self.texts if k[0] in stages]
+        rendered = dict(self.rendered)
+        rendered.update(render_all(texts, self.doc.fork(steps), self.para.fork(steps), self.keys))
+        new = [f for r in self.rules if r.stage in stages for f in case_failures(r, rendered)
+               if _case_key(f) not in self.base_cases]
+        if self.sample is not None and steps:
+            try:
+                gold = gold_diff(self.sample.fork(steps))
+            except Exception as exc:  # noqa: BLE001 - a stage that breaks on the samples fails the check
+                gold = [f"error: {type(exc).__name__}: {exc}"]
+            new += [f"gold: {g}" for g in gold if g not in self.base_gold]
+        return new
+
+
+# ---------------------------------------------------------------------------------------------
+# mutations of thresholds and precedence (tests/mutations.py; thresholds in the ablation too)
+
+THRESHOLD_KINDS = ("threshold", "weight")
+_ORDER_CALL = re.compile(r"""\border\(\s*["']([\w.-]+\.csv)["']""")
+
+
+@dataclasses.dataclass(frozen=True)
+class Mutation:
+    """One changed value (a threshold, or a precedence table in another order)."""
+
+    name: str
+    target: str  # the rule id or the table changed
+    overrides: tuple[tuple[str, str], ...]
+    steps: frozenset[str]
+
+
+def mutated_values(value: str) -> list[str]:
+    """A threshold's neighbours: ×0.5 and ×2, and ±1 for an integer (none below zero)."""
+    try:
+        v = float(value)
+    except ValueError:
+        return []
+    if v.is_integer() and "." not in value:
+        n = int(v)
+        out = [n // 2 if n > 1 else None, n * 2 if n else 1, n + 1, n - 1 if n > 0 else None]
+        return [str(x) for x in dict.fromkeys(x for x in out if x is not None and x != n)]
+    return [f"{x:g}" for x in dict.fromkeys((v / 2, v * 2)) if x != v]
+
+
+def order_tables() -> list[str]:
+    """The rule tables a stage reads as a precedence order (`rules.order("x.csv")` in its source)."""
+    names: set[str] = set()
+    for f in TRANSFORMS.rglob("*.py"):
+        if f.name != "rules.py":
+            names |= set(_ORDER_CALL.findall(f.read_text(encoding="utf-8")))
+    return sorted(n for n in names if (TRANSFORMS / "data" / n).exists())
+
+
+def mutations(rule_list: list[Rule]) -> list[Mutation]:
+    """Every threshold ×0.5, ×2, ±1 and every adjacent pair of every precedence table swapped."""
+    out = []
+    for r in rule_list:
+        if r.kind in THRESHOLD_KINDS and r.value is not None:
+            steps = frozenset(steps_reached(r))
+            out += [Mutation(f"{r.id} {r.value} -> {v}", r.id, ((r.id, v),), steps) for v in mutated_values(r.value)]
+    by_source: dict[str, list[Rule]] = defaultdict(list)
+    for r in rule_list:
+        by_source[r.source].append(r)
+    for name in order_tables():
+        rows = [r for r in by_source.get(f"transforms/data/{name}", []) if r.priority is not None]
+        ids = [r.id for r in sorted(rows, key=lambda r: r.priority)]  # type: ignore[arg-type, return-value]
+        steps = frozenset(set().union(*(steps_reached(r) for r in rows))) if rows else frozenset()
+        for i in range(len(ids) - 1):
+            swapped = ids[:i] + [ids[i + 1], ids[i]] + ids[i + 2:]
+            out.append(Mutation(f"{name}: {ids[i + 1]} before {ids[i]}", name, ((name, ",".join(swapped)),), steps))
+    return out

@@ -1,0 +1,69 @@
+"""Every rule's own cases through the real stages (transforms.rulebook), one test per rule id.
+
+A rule's example must give its `expect` and its counter-example must not; a rule without an
+example, an expect or a why fails here on purpose (it gets a case or goes). `make rules` shows
+which cases each rule is the one to decide; this file only shows that each case holds.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from transforms import rulebook
+
+RULES = rulebook.all_rules()
+
+
+@pytest.fixture(scope="module")
+def failures() -> dict[str, list[str]]:
+    """Every rule's case failures, the cases of each stage rendered in one batch."""
+    out: dict[str, list[str]] = {}
+    for r in RULES:
+        out.setdefault(r.id, [])
+    by_id = rulebook.check_all([r for r in RULES if r.stage in rulebook.RENDERERS])
+    for rule_id, fails in by_id.items():
+        out[rule_id] += fails
+    return out
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_cases(rule, failures):
+    assert rule.stage in rulebook.RENDERERS, f"{rule.id}: stage {rule.stage!r} is not one of {rulebook.STAGES}"
+    fails = failures[rule.id]
+    assert not fails, "\n".join(fails)
+
+
+def test_batched_rendering_matches_one_at_a_time():
+    """A case rendered in a batch with others renders as it does alone (no case leaks into another)."""
+    sample = [(s, t) for r in RULES[:40] for s, t, _, _ in rulebook.cases(r) if s in rulebook.RENDERERS]
+    batch = rulebook.render_all(sample)
+    for stage, text in sample:
+        assert batch[(stage, text)] == rulebook.render(stage, text), (stage, text)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_is_described(rule):
+    assert rulebook.ID_FORM.match(rule.id), f"{rule.id}: an id is <PREFIX>-<NAME> in upper-case ASCII"
+    assert rule.stage == rulebook.stage_of(rule.id) or rule.stage in rulebook.STAGES, rule
+    assert rule.example.strip(), f"{rule.id}: no example"
+    assert rule.expect.strip(), f"{rule.id}: no expect"
+    assert rule.why.strip(), f"{rule.id}: no why"
+
+
+def test_rule_ids_are_unique():
+    assert rulebook.duplicate_ids(RULES) == []
+
+
+def test_render_contract():
+    """The rendering each stage's rules are written against (common.md)."""
+    assert "12次|study.sessions|actual|" in rulebook.render("indicators", "全年组织集中学法12次")
+    assert "300余人次|300|person_time|more_than" in rulebook.render("quantities", "参训人员达到300余人次")
+    sentences = rulebook.render("sentences", "[shortcomings] 经费不足。人员不够。")
+    assert sentences == "shortcomings\t经费不足。\nshortcomings\t人员不够。"
+    doc = r"某某镇2023年法治政府建设工作情况报告\n一、主要成效\n做了工作。\n二、存在的不足\n经费不足。\n2024年1月5日"
+    assert "achievements\t一、主要成效\nshortcomings\t二、存在的不足" in rulebook.render("sections", doc)
+    meta = rulebook.render("metadata", doc)
+    assert "unit_name=某某镇" in meta and "report_year=2023" in meta and "report_date=2024-01-05" in meta
+    assert rulebook.render("screening", doc) == "ok"
+    assert rulebook.render("screening", "你好").startswith("not a report")
+    assert rulebook.render("normalize", "２０２３年") == "2023年"
