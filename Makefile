@@ -68,6 +68,15 @@ export: install
 bench: install
 	$(BIN)/python tests/bench.py
 
+# each rule switched off in turn: the cases that fail without it, and the rules no case needs (exit 1)
+.PHONY: rules mutations
+rules: install
+	$(BIN)/python tests/rule_ablation.py
+
+# every threshold x0.5, x2, +-1 and every precedence table's adjacent pairs swapped: killed/total (exit 1 below 90 %)
+mutations: install
+	$(BIN)/python tests/mutations.py
+
 # take a report back out of the warehouse: make retract FILE=<source_file> REASON="why"
 retract: install $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m orchestration.retract "$(FILE)" --reason "$(REASON)"
