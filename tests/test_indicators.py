@@ -144,7 +144,7 @@ def test_a_new_catalogue_row_makes_a_new_classification():
             "better": ["higher"],
         }
     )
-    extended = pl.concat([catalogue.drop("order"), row])
+    extended = pl.concat([catalogue.drop("order"), row], how="diagonal")  # a new row need not fill every column
     assert codes(text, catalogue=extended) == ["traffic.parking_spaces"]
 
 
@@ -569,3 +569,53 @@ def test_ni_before_a_modifier_is_no_plan_outside_the_plan_part():
 )
 def test_blind_sets_u_to_x(text, section, expected):
     assert facts(text, section=section).select("indicator_code", "kind").rows() == expected
+
+
+# --- back-off by phrase head: numbers no catalogue cue names ---------------------------------
+
+
+def cue_of(*texts: str, **kw) -> list[tuple[str, str | None]]:
+    return facts(*texts, **kw).select("indicator_code", "cue").rows()
+
+
+def test_a_number_no_cue_names_takes_the_family_of_its_phrase_head():
+    assert cue_of("组织开展民法典相关学习7次") == [("study.sessions", "backoff:学习")]
+    assert cue_of("县依法治县委员会办公室共召开会议6次") == [("meeting.rule_of_law", "backoff:会议")]
+    assert cue_of("组织干部参加庭审旁听3次") == [("court.hearing_attendance", "backoff:旁听")]
+
+
+def test_the_longest_head_wins_and_a_parenthesis_is_read_through():
+    assert cue_of("全年召开党工委（扩大）会议18次") == [("meeting.leadership_agenda", "backoff:党工委会议")]
+
+
+def test_a_head_after_the_number_closes_its_clause():
+    assert cue_of("全年召开9次党组会议") == [("meeting.leadership_agenda", "backoff:党组会议")]
+    assert cue_of("组织20名机关干部参与法治理论考试") == [("exam.participants", "backoff:考试")]
+
+
+def test_the_measure_must_fit_the_heads_indicator():
+    # 5 bodies are no meeting count; the meetings they held are
+    assert cue_of("5个工作专班共召开会议11次") == [
+        ("unclassified", "工作专班共召开会议"),
+        ("meeting.rule_of_law", "backoff:会议"),
+    ]
+
+
+def test_a_catalogue_cue_still_decides_before_any_head():
+    assert cue_of("全年组织集中学习11次") == [("study.sessions", "集中学习")]
+
+
+def test_mediations_counted_in_occurrences_are_dispute_work_only_by_their_head():
+    # head_measures: dispute.resolved takes 次 from the head 调解, never from its cues (化解 in a listed object)
+    assert cue_of("参加现场调解6次") == [("dispute.resolved", "backoff:调解")]
+    assert codes("全年专题研究法律顾问聘任、信访积案化解等重要事项4次。") == ["meeting.leadership_agenda"]
+
+
+def test_a_clause_with_a_count_of_its_own_does_not_refer_back():
+    assert codes("开展民法典专题培训会2次，参加现场调解6次，参加专题研讨会1次") == [
+        "training.sessions",
+        "dispute.resolved",
+        "study.sessions",
+    ]
+    # a clause without a count still goes on about the one before (执法人员…，全部持证上岗)
+    assert codes("全局执法人员共56人，全部持证上岗") == ["enforcement.certified_staff"]

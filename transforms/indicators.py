@@ -15,11 +15,13 @@ bytes; mention offsets are turned into bytes the same way, so comparisons stay e
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
 import polars as pl
 
+from transforms import rules
 from transforms.schemas import FACTS, conform
 
 DATA = Path(__file__).with_name("data")
@@ -67,10 +69,11 @@ TIE_BREAK = ["gapped", "word", "start"]
 def load_catalogue(path: Path | str | None = None) -> pl.DataFrame:
     """The indicator catalogue, one row per indicator; optional columns get empty defaults."""
     table = pl.read_csv(path or DATA / "indicators.csv", infer_schema=False)
-    for col in ("also_measures", "sections"):
+    optional = ("also_measures", "head_measures", "sections")
+    for col in optional:
         if col not in table.columns:
             table = table.with_columns(pl.lit("").alias(col))
-    return table.with_columns(pl.col(c).fill_null("") for c in ("cues", "also_measures", "sections")).with_columns(
+    return table.with_columns(pl.col(c).fill_null("") for c in ("cues", *optional)).with_columns(
         order=pl.int_range(pl.len()).cast(pl.Int32)
     )
 
@@ -227,9 +230,12 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
         subj_c=pl.when(pl.col("subject").is_not_null()).then(ctx - pl.col("subject").str.len_chars()),
     )
     # a clause that refers back to the count (执法人员11人，全部持证上岗) is part of what follows it
+    # (unless it states a count of its own: 参加现场调解6次，参加专题研讨会1次 are two subjects)
     back = pl.col("sentence").str.slice(pl.col("after_c") + 1).str.extract(f"^((?:{REFER_BACK})[^{CLAUSE_END}]*)")
-    m = m.with_columns(after_c=pl.col("after_c") + (back.str.len_chars() + 1).fill_null(0))
     next_start = pl.col("rel").shift(-1).over(KEYS)
+    back_end = pl.col("after_c") + (back.str.len_chars() + 1).fill_null(0)
+    own_count = next_start.is_not_null() & (next_start > pl.col("after_c")) & (next_start < back_end)
+    m = m.with_columns(after_c=pl.when(own_count).then("after_c").otherwise(back_end))
     m = m.with_columns(
         win_c=pl.max_horizontal("clause_c", "prev_c", pl.col("subj_c").fill_null(0)),
         post_c=pl.when(next_start > pl.col("endc")).then(pl.min_horizontal(next_start, "after_c")).otherwise("after_c"),
@@ -687,6 +693,7 @@ def classify_facts(
     m = _frame(mentions, sentences)
     cues = _cue_table(catalogue.with_columns(pl.col("order").cast(pl.Int32)))
     chosen = pl.concat([_choose(part, sentences, cues) for part in _sentence_chunks(m)])
+    chosen = pl.concat([chosen, _backoff(m, catalogue, chosen)])
     after = pl.col("sentence").str.slice(pl.col("endc"), (pl.col("post_c") - pl.col("endc")).clip(0))
     nearest = pl.when(pl.col("window").str.contains(r"[\u4e00-\u9fff]")).then("window").otherwise(after)
     nearest = nearest.str.replace_all(r"[\d.,%、\s()（）“”\"]+", " ").str.strip_chars().str.split(" ").list.last()
@@ -701,6 +708,71 @@ def classify_facts(
     facts = _flags(facts).with_columns(target_year=pl.when(pl.col("kind") == "target").then(_stated_year()))
     # joins give no row order: one total order, so identical input is identical output
     return conform(facts, FACTS).sort([*KEYS, "mention_no"], maintain_order=True)
+
+
+@rules.cached
+def phrase_heads() -> pl.DataFrame:
+    """The back-off's head words (phrase_heads.csv rows switched on): head → the family's default indicator."""
+    rows = rules.table("phrase_heads.csv")
+    return pl.DataFrame(rows, schema={"head": pl.String, "indicator": pl.String}) if rows else pl.DataFrame(
+        schema={"head": pl.String, "indicator": pl.String}
+    )
+
+
+def _words(name: str, rule_id: str) -> list[str]:
+    """A word list kept as one rule row (space-separated in `value`); none while the rule is off."""
+    return rules.value(name, rule_id).split() if rules.enabled(rule_id) else []
+
+
+def _backoff(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
+    """Numbers no catalogue cue names, classified by the head of their phrase (…学习4次, 召开…会议5次).
+
+    The head is the word that ends the phrase right before the number in its clause (a parenthesis
+    such as （扩大） and the summing words of IND-BACKOFF-FILLER read through), or, failing that, the
+    word that ends the rest of its clause after the measure word (召开4次党工委会议). The longest head
+    of phrase_heads.csv that ends the phrase wins; it gives its indicator only when that indicator
+    takes the number's measure. The cue is `backoff:<head>`, so analysts can tell these facts apart.
+    """
+    heads = phrase_heads()
+    open_ = m.join(chosen.select(*KEYS, "mention_no"), on=[*KEYS, "mention_no"], how="anti")
+    if heads.is_empty() or open_.is_empty():
+        return chosen.clear()
+    alternation = "|".join(re.escape(h) for h in sorted(set(heads["head"]), key=len, reverse=True))
+    filler = "|".join(re.escape(w) for w in _words("indicator_rules.csv", "IND-BACKOFF-FILLER"))
+    before = (
+        pl.col("sentence")
+        .str.slice(pl.col("win_c"), (pl.col("ctx") - pl.col("win_c")).clip(0))
+        .str.replace_all(r"[（(][^）)]*[）)]|[“”\"]", "")
+    )
+    if filler:
+        before = before.str.replace(f"(?:{filler})+$", "")
+    after = (
+        pl.col("sentence")
+        .str.slice(pl.col("endc"), (pl.col("post_c") - pl.col("endc")).clip(0))
+        .str.extract(f"^([^{CLAUSE_END}、]*)")
+    )
+    # an indicator's `head_measures` it takes only from a head: 调解6次 is dispute work, while the cue 化解 in
+    # 信访积案化解等事项4次 must not take a count of meetings
+    extra = pl.col("head_measures").fill_null("") if "head_measures" in catalogue.columns else pl.lit("")
+    accepts = catalogue.select(
+        "indicator",
+        accepts=pl.concat_list(
+            pl.col("measure"), pl.col("also_measures").fill_null("").str.split(" "), extra.str.split(" ")
+        ),
+    ).explode("accepts")
+    return (
+        open_.select(
+            *KEYS,
+            "mention_no",
+            "measure_code",
+            head=pl.coalesce(before.str.extract(f"({alternation})$"), after.str.extract(f"({alternation})$")),
+        )
+        .drop_nulls("head")
+        .join(heads, on="head")
+        .join(accepts, left_on=["indicator", "measure_code"], right_on=["indicator", "accepts"], how="semi")
+        .select(*KEYS, "mention_no", indicator_code="indicator", chosen_cue=pl.lit("backoff:") + pl.col("head"))
+        .unique([*KEYS, "mention_no"], keep="first", maintain_order=True)
+    )
 
 
 def unclassified_cues(facts: pl.DataFrame) -> pl.DataFrame:
