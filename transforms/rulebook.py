@@ -30,7 +30,6 @@ import csv
 import dataclasses
 import datetime as dt
 import importlib
-import pkgutil
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -319,10 +318,10 @@ def render(stage: str, text: str) -> str:
 
 
 def import_stages() -> None:
-    """Import every transforms module, so the @rules.rule registrations run."""
-    for info in pkgutil.walk_packages([str(TRANSFORMS)], "transforms."):
-        if info.name != __name__:
-            importlib.import_module(info.name)
+    """Import the stage modules (and so all they import), so their @rules.rule registrations run:
+    a rule in a module no stage imports acts nowhere."""
+    for module in dict.fromkeys(STEP_MODULE.values()):
+        importlib.import_module(f"transforms.{module}")
 
 
 def stage_of(rule_id: str) -> str:
@@ -340,9 +339,41 @@ def rule_tables() -> list[str]:
     return out
 
 
+def _yaml_entries(node: object) -> Iterable[dict]:
+    """Every mapping with a `rule_id` anywhere in a YAML document."""
+    if isinstance(node, dict):
+        if "rule_id" in node:
+            yield node
+        for v in node.values():
+            yield from _yaml_entries(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from _yaml_entries(v)
+
+
+def yaml_rules(name: str) -> list[Rule]:
+    """The rules of a YAML knowledge file: each mapping with a `rule_id` (its `pattern`, `cue` or
+    `words` is the effect; the case fields as in a rule table)."""
+    import yaml
+
+    doc = yaml.safe_load((TRANSFORMS / "data" / name).read_text(encoding="utf-8"))
+    out = []
+    for m in _yaml_entries(doc):
+        rid = str(m["rule_id"])
+        effect = m.get("effect") or m.get("pattern") or m.get("cue") or m.get("words") or ""
+        out.append(Rule(
+            id=rid, stage=str(m.get("stage") or stage_of(rid)), kind=str(m.get("kind") or "pattern"),
+            effect=str(effect), source=f"transforms/data/{name}",
+            priority=int(float(m["priority"])) if m.get("priority") not in (None, "") else None,
+            value=str(m["value"]) if m.get("value") not in (None, "") else None,
+            **{k: str(m.get(k) or "") for k in rules.CASE_FIELDS}))
+    return out
+
+
 def all_rules() -> list[Rule]:
-    """Every rule: the registered functions, then each rule table's rows (duplicates kept, so a
-    test can name them; see `duplicate_ids`)."""
+    """Every rule: the registered functions, each rule table's rows (CSV with a `rule_id` column)
+    and each YAML entry with a `rule_id`. The same rule met twice (same id and cases, e.g. a YAML
+    entry a stage also registers) counts once; other duplicates are kept for `duplicate_ids`."""
     import_stages()
     out = list(rules.registered().values())
     for name in rule_tables():
@@ -350,7 +381,16 @@ def all_rules() -> list[Rule]:
             has_stage = "stage" in (next(csv.reader(f), []))
         for r in rules.table_rules(name, stage=""):
             out.append(r if has_stage and r.stage else dataclasses.replace(r, stage=stage_of(r.id)))
-    return out
+    for p in sorted((TRANSFORMS / "data").glob("*.y*ml")):
+        out += yaml_rules(p.name)
+    seen: set[tuple[str, ...]] = set()
+    unique = []
+    for r in out:
+        key = (r.id, r.stage, r.example, r.expect, r.counter_example, r.counter_expect)
+        if key not in seen:
+            seen.add(key)
+            unique.append(r)
+    return unique
 
 
 def duplicate_ids(rule_list: list[Rule]) -> list[str]:
@@ -590,7 +630,14 @@ class Harness:
         self.sample = sample_run() if samples else None
         self.rendered = render_all(self.texts, self.doc, self.para, self.keys)
         self.base_cases = {_case_key(f) for r in self.rules for f in case_failures(r, self.rendered)}
-        self.base_gold = set(gold_diff(self.sample)) if self.sample is not None else set()
+        self.base_gold = set(self._gold(self.sample)) if self.sample is not None else set()
+
+    @staticmethod
+    def _gold(run: Run) -> list[str]:
+        try:
+            return gold_diff(run)
+        except Exception as exc:  # noqa: BLE001 - a stage that breaks on the samples fails the check
+            return [f"error: {type(exc).__name__}: {str(exc)[:300]}"]
 
     def failures(self, steps: set[str]) -> list[str]:
         """Case failures and gold differences that the baseline does not have, with the rules as
@@ -603,10 +650,7 @@ class Harness:
         new = [f for r in self.rules if r.stage in stages for f in case_failures(r, rendered)
                if _case_key(f) not in self.base_cases]
         if self.sample is not None and steps:
-            try:
-                gold = gold_diff(self.sample.fork(steps))
-            except Exception as exc:  # noqa: BLE001 - a stage that breaks on the samples fails the check
-                gold = [f"error: {type(exc).__name__}: {exc}"]
+            gold = self._gold(self.sample.fork(steps))
             new += [f"gold: {g}" for g in gold if g not in self.base_gold]
         return new
 
