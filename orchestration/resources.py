@@ -61,31 +61,42 @@ class WorkDatabaseBusy(RuntimeError):
 
 
 TRANSFORMS = REPO / "transforms"
-_IMPORT = re.compile(r"^\s*(?:from\s+transforms\.(\w+)\s+import|from\s+transforms\s+import\s+([\w, ]+)|"
-                     r"import\s+transforms\.(\w+))", re.M)
+_IMPORT = re.compile(r"^\s*(?:from\s+transforms\.([\w.]+)\s+import|from\s+transforms\s+import\s+([\w, ]+)|"
+                     r"import\s+transforms\.([\w.]+))", re.M)
+
+
+def _sources_of(name: str, root: Path) -> list[Path]:
+    """The files of a transforms module: `name.py`, or every module of the package `name/`
+    (a package counts whole: its modules import each other and name its data files)."""
+    top = name.split(".")[0]
+    path, package = root / f"{top}.py", root / top
+    if path.exists():
+        return [path]
+    return sorted(package.rglob("*.py")) if package.is_dir() else []
 
 
 def module_closure(modules: Sequence[str], root: Path = TRANSFORMS) -> list[Path]:
     """The source files of `modules` and of every transforms module they import, transitively."""
-    seen: dict[str, Path] = {}
+    seen: dict[str, list[Path]] = {}
     todo = list(modules)
     while todo:
-        name = todo.pop()
-        path = root / f"{name}.py"
-        if name in seen or not path.exists():
+        name = todo.pop().split(".")[0]
+        if name in seen:
             continue
-        seen[name] = path
-        for a, b, c in _IMPORT.findall(path.read_text(encoding="utf-8")):
-            todo += [a] if a else [c] if c else [n.strip() for n in b.split(",")]
-    return sorted(seen.values())
+        seen[name] = _sources_of(name, root)
+        for path in seen[name]:
+            for a, b, c in _IMPORT.findall(path.read_text(encoding="utf-8")):
+                todo += [a] if a else [c] if c else [n.strip() for n in b.split(",")]
+    return sorted(p for paths in seen.values() for p in paths)
 
 
 def code_version(modules: Sequence[str], upstream: str = "", root: Path = TRANSFORMS) -> str:
     """Hash of a stage's code and knowledge: its modules, what they import, and every data file
-    their source names, chained with the upstream stage's version. A change to a catalogue
-    re-runs only the stages that read it; a change upstream re-runs everything below it."""
+    their source names (any module of a package naming it), chained with the upstream stage's
+    version. A change to a catalogue re-runs only the stages that read it; a change upstream
+    re-runs everything below it."""
     digest = hashlib.sha256(upstream.encode())
-    sources = [(p.name, p.read_bytes()) for p in module_closure(modules, root)]
+    sources = [(p.relative_to(root).as_posix(), p.read_bytes()) for p in module_closure(modules, root)]
     text = b"\n".join(src for _, src in sources).decode("utf-8")
     data = root / "data"
     files = sorted(p for p in data.iterdir() if p.is_file() and p.name in text) if data.exists() else []

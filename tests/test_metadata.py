@@ -507,3 +507,31 @@ def test_a_title_over_three_lines_and_the_parent_of_a_county_level_city():
     assert (meta(text)["unit_level"], meta(text)["report_year"]) == ("开发区", 2022)
     city = "2022年，文山市在州委、州政府的领导下，落实中共文山州委的部署，坚持依法行政，推进法治建设。\n" + PARA
     assert (meta(city)["unit_name"], meta(city)["parent_name"]) == ("文山市", "文山州")
+
+
+def test_the_metadata_package_counts_whole_in_its_stage_version(tmp_path):
+    """Every module of the package is in the stage's closure, and the data files any of them names
+    (unit_names.yaml) move the metadata stage's version and not the normalize stage's."""
+    import shutil
+
+    from orchestration.resources import TRANSFORMS, code_version, module_closure
+
+    closure = {p.relative_to(TRANSFORMS).as_posix() for p in module_closure(["metadata"])}
+    package = {p.relative_to(TRANSFORMS).as_posix() for p in (TRANSFORMS / "metadata").glob("*.py")}
+    assert package <= closure and "places.py" in closure and "rules.py" in closure
+    root = tmp_path / "transforms"
+    shutil.copytree(TRANSFORMS, root, ignore=shutil.ignore_patterns("__pycache__"))
+
+    def versions() -> tuple[str, str]:
+        return code_version(["normalize"], "", root), code_version(["metadata", "screening"], "", root)
+
+    norm, meta = versions()
+    with (root / "data" / "unit_names.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("\n# an analyst's edit\n")
+    assert versions()[0] == norm and versions()[1] != meta
+    _, meta = versions()
+    (root / "data" / "metadata_trust.csv").write_text("rule_id,field,source,priority\n", encoding="utf-8")
+    assert versions()[0] == norm and versions()[1] != meta
+    _, meta = versions()
+    (root / "metadata" / "years.py").write_text("# edited\n", encoding="utf-8")
+    assert versions()[0] == norm and versions()[1] != meta

@@ -1,0 +1,195 @@
+"""Who reported, about which year, signed and published when: one REPORTS row per document.
+
+Every field is read from what the report states. Several places may state it (the report's own
+title line, its signature 落款, the page header's fields, the page title, the opening sentence,
+the body); which is trusted first is declared in data/metadata_trust.csv (one row per field and
+source, `priority` lowest first, read with rules.order), not implied by the order of the code.
+A field nothing states is NULL: "我镇" names no unit and the publication year is no report year.
+
+The package by concern: `units` (what a unit's name is: suffixes, levels, parents written in
+front; rules in data/unit_names.yaml), `subjects` (where a text names its unit), `parents`
+(the division above a unit), `header` (header lines, fields, the title), `signature` (dates and
+the 落款), `years`, `docnumber`; regexes and word lists are rules in data/metadata_rules.csv.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import polars as pl
+
+from transforms import rules
+from transforms.metadata.docnumber import find_doc_number
+from transforms.metadata.header import (
+    find_title,
+    glued_title,
+    header_fields,
+    header_lines,
+    issuer_under_title,
+    lines_of,
+)
+from transforms.metadata.parents import addressed_parent, parent_named_in_text, parents_in_lines
+from transforms.metadata.patterns import words
+from transforms.metadata.signature import cover_signature, find_signature, header_stamp, parse_date
+from transforms.metadata.subjects import (
+    level_of_self_reference,
+    page_title_unit,
+    self_named_unit,
+    unit_from_opening,
+    unit_from_title,
+    unit_reported_on,
+    zone_named_in_text,
+)
+from transforms.metadata.units import Unit, government_issuer, name_rules, parse_unit, yaml_rules
+from transforms.metadata.years import heading_year, opening_year, page_year, year_from_dates, year_in_body, year_of
+from transforms.places import PLACE_COLUMNS, resolve_places
+from transforms.schemas import REPORTS, conform
+
+__all__ = [
+    "Unit", "extract_metadata", "find_doc_number", "find_signature", "find_title", "government_issuer",
+    "header_fields", "header_lines", "metadata_row", "metadata_rules", "name_rules", "parse_unit", "trust_order",
+    "unit_from_opening", "unit_from_title", "year_in_body",
+]
+
+# a unit's name as other sources write it, to find the parent written in front of it (not the
+# self-naming fallback, which names a division by itself)
+_NAMING_SOURCES = ("title", "signature", "field_title", "page_title", "opening", "reported_on", "publisher")
+
+
+@rules.cached
+def trust_order() -> dict[str, tuple[str, ...]]:
+    """field -> its sources, most trusted first ("metadata_trust.csv"; a row switched off drops
+    that source)."""
+    rows = {r["rule_id"]: r for r in rules.table("metadata_trust.csv")}
+    out: dict[str, list[str]] = {}
+    for rule_id in rules.order("metadata_trust.csv"):
+        if rule_id in rows:
+            out.setdefault(rows[rule_id]["field"], []).append(rows[rule_id]["source"])
+    return {field: tuple(sources) for field, sources in out.items()}
+
+
+def metadata_rules() -> list[rules.Rule]:
+    """The rules of unit_names.yaml as Rule objects (the CSV tables are found by the harness itself)."""
+    return yaml_rules()
+
+
+class _Sources:
+    """Each source of a field computed once, on first ask (`<field>:<source>` -> a getter): a
+    source later in the trust order is not read at all when an earlier one states the field."""
+
+    def __init__(self) -> None:
+        self.getters: dict[str, Callable[[], Any]] = {}
+        self._done: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._done:
+            self._done[key] = self.getters[key]()
+        return self._done[key]
+
+    def first(self, field: str) -> Any:
+        """The value of the most trusted source of `field` that states it."""
+        for source in trust_order().get(field, ()):
+            if (v := self[f"{field}:{source}"]) is not None:
+                return v
+        return None
+
+
+def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
+    """All REPORTS fields (plus parent_chain) of one document."""
+    text = row.get("text") or ""
+    lines = lines_of(text)
+    header = header_lines(lines)
+    fields = header_fields(header)
+    title = find_title(header) or (glued_title(lines[0]) if lines and not header else None)
+    field_title = next((fields[k] for k in words("META-TITLE-FIELD-KEYS") if fields.get(k)), None)
+    opening = next((ln for ln in lines[len(header) :] if ln), "") if len(header) < len(lines) else ""
+    page = page_title_unit(row.get("page_title"))
+    closing = find_signature(lines)
+    footer_lines = [ln for ln in lines[-6:] if len(ln) <= 80]
+    s = _Sources()
+    s.getters |= {
+        # a covering letter's 落款 is read only when the closing one has no date
+        "cover": lambda: cover_signature(lines) if closing[1] is None else (None, None),
+        "unit:title": lambda: unit_from_title(title) or issuer_under_title(header, title),
+        "unit:signature": lambda: closing[0] or s["cover"][0],
+        "unit:field_title": lambda: unit_from_title(field_title),
+        "unit:page_title": lambda: page[1],
+        "unit:opening": lambda: unit_from_opening(opening),
+        "unit:reported_on": lambda: unit_reported_on(text),
+        "unit:publisher": lambda: next((parse_unit(fields[k]) for k in words("META-PUBLISHER-KEYS") if k in fields),
+                                       None),
+        "unit:self_named": lambda: self_named_unit(text),
+        "report_date:signature": lambda: closing[1],
+        "report_date:cover": lambda: s["cover"][1],
+        "report_date:signed_field": lambda: _field_date(fields, "META-SIGNED-KEYS"),
+        "published_on:page": lambda: row.get("page_published_on"),
+        "published_on:header_field": lambda: _field_date(fields, "META-PUBLISHED-KEYS"),
+        "published_on:footer_field": lambda: _field_date(header_fields(footer_lines), "META-FOOTER-DATE-KEYS"),
+        "published_on:stamp": lambda: parse_date(header_stamp(header)),
+        "report_year:title": lambda: year_of(title),
+        "report_year:heading": lambda: heading_year(headings),
+        "report_year:opening": lambda: opening_year(opening),
+        "report_year:page": lambda: page_year([t for t in (field_title, page[0]) if t], name_rules()["title"]),
+        "report_year:body": lambda: year_in_body(text),
+        "report_year:dates": lambda: year_from_dates(s.first("report_date"), s.first("published_on")),
+    }
+    unit: Unit | None = s.first("unit")
+    if unit is not None:
+        unit = zone_named_in_text(text, unit) or unit
+
+    def other_mention() -> tuple[str, ...] | None:
+        """The same unit written elsewhere with its parent in front."""
+        source = next((fields[k] for k in words("META-SOURCE-KEYS") if fields.get(k)), None)
+        named = [s[f"unit:{n}"] for n in trust_order().get("unit", ()) if n in _NAMING_SOURCES]
+        other = next((u for u in [*named, parse_unit(source)] if u and u.short == unit.short and u.parents), None)
+        return other.parents if other else None
+
+    if unit is not None:
+        s.getters |= {
+            "parent:name": lambda: unit.parents or None,
+            "parent:other_mention": other_mention,
+            "parent:header_line": lambda: parents_in_lines(header, unit) or None,
+            "parent:addressee": lambda: (a,) if (a := addressed_parent(header, unit)) else None,
+            "parent:text": lambda: (n,) if (n := parent_named_in_text(text, unit)) else None,
+        }
+    parents: tuple[str, ...] = (s.first("parent") or ()) if unit is not None else ()
+    return {
+        "source_file": row["source_file"],
+        "unit_full_name": unit.full if unit else None,
+        "unit_name": unit.short if unit else None,
+        "unit_level": unit.level if unit else level_of_self_reference(text),
+        "parent_name": parents[-1] if parents else None,
+        "report_year": s.first("report_year"),
+        "report_date": s.first("report_date"),
+        "published_on": s.first("published_on"),
+        "doc_number": find_doc_number(header, fields),
+        "parent_chain": list(parents),
+    }
+
+
+def _field_date(fields: dict[str, str], keys_rule: str) -> dt.date | None:
+    """The date of the first of a rule's keys (in its order of trust) whose field holds one."""
+    return next((d for k in words(keys_rule) if (d := parse_date(fields.get(k)))), None)
+
+
+def extract_metadata(docs: pl.DataFrame, sections: pl.DataFrame | None = None) -> pl.DataFrame:
+    """REPORTS columns plus place_* columns (see places.py) and parent_chain, one row per document.
+
+    `docs` needs source_file and text; page_title and page_published_on are used when present.
+    `sections` (from transforms.sections) lends its headings' years when the title gives none.
+    """
+    headings: dict[str, list[tuple[str, str]]] = {}
+    if sections is not None and sections.height:
+        ordered = sections.sort("source_file", pl.col("section") == "next_year_plan", "section_no")
+        for f, sec, h in ordered.select("source_file", "section", "heading").iter_rows():
+            headings.setdefault(f, []).append((sec, h))
+    cols = [c for c in ("source_file", "text", "page_title", "page_published_on") if c in docs.columns]
+    rows = [metadata_row(r, headings.get(r["source_file"], [])) for r in docs.select(cols).iter_rows(named=True)]
+    schema = dict(REPORTS) | {"parent_chain": pl.List(pl.String)}
+    meta = pl.DataFrame(rows, schema=schema)
+    with_text = meta.join(docs.select("source_file", "text"), on="source_file", how="left", maintain_order="left")
+    placed = resolve_places(with_text).drop("text")
+    return conform(placed, pl.Schema(schema | dict(PLACE_COLUMNS)))
+

@@ -1,0 +1,88 @@
+"""The division a unit belongs to when its name is written without it: the same unit written
+elsewhere with its parent in front, the superior the report is addressed to, or the one parent
+division of that name the text mentions."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from transforms.metadata.patterns import rx
+from transforms.metadata.units import Unit, name_rules
+from transforms.places import division_forms, short_forms, split_parents
+
+# the level a unit stands at, to compare with its addressee's division level (1 province … 4 town)
+RANK = {"省": 1, "市": 2, "区": 3, "县": 3, "街道": 4, "镇": 4, "乡": 4, "开发区": 4, "部门": 4}
+
+
+def addressed_parent(header: list[str], unit: Unit) -> str | None:
+    """The superior the report is addressed to ("中共某某市委、某某市人民政府：") as the unit's parent.
+
+    Taken only for a unit below the addressee's level, and for a town or street only when the
+    division table has a unit of that name under it.
+    """
+    from transforms.places import divisions
+
+    for ln in header[:12]:
+        if not re.search(r"[:：]$", ln) or len(ln) > 40:
+            continue
+        forms = division_forms()  # 红河州 is written for 红河哈尼族彝族自治州
+        names = [n for n in rx("META-ADDRESSEE").findall(ln) if n in forms]
+        if not names:
+            continue
+        parent = names[-1]
+        level = divisions().filter(divisions()["name"] == forms[parent])["level"].min()
+        if level is None or RANK.get(unit.level, 0) <= level:
+            return None
+        if unit.level in ("街道", "镇", "乡"):
+            t = divisions()
+            kids = t.filter((t["name"] == unit.short) & (t["level"] == 4))
+            rows = kids.iter_rows(named=True)
+            if not any(forms[parent] in (r["province"], r["prefecture"], r["county"]) for r in rows):
+                return None
+        return parent
+    return None
+
+
+def parent_named_in_text(text: str, unit: Unit) -> str | None:
+    """The direct parent division the text names anywhere ("根据某某旗…要求" in a report of a town of
+    that 旗): only a county (for a town or street) or a prefecture (for a county or district) that
+    the division table says holds a unit of this name, and only when exactly one such is named."""
+    from transforms.places import divisions
+
+    level = {"街道": 4, "镇": 4, "乡": 4, "县": 3, "区": 3, "市": 3}.get(unit.level or "")
+    if level is None:
+        return None
+    t = divisions()
+    above = "county" if level == 4 else "prefecture"  # a 市 here is a county-level city (文山市 under 文山州)
+    official = division_forms().get(unit.short, unit.short)
+    parents = t.filter((t["name"] == official) & (t["level"] == level))[above].drop_nulls().unique().to_list()
+    rest = text.replace(unit.short, "")
+    written = {p: [f for f in _written_forms(p) if f in rest] for p in parents}
+    named = [max(forms, key=len) for forms in written.values() if forms]
+    return named[0] if len(named) == 1 else None
+
+
+def _written_forms(official: str) -> tuple[str, ...]:
+    """A division's name as the table has it and its short forms (文山州 for 文山壮族苗族自治州)."""
+    return (official, *_short_forms_by_official().get(official, ()))
+
+
+@lru_cache(maxsize=1)
+def _short_forms_by_official() -> dict[str, tuple[str, ...]]:
+    by: dict[str, list[str]] = {}
+    for form, official in short_forms().items():
+        by.setdefault(official, []).append(form)
+    return {official: tuple(forms) for official, forms in by.items()}
+
+
+def parents_in_lines(lines: list[str], unit: Unit) -> tuple[str, ...]:
+    """The unit's short name written with division names in front on a header line (天津市静海区人民政府)."""
+    for ln in lines:
+        for m in re.finditer(re.escape(unit.short), ln):
+            head = re.findall(r"[\u4e00-\u9fff]+$", ln[: m.start()])
+            if head:
+                chain, rest = split_parents(name_rules()["party_prefix"].sub("", head[0]) + unit.short)
+                if chain and rest == unit.short:
+                    return tuple(chain)
+    return ()

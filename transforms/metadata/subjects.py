@@ -1,0 +1,145 @@
+"""Where a report names its own unit: its title, its opening sentence, "现将某某…报告如下", the page
+title, or (a report that only says 我市 / 我镇) the one division of that level its text names most.
+Which of these is trusted first is data (metadata_trust.csv), applied in transforms.metadata."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import lru_cache
+
+from transforms import lexicon, rules
+from transforms.metadata.patterns import rx
+from transforms.metadata.units import Unit, government_issuer, name_rules, parse_unit
+from transforms.places import admin_names, admin_stems, division_forms
+
+_SENTENCE_END = f"[{re.escape(lexicon.HARD_END)}]"
+
+
+def unit_from_title(title: str | None) -> Unit | None:
+    """吴川市大山江街道办事处关于2024年度… → that unit; 2020年静海区法治… → 静海区."""
+    if not title:
+        return None
+    t = re.sub(r"[《》\"“”*#]", "", title).strip()
+    if "关于" in t:
+        return government_issuer(t[: t.index("关于")])
+    cue = name_rules()["title"]
+    m = re.match(rf"^\s*{lexicon.YEAR}\s*(?:年度|年|度)?(.+?)(?:{cue.pattern})", t)
+    if m:
+        return government_issuer(m.group(1))
+    head = re.split(rf"{lexicon.YEAR}\s*(?:年度|年|度)|{cue.pattern}|年度报告", t)[0]
+    return government_issuer(head)
+
+
+def unit_from_opening(opening: str) -> Unit | None:
+    """The unit the first sentence (else the second) names as its subject: "2023年，某某镇坚持…" → 某某镇.
+
+    Only a clause-initial name directly followed by a predicate (opening_follow) counts, never a
+    pronoun or collective (我局, 全县), a bare level word (街道, 县委县政府) or a party organ.
+    """
+    names = name_rules()
+    sentences = re.split(_SENTENCE_END, opening, maxsplit=2)[:2]  # "2024年是…之年。某某街道始终坚持…"
+    clauses = [c for sentence in sentences for c in re.split(r"[，,:：]", sentence)[:4]]
+    for clause in clauses:  # 、 joins a clause: 在区委、区政府…领导下
+        c = re.sub(rf"^\s*{lexicon.YEAR}\s*(?:年度|年)?(?:以来|来)?\s*", "", clause).strip()
+        if len(c) < 3 or names["skip"].match(c) or c[0] in names["generic"]:
+            continue
+        for k in range(2, min(len(c), 24)):
+            u = parse_unit(c[:k])
+            if u is None or not names["follow"].match(c[k:]) or names["party"].search(u.full):
+                continue
+            # a level word opening the clause (镇党委…, 县政府…), unless it opens a division's name (镇宁自治县)
+            bare_level = u.full[0] in "省市县区乡镇" and u.level != "部门" and u.short not in division_forms()
+            rule = next(r for r in names["suffixes"] if u.full.endswith(r["suffix"]))
+            named = len(u.full) - len(rule["suffix"]) >= 2 or u.short in admin_names()  # 息县, 新县
+            if bare_level or "的" in u.full or not named or (u.level == "部门" and len(u.short) < 3):
+                continue
+            if u.level == "省" and u.short not in admin_names():  # 建成湖南省…: a verb before a province
+                continue
+            return u
+    return None
+
+
+def unit_reported_on(text: str) -> Unit | None:
+    """"现将某某市2022年法治政府建设情况报告如下": the unit the report says it reports on."""
+    m = rx("META-REPORT-AS").search(re.sub(r"《[^》]*》", "", text[:1500]))
+    return parse_unit(m.group(1)) if m else None
+
+
+def page_title_unit(page_title: str | None) -> tuple[str | None, Unit | None]:
+    """The part of a page's <title> that is the report's title, and the unit it names."""
+    if not page_title:
+        return None, None
+    for part in re.split(r"\s*[_|｜—-]\s*", page_title):
+        if name_rules()["title"].search(part):
+            return part, unit_from_title(part)
+    return None, None
+
+
+@lru_cache(maxsize=1)
+def _town_names() -> frozenset[str]:
+    from transforms.places import divisions
+
+    return frozenset(divisions().filter(divisions()["level"] == 4)["name"].to_list())
+
+
+def self_named_unit(text: str) -> Unit | None:
+    """A report that calls itself only "我市" / "县委、县政府" / "我镇" is the one division of that level it
+    names most ("《某某市…实施方案》", "某某镇综治中心"), once being enough when it is the only one; none when
+    two names tie. A town or street counts only under a name the division table has at that level.
+    """
+    levels = Counter(next(g for g in m.groups() if g) for m in rx("META-SELF-DIVISION").finditer(text))
+    if not levels:
+        return None
+    tail, times = levels.most_common(1)[0]
+    department = name_rules()["self_levels"].get("部门")  # a bureau saying 我局 and 全市: the city is its field
+    if department is not None and len(department.findall(text)) >= times:
+        return None
+    forms = _town_names() if tail in ("镇", "乡", "街道") else division_forms()
+    seen: Counter[str] = Counter()
+    for i in range(len(text)):
+        if not text.startswith(tail, i):
+            continue
+        end = i + len(tail)
+        name = next((text[j:end] for j in range(max(0, i - 11), i - 1) if text[j:end] in forms), None)
+        if name and not name.endswith("自治区"):
+            seen[name] += 1
+    top = seen.most_common(2)
+    # named once is enough when no other division of that level is named at all
+    if not top or (len(top) > 1 and top[1][1] == top[0][1]):
+        return None
+    return parse_unit(top[0][0])
+
+
+@rules.rule(id="META-ZONE-IN-TEXT", stage="metadata",
+            effect="a zone named by the generic word alone takes the place the text writes before it most",
+            example="经济开发区2024年度法治政府建设情况报告\\n2024年，宁河经济开发区坚持依法行政，宁河经济开发区各项工作取得成效。",
+            expect="unit_name=宁河经济开发区",
+            counter_example="经济开发区2024年度法治政府建设情况报告\\n2024年，本区坚持依法行政，各项工作取得成效。",
+            counter_expect="unit_name=宁河",
+            why="a zone's own site titles its report 经济开发区…报告; the body says which zone it is")
+def zone_named_in_text(text: str, unit: Unit) -> Unit | None:
+    """A zone that calls itself by the generic word alone ("经济开发区2024年度…报告") is the one
+    "<place>+word" the text names most (2024年宁河经济开发区…), the place a division name or stem."""
+    if not rules.enabled("META-ZONE-IN-TEXT"):
+        return None
+    if unit.level != "开发区" or unit.short not in name_rules()["zones"] or unit.parents:
+        return None
+    forms, stems = division_forms(), admin_stems()
+    seen: Counter[str] = Counter()
+    for m in re.finditer(re.escape(unit.short), text):
+        head = text[max(0, m.start() - 6) : m.start()]
+        tails = (head[-k:] for k in range(min(6, len(head)), 1, -1))
+        place = next((t for t in tails if t in forms or t in stems), None)
+        if place:
+            seen[place + unit.short] += 1
+    return parse_unit(seen.most_common(1)[0][0]) if seen else None
+
+
+def level_of_self_reference(text: str) -> str | None:
+    """The level a report implies when it never names itself (我局 → 部门, 我乡 → 乡): most hits wins."""
+    hits = Counter({level: len(p.findall(text)) for level, p in name_rules()["self_levels"].items()})
+    top = hits.most_common(2)
+    if not top or top[0][1] == 0 or (len(top) > 1 and top[1][1] == top[0][1]):
+        return None
+    return top[0][0]
