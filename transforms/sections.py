@@ -16,37 +16,38 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import yaml
 
+from transforms import rules
+from transforms.lexicon import CN_SMALL_DIGITS
 from transforms.schemas import SECTION_SPANS, SECTIONS, conform
 
 CUES_PATH = Path(__file__).parent / "data" / "section_cues.yaml"
 SECTION_CODES = ("achievements", "shortcomings", "leadership_duty", "next_year_plan", "other")
 
-_CN = "一二三四五六七八九十"
-_OPEN, _CLOSE = "[(（]", "[)）]"
-# (style, rank, pattern of the numbering at the start of a stripped line). Rank orders the outline:
-# 第一部分 > 一、 > (一) > 1. > (1) > ①. A numeral lost in conversion leaves "、" or ")" / "()".
-NUMBERING: list[tuple[str, int, str]] = [
-    ("part", 0, rf"^第[{_CN}]+部分[、.．:：\s]*"),
-    ("cn", 1, rf"^[{_CN}]{{1,3}}\s*[,，]?[、.．]+\s*"),  # "一,、" where a mirror doubled the mark
-    ("cn_paren", 2, rf"^{_OPEN}\s*[{_CN}]{{1,3}}\s*{_CLOSE}[、.．\s]*"),
-    ("num_paren", 4, rf"^{_OPEN}\s*\d{{1,2}}\s*{_CLOSE}[、.．\s]*"),
-    ("num", 3, r"^\d{1,2}\s*(?:[、．]+|\.+(?:\s+|[、]))[.．\s]*"),
-    ("num", 3, r"^\d{1,2}\s*\.[.．\s]*"),  # "1.x" only when x is no digit: checked below
-    ("circled", 5, r"^[①-⑳]\s*"),
-    # a run-in item opening its own line ("一是主要负责同志…履行…第一责任人职责。…"): its clause is a heading
-    ("item", 6, rf"^[{_CN}]{{1,2}}是\s*"),
-    ("lost_cn", 1, r"^、\s*"),
-    ("lost_paren", 2, rf"^(?:{_OPEN}\s*{_CLOSE}|{_CLOSE})\s*"),
-]
+_CN = CN_SMALL_DIGITS
 LEAD_JUNK = r"^[\s#*•·▪■◆●>\u3000]+"
 CLAUSE_STOP = r"[。；;：:！!？?]"
-MAX_CLAUSE = 60  # a numbered heading clause longer than this is a paragraph
-MAX_BARE = 40  # an unnumbered line is a heading only when it is this short and unpunctuated
-RUN_IN = (6, 20)  # length of the short first sentence that makes an unnumbered paragraph a run-in heading
+
+
+@rules.cached
+def numbering() -> tuple[tuple[str, str, int, str], ...]:
+    """(rule_id, style, rank, pattern of the numbering at the start of a stripped line), in the
+    table's order (section_rules.csv, kind=numbering; `{CN}` stands for the small numerals). Rank
+    orders the outline: 第一部分 > 一、 > (一) > 1. > (1) > ①; a numeral lost in conversion leaves
+    "、" or ")" / "()". The styles never overlap, so their order decides nothing."""
+    return tuple(
+        (r["rule_id"], r["style"], int(r["rank"]), r["pattern"].replace("{CN}", _CN))
+        for r in rules.table("section_rules.csv")
+        if r["kind"] == "numbering"
+    )
+
+
+def _limit(rule_id: str) -> int:
+    return rules.number("section_rules.csv", rule_id)
 
 
 @dataclass(frozen=True)
@@ -59,25 +60,60 @@ class SectionCues:
     paragraph_cues: tuple[str, ...] = ()
 
 
+_KINDS = {"global_exclude": "noise", "cues": "cue", "top_cues": "cue", "exclude": "noise", "paragraph_cues": "cue"}
+
+
 @lru_cache(maxsize=4)
+def _cue_file(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _patterns(entries: list[Any] | None) -> tuple[str, ...]:
+    """The patterns of a cue list whose rules are on (an entry is a pattern or a rule mapping)."""
+    out = []
+    for e in entries or ():
+        if isinstance(e, str):
+            out.append(e)
+        elif rules.enabled(e["rule_id"]):
+            out.append(e["pattern"])
+    return tuple(out)
+
+
+def section_rules(path: Path = CUES_PATH) -> list[rules.Rule]:
+    """Every cue of the cue file as a rule with its cases, for the rule harness (transforms.rulebook)."""
+    raw = _cue_file(path)
+    lists = [("global_exclude", "", raw.get("global_exclude"))]
+    lists += [(key, code, spec.get(key)) for code, spec in raw["sections"].items() for key in list(_KINDS)[1:]]
+    out = []
+    for key, code, entries in lists:
+        for e in entries or ():
+            if isinstance(e, dict):
+                out.append(rules.Rule(
+                    id=e["rule_id"], stage="sections", kind=_KINDS[key], source=f"transforms/data/{path.name}",
+                    effect=f"{key} of {code}: {e['pattern']}" if code else f"never a heading: {e['pattern']}",
+                    **{k: str(e.get(k) or "") for k in rules.CASE_FIELDS}))
+    return out
+
+
+@rules.cached
 def load_cues(path: Path = CUES_PATH) -> tuple[tuple[str, ...], tuple[SectionCues, ...]]:
-    """Read the analyst-editable cue file: (global exclusions, per-section cues)."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    """Read the analyst-editable cue file: (global exclusions, per-section cues), the rules that are on."""
+    raw = _cue_file(path)
     sections = tuple(
         SectionCues(
             code=code,
-            cues=tuple(spec.get("cues") or ()),
-            top_cues=tuple(spec.get("top_cues") or ()),
-            exclude=tuple(spec.get("exclude") or ()),
+            cues=_patterns(spec.get("cues")),
+            top_cues=_patterns(spec.get("top_cues")),
+            exclude=_patterns(spec.get("exclude")),
             fallback=bool(spec.get("fallback", False)),
-            paragraph_cues=tuple(spec.get("paragraph_cues") or ()),
+            paragraph_cues=_patterns(spec.get("paragraph_cues")),
         )
         for code, spec in raw["sections"].items()
     )
     unknown = {s.code for s in sections} - set(SECTION_CODES)
     if unknown:
         raise ValueError(f"{path} names unknown sections {sorted(unknown)}")
-    return tuple(raw.get("global_exclude") or ()), sections
+    return _patterns(raw.get("global_exclude")), sections
 
 
 def _any(patterns: tuple[str, ...], col: str = "clause") -> pl.Expr:
@@ -100,12 +136,20 @@ ITEM_BREAK = "\x00"
 _MID_ITEM = rf"。([{_CN[1:]}]{{1,2}}是)"
 
 
+@rules.rule(
+    id="SEC-MID-ITEM", stage="sections", effect="a run-in item (二是…) after a sentence end starts a line",
+    example="一、主要工作\\n全年开展培训3次。二是切实履行法治建设第一责任人职责。县长带头学法。",
+    expect="leadership_duty\t二是切实履行法治建设第一责任人职责。",
+    why="items 一是/二是 run on inside one paragraph; the item naming the leaders' duty is that part's heading",
+)
 def split_lines(docs: pl.DataFrame) -> pl.DataFrame:
     """One row per line: source_file, line_no, line_start (offset in text), line.
 
     Lines are the text's own, and the run-in items (二是…) inside a paragraph begin lines too.
     """
-    marked = pl.col("text").fill_null("").str.replace_all(_MID_ITEM, f"。{ITEM_BREAK}$1")
+    marked = pl.col("text").fill_null("")
+    if rules.enabled("SEC-MID-ITEM"):
+        marked = marked.str.replace_all(_MID_ITEM, f"。{ITEM_BREAK}$1")
     return (
         docs.select("source_file", marked.str.split("\n").alias("line"))
         .explode("line")
@@ -122,25 +166,38 @@ def split_lines(docs: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+@rules.rule(
+    id="SEC-RUN-IN", stage="sections", effect="an unnumbered paragraph opening with a short sentence is a sub-heading",
+    example="一、主要工作\\n全面落实法治建设第一责任人职责。县党政主要负责人带头学法。",
+    expect="leadership_duty\t全面落实法治建设第一责任人职责。",
+    why="reports without numbered sub-headings open a paragraph with its topic as a sentence of its own",
+)
+@rules.rule(
+    id="SEC-LEAD-JUNK", stage="sections", effect="bullets and marks before a heading are not part of it",
+    example="■一、存在的问题\\n全年办理案件12件。", expect="shortcomings\t一、存在的问题",
+    why="a bullet (■ ◆ ● ▪) left from a page hides the numbering; the heading starts after it",
+)
 def heading_lines(docs: pl.DataFrame) -> pl.DataFrame:
     """Every line with its numbering style/rank and heading clause (vectorised over documents)."""
     lines = split_lines(docs).with_columns(
-        lead=pl.col("line").str.extract(f"({LEAD_JUNK})", 1).str.len_chars().fill_null(0),
+        lead=pl.col("line").str.extract(f"({LEAD_JUNK})", 1).str.len_chars().fill_null(0)
+        if rules.enabled("SEC-LEAD-JUNK") else pl.lit(0),
     )
     lines = lines.with_columns(body=pl.col("line").str.slice(pl.col("lead")).str.strip_chars_end())
     style, rank, prefix = pl.lit(None, pl.String), pl.lit(None, pl.Int32), pl.lit(None, pl.String)
-    for name, r, pattern in reversed(NUMBERING):
+    for rule_id, name, r, pattern in reversed(numbering()):
         hit = pl.col("body").str.contains(pattern)
-        if name == "num" and pattern.endswith(r"\.[.．\s]*"):
+        if rule_id == "SEC-NUM-DIGIT-DOT":  # "1.x" only when x is no digit (1.5倍 is a number)
             hit = hit & ~pl.col("body").str.contains(r"^\d{1,2}\s*\.\d")
         style = pl.when(hit).then(pl.lit(name)).otherwise(style)
         rank = pl.when(hit).then(pl.lit(r, pl.Int32)).otherwise(rank)
         prefix = pl.when(hit).then(pl.col("body").str.extract(f"({pattern})", 1)).otherwise(prefix)
     # a run-in heading: an unnumbered paragraph opening with a short sentence of its own
     # ("全面落实法治建设第一责任人职责。某某街道党政主要负责人…") reads like a sub-heading
-    run_in = style.is_null() & pl.col("body").str.contains(
-        f"^[^，,、{CLAUSE_STOP[1:-1]}]{{{RUN_IN[0]},{RUN_IN[1]}}}。."
-    )
+    lo, hi = _limit("SEC-RUN-IN-MIN"), _limit("SEC-RUN-IN-MAX")
+    run_in = style.is_null() & pl.col("body").str.contains(f"^[^，,、{CLAUSE_STOP[1:-1]}]{{{lo},{hi}}}。.")
+    if not rules.enabled("SEC-RUN-IN"):
+        run_in = pl.lit(False)
     style = pl.when(run_in).then(pl.lit("run_in")).otherwise(style)
     rank = pl.when(run_in).then(pl.lit(6, pl.Int32)).otherwise(rank)
     lines = lines.with_columns(style=style, rank=rank, prefix_len=prefix.str.len_chars().fill_null(0))
@@ -153,11 +210,11 @@ def heading_lines(docs: pl.DataFrame) -> pl.DataFrame:
     numbered = pl.col("style").is_not_null()
     bare_ok = (
         pl.col("style").is_null()
-        & (pl.col("body").str.strip_chars_end("。").str.len_chars() <= MAX_BARE)
+        & (pl.col("body").str.strip_chars_end("。").str.len_chars() <= _limit("SEC-MAX-BARE"))
         & ~pl.col("body").str.strip_chars_end("。").str.contains(f"{CLAUSE_STOP}|[，,]")
     )
     ok = (pl.col("clause").str.len_chars() >= 2) & (
-        (numbered & (pl.col("clause").str.len_chars() <= MAX_CLAUSE)) | bare_ok
+        (numbered & (pl.col("clause").str.len_chars() <= _limit("SEC-MAX-CLAUSE"))) | bare_ok
     )
     return lines.with_columns(candidate=ok)
 
@@ -211,6 +268,25 @@ class _Heading:
     cue_pos: dict[str, int] | None = None
 
 
+@rules.rule(
+    id="SEC-FALLBACK", stage="sections", effect="achievements only when no specific part is named first",
+    example="一、存在的不足和工作成效\\n全年办理案件12件。", expect="shortcomings\t一、存在的不足和工作成效",
+    counter_example="一、存在的不足和工作成效\\n全年办理案件12件。", counter_expect="achievements",
+    why="工作成效 after 存在的不足 describes the shortcomings; a fallback part (achievements) is taken only when "
+    "nothing more specific matched, or when it is named first (主要举措、成效和不足)",
+)
+@rules.rule(
+    id="SEC-TOP-ONLY", stage="sections", effect="top_cues name a part only on a top-level heading",
+    example="四、重点任务\\n全年办理案件12件。", expect="next_year_plan\t四、重点任务",
+    counter_example="一、主要工作\\n（一）重点任务\\n全年办理案件12件。", counter_expect="next_year_plan",
+    why="generic wording (重点任务, 其他事项) as a sub-heading means something else than the part",
+)
+@rules.rule(
+    id="SEC-SUBPART-SAME", stage="sections", effect="a sub-heading of its own part is no second row",
+    example="二、存在的问题\\n（一）存在的问题较多\\n全年办理案件12件。", expect="shortcomings\t二、存在的问题",
+    counter_example="二、存在的问题\\n（一）存在的问题较多\\n全年办理案件12件。", counter_expect="(一)存在的问题较多",
+    why="a sub-heading inside the part it names adds nothing: the part already covers it",
+)
 def _doc_sections(
     doc_lines: pl.DataFrame, matches: pl.DataFrame, text_len: int
 ) -> list[tuple[str, str, int, int, int]]:
@@ -233,7 +309,7 @@ def _doc_sections(
     # a fallback section (achievements) only when nothing more specific matched the line, or when the
     # line names it first ("主要举措、成效和不足": one part for results and shortcomings)
     fallbacks = set(matches.filter("fallback")["section"].unique().to_list())
-    for h in heads.values():
+    for h in heads.values() if rules.enabled("SEC-FALLBACK") else ():
         specific = [s for s in h.sections if s not in fallbacks]
         if specific:
             first = min(h.cue_pos[s] for s in specific)
@@ -247,7 +323,8 @@ def _doc_sections(
         top = min(top, 1)
     for h in heads.values():
         h.level = 1 if h.rank is None or h.rank <= top else 2
-        h.sections = [s for s in h.sections if h.level == 1 or not h.top_only[s]]
+        if rules.enabled("SEC-TOP-ONLY"):
+            h.sections = [s for s in h.sections if h.level == 1 or not h.top_only[s]]
     ordered = sorted((h for h in heads.values() if h.sections), key=lambda h: h.start)
     thematic = _thematic_achievements(info, heads, ordered, top, text_len)
     if thematic is not None:
@@ -261,6 +338,7 @@ def _doc_sections(
     outline = sorted((r["line_start"] + r["lead"], r["rank"]) for r in info.values() if r["rank"] is not None)
     outline_at = {rank: [s for s, rk in outline if rk <= rank] for rank in {rk for _, rk in outline}}
     rows: list[tuple[str, str, int, int, int]] = []
+    same_part = rules.enabled("SEC-SUBPART-SAME")
     for h in ordered:
         i = bisect_right(top_starts, h.start)
         nxt_top = top_starts[i] if i < len(top_starts) else text_len
@@ -275,7 +353,7 @@ def _doc_sections(
         k = bisect_left(top_starts, h.start)
         parent = tops[k - 1] if h.level == 2 and k > 0 else None
         for s in h.sections:
-            if parent is not None and s in parent.sections and parent.end >= h.end:
+            if parent is not None and s in parent.sections and parent.end >= h.end and same_part:
                 continue  # a sub-heading of its own part adds nothing
             rows.append((s, h.heading, h.level, h.start, h.end))
     return rows
@@ -286,6 +364,16 @@ def _heading_text(body: str, prefix_len: int) -> str:
     return body if cut < 0 or cut == len(body) - 1 else body[: cut + 1]
 
 
+@rules.rule(
+    id="SEC-THEMATIC-ACHIEVEMENTS", stage="sections",
+    effect="the first thematic top-level heading opens the achievements part when none names it",
+    example="一、坚持党的领导\\n全年办理案件12件。\\n二、存在的问题\\n部分干部法治意识不强。",
+    expect="achievements\t一、坚持党的领导",
+    counter_example="一、存在的问题\\n部分干部法治意识不强。\\n二、坚持党的领导\\n全年办理案件12件。",
+    counter_expect="achievements",
+    why="many reports tell what was done under thematic headings (一、坚持党的领导，…) and never name the part; "
+    "a thematic heading after the shortcomings or the plan is no achievement",
+)
 def _thematic_achievements(
     info: dict[int, dict], heads: dict[int, _Heading], ordered: list[_Heading], top: int, text_len: int
 ) -> _Heading | None:
@@ -295,7 +383,7 @@ def _thematic_achievements(
     no standard part, standing before any shortcomings / plan / other part, opens it: such parts
     report what was done. Unnumbered lines never count (too many are titles or address lines).
     """
-    if any("achievements" in h.sections for h in ordered):
+    if not rules.enabled("SEC-THEMATIC-ACHIEVEMENTS") or any("achievements" in h.sections for h in ordered):
         return None
     later = ("shortcomings", "next_year_plan", "other")
     stop = min((h.start for h in ordered if h.level == 1 and set(h.sections) & set(later)), default=text_len)
@@ -327,12 +415,20 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
+@rules.rule(
+    id="SEC-PARAGRAPH-PART", stage="sections", effect="a part no heading names, told by one paragraph (paragraph_cues)",
+    example="一、扛牢主体责任\\n局党政主要负责人严格履行法治建设第一责任人职责，带头学法。",
+    expect="leadership_duty\t局党政主要负责人严格履行",
+    why="the leaders' duty is often one paragraph under a thematic heading, not a part of its own",
+)
 def _paragraph_parts(info: dict[int, dict], heads: dict[int, _Heading], ordered: list[_Heading]) -> list[_Heading]:
     """A part no heading names, told by a paragraph whose first clause says it (`paragraph_cues`):
     under "一、扛牢主体责任", "局党政主要负责人严格履行法治建设第一责任人职责，…" reports the leaders'
     duty. The part is that paragraph alone (level 2); the first such paragraph counts."""
     found = {s for h in ordered for s in h.sections}
-    out = []
+    out: list[_Heading] = []
+    if not rules.enabled("SEC-PARAGRAPH-PART"):
+        return out
     for spec in load_cues()[1]:
         if not spec.paragraph_cues or spec.code in found:
             continue
