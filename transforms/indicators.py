@@ -67,8 +67,14 @@ TIE_BREAK = ["gapped", "word", "start"]
 
 
 def load_catalogue(path: Path | str | None = None) -> pl.DataFrame:
-    """The indicator catalogue, one row per indicator; optional columns get empty defaults."""
+    """The indicator catalogue, one row per indicator; optional columns get empty defaults.
+
+    Each row is a rule (`IND-CAT-<indicator>`): a row switched off is left out, as if not written.
+    """
     table = pl.read_csv(path or DATA / "indicators.csv", infer_schema=False)
+    if path is None and "rule_id" in table.columns:
+        on = [r["rule_id"] for r in rules.table("indicators.csv")]
+        table = table.filter(pl.col("rule_id").is_in(on))
     optional = ("also_measures", "head_measures", "sections")
     for col in optional:
         if col not in table.columns:
