@@ -13,7 +13,7 @@ into one long line (text that lost every break).
 Script conversion uses OpenCC `tw2s` (opencc-python-reimplemented): on 著重, 於, 發布, 過於單一,
 乾淨, 後來, 範圍 it matches `t2s`/`hk2s` except that it also turns 著重/著力 into 着重/着力
 (t2s and hk2s leave 著); none of the three fixes 過於 (the pure-Python segmenter meets the
-name entry 於單 first), so `data/normalize_t2s_overrides.tsv` maps 於 -> 于 beforehand.
+name entry 於單 first), so `data/normalize_rules.csv` (kind=t2s) maps 於 -> 于 beforehand.
 Only text detected as traditional is converted: simplified input is never touched. The tw2s
 dictionaries are applied natively (transforms/opencc_fast.py: polars Aho-Corasick, ~35 MB/s against
 ~1 MB/s), with output identical to OpenCC's `convert` (tests/test_t2s_speed.py).
@@ -32,7 +32,7 @@ from pathlib import Path
 import opencc
 import polars as pl
 
-from transforms import opencc_fast
+from transforms import opencc_fast, rules
 from transforms.decode import ZERO_WIDTH, plausible_re
 from transforms.formats import drop_chrome_lines, heading_start
 from transforms.schemas import NORMALIZED, conform
@@ -110,6 +110,11 @@ def keep_groups(m: re.Match[str], *groups: int | str) -> tuple[str, list[int]]:
     return "".join(text), rel
 
 
+@rules.cached  # read once a run: _join asks for each line break
+def _number(rule_id: str) -> int:
+    return rules.number("normalize_rules.csv", rule_id)
+
+
 # --------------------------------------------------------------------------- web chrome
 
 
@@ -165,18 +170,74 @@ def _table_row(m: re.Match[str]) -> Repl:
     return "".join(text), rel
 
 
+@rules.rule(
+    id="NORM-MD-TABLE-RULE", stage="normalize", effect="markdown table rule lines are dropped",
+    example='| 项目 | 数量 |\\n| --- | --- |\\n| 案件 | 12 |', expect='项目\t数量\n案件\t12',
+    why="a table's --- line is layout, not text",
+)
+@rules.rule(
+    id="NORM-MD-HR", stage="normalize", effect="markdown horizontal rules are dropped",
+    example='全年办理案件12件。\\n***\\n完成培训3次。', expect='12件。\n完成培训',
+    why="a *** line is layout, not text",
+)
+@rules.rule(
+    id="NORM-MD-TABLE-ROW", stage="normalize", effect="a markdown table row becomes its cells joined by tabs",
+    example='| 案件 | 12 |', expect='案件\t12',
+    why="the quantity grammar reads a row's cells, not its pipes",
+)
+@rules.rule(
+    id="NORM-MD-LINE-START", stage="normalize", effect="markdown #, > and bullets at a line start are dropped",
+    example='全年办理案件12件。\\n## 一、主要工作', expect='。\n一、主要工作',
+    why="a heading marked ## must start with its numbering for the section finder",
+)
+@rules.rule(
+    id="NORM-MD-IMAGE", stage="normalize", effect="markdown images are dropped",
+    example='办理案件![图](a.png)12件', expect='办理案件12件',
+    why="an image's caption and address are no text of the report",
+)
+@rules.rule(
+    id="NORM-MD-LINK", stage="normalize", effect="a markdown link keeps its text",
+    example='详见[通知](http://x.cn)全文', expect='详见通知全文',
+    why="a link's address is no text of the report",
+)
+@rules.rule(
+    id="NORM-MD-CODE", stage="normalize", effect="markdown code marks are dropped",
+    example='共`12`件', expect='共12件',
+    why="backticks would split a number from its measure word",
+)
+@rules.rule(
+    id="NORM-MD-BOLD", stage="normalize", effect="markdown bold marks are dropped",
+    example='全年__办理__案件', expect='全年办理案件',
+    why="bold marks would split a cue",
+)
+@rules.rule(
+    id="NORM-MD-EM", stage="normalize", effect="markdown emphasis marks are dropped",
+    example='要求：*依法行政*。', expect='要求：依法行政。',
+    why="emphasis marks would split a cue",
+)
+@rules.rule(
+    id="NORM-MD-STRAY", stage="normalize", effect="stray ** left by broken markdown are dropped",
+    example='全年办理**案件12件', expect='全年办理案件12件',
+    why="an unpaired ** is layout, not text",
+)
 def strip_markdown(doc: Mapped) -> Mapped:
     """Remove markdown syntax: table rules and pipes (cells -> tabs), #, >, bullets, **bold**, links."""
-    doc = rewrite(doc, _MD_RULE, lambda m: "")
-    doc = rewrite(doc, _MD_HR, lambda m: "")
-    doc = rewrite(doc, _MD_TABLE_ROW, _table_row)
-    doc = rewrite(doc, _MD_LINE_START, lambda m: "")
-    doc = rewrite(doc, _MD_IMAGE, lambda m: "")
-    doc = rewrite(doc, _MD_LINK, lambda m: keep_groups(m, 1))
-    doc = rewrite(doc, _MD_CODE, lambda m: keep_groups(m, 1))
-    doc = rewrite(doc, _MD_BOLD, lambda m: keep_groups(m, 1, 2))
-    doc = rewrite(doc, _MD_EM, lambda m: keep_groups(m, 1))
-    return rewrite(doc, _MD_STRAY, lambda m: "")
+    steps: list[tuple[str, re.Pattern[str], Callable[[re.Match[str]], Repl]]] = [
+        ("NORM-MD-TABLE-RULE", _MD_RULE, lambda m: ""),
+        ("NORM-MD-HR", _MD_HR, lambda m: ""),
+        ("NORM-MD-TABLE-ROW", _MD_TABLE_ROW, _table_row),
+        ("NORM-MD-LINE-START", _MD_LINE_START, lambda m: ""),
+        ("NORM-MD-IMAGE", _MD_IMAGE, lambda m: ""),
+        ("NORM-MD-LINK", _MD_LINK, lambda m: keep_groups(m, 1)),
+        ("NORM-MD-CODE", _MD_CODE, lambda m: keep_groups(m, 1)),
+        ("NORM-MD-BOLD", _MD_BOLD, lambda m: keep_groups(m, 1, 2)),
+        ("NORM-MD-EM", _MD_EM, lambda m: keep_groups(m, 1)),
+        ("NORM-MD-STRAY", _MD_STRAY, lambda m: ""),
+    ]
+    for rule_id, pattern, repl in steps:
+        if rules.enabled(rule_id):
+            doc = rewrite(doc, pattern, repl)
+    return doc
 
 
 # --------------------------------------------------------------------------- (b) pinyin
@@ -198,8 +259,15 @@ def is_pinyin(gloss: str) -> bool:
     return all(_SYLLABLE.fullmatch(tok) for tok in plain.split())
 
 
+@rules.rule(
+    id="NORM-PINYIN-GLOSS", stage="normalize", effect="pinyin glosses after hanzi are dropped",
+    example='阳(yáng)光政务', expect='阳光政务',
+    why="a gloss would split a cue; (社区), (1), (WTO) are kept",
+)
 def strip_pinyin(doc: Mapped) -> Mapped:
     """`陽(yáng)` -> `陽`; keeps `(社區)`, `(1)`, `(WTO)`, `(2021-2025年)`, `(app)`."""
+    if not rules.enabled("NORM-PINYIN-GLOSS"):
+        return doc
     return rewrite(doc, _PINYIN_GLOSS, lambda m: "" if is_pinyin(m.group(1)) else None)
 
 
@@ -275,10 +343,16 @@ def _fix_run(text: str, start: int, end: int, floor: int) -> Edit | None:
     return s, e, fixed, [min(k * n // len(fixed), n - 1) for k in range(len(fixed))]
 
 
+@rules.rule(
+    id="NORM-MOJIBAKE", stage="normalize", effect="runs of mis-decoded bytes are re-read",
+    example="全年" + "依法行政".encode().decode("latin-1") + "工作", expect='全年依法行政工作',
+    why="a page saved with the wrong encoding shows UTF-8 as Latin-1 or GBK; a repair is kept only if it is all "
+    "common characters",
+)
 def repair_mojibake(doc: Mapped) -> Mapped:
     """Re-read runs of rare characters as mis-decoded bytes; keep a repair only if it is all
     common characters (never a replacement character); otherwise leave the run alone."""
-    for loose in (False, True):
+    for loose in (False, True) if rules.enabled("NORM-MOJIBAKE") else ():
         edits: list[Edit] = []
         for m in _suspicious_run(loose).finditer(doc.text):
             edit = _fix_run(doc.text, m.start(), m.end(), edits[-1][1] if edits else 0)
@@ -318,8 +392,11 @@ def _script_sets() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(trad - simp), frozenset(simp - trad)
 
 
-def detect_script(text: str, threshold: float = 0.05) -> str:
-    """'traditional' when more than `threshold` of the script-specific characters are traditional."""
+def detect_script(text: str, threshold: float | None = None) -> str:
+    """'traditional' when more than `threshold` (NORM-TRAD-SHARE) of the script-specific characters
+    are traditional."""
+    if threshold is None:
+        threshold = float(rules.value("normalize_rules.csv", "NORM-TRAD-SHARE"))
     only_trad, only_simp = _script_sets()
     counts = Counter(text)  # counted in C; then one look-up per distinct character
     trad = sum(n for c, n in counts.items() if c in only_trad)
@@ -327,15 +404,21 @@ def detect_script(text: str, threshold: float = 0.05) -> str:
     return "traditional" if trad and trad / (trad + simp) > threshold else "simplified"
 
 
-@cache
+@rules.cached
 def _converter() -> tuple[re.Pattern[str], dict[str, str], dict[str, str]]:
-    rows = (DATA / "normalize_t2s_overrides.tsv").read_text(encoding="utf-8").splitlines()
-    pairs = dict(r.split("\t")[:2] for r in rows if r.strip() and not r.startswith("#"))
-    pairs = {k: v for k, v in pairs.items() if len(k) == len(v)}
+    """Same-length fixes applied before tw2s (normalize_rules.csv, kind=t2s), the character table."""
+    rows = rules.table("normalize_rules.csv")
+    pairs = {r["pattern"]: r["value"] for r in rows if r["kind"] == "t2s" and len(r["pattern"]) == len(r["value"])}
     pattern = re.compile("|".join(sorted(map(re.escape, pairs), key=len, reverse=True)) or r"(?!)")
     return pattern, pairs, _dictionary("TSCharacters.txt")
 
 
+@rules.rule(
+    id="NORM-T2S", stage="normalize", effect="text detected as traditional is converted to simplified (OpenCC tw2s)",
+    example='依法行政，全年辦理案件12件。', expect='办理案件',
+    why="cues, catalogue and measure words are written in simplified; Taiwan- and Hong Kong-style pages are "
+    "traditional",
+)
 def to_simplified(doc: Mapped) -> Mapped:
     """Traditional -> simplified, line by line, exactly as OpenCC tw2s converts (natively: see
     transforms/opencc_fast.py). Every tw2s entry keeps its key's length (tests/test_t2s_speed.py),
@@ -386,12 +469,23 @@ def _punct(m: re.Match[str]) -> Repl:
     return new, [m.start(1) - s]
 
 
+@rules.rule(
+    id="NORM-WIDTH", stage="normalize", effect="full-width digits, latin and ％（） become ASCII",
+    example='办理案件１２件', expect='12件',
+    why="the number grammar reads ASCII digits",
+)
+@rules.rule(
+    id="NORM-ASCII-PUNCT", stage="normalize", effect="ASCII , ; : used as Chinese punctuation become full-width",
+    example='全年办理案件12件,完成培训3次', expect='12件，完成',
+    why="clause and sentence splitting read full-width marks; 1,234 and 97.9 are never touched",
+)
 def unify_width(doc: Mapped) -> Mapped:
     """Full-width digits/latin/％（）→ ASCII (the number grammar reads ASCII); Chinese sentence
     punctuation stays full-width and ASCII , ; : used as Chinese punctuation become ，；：.
     A `,` inside 1,234 or a `.` inside 97.9 is never touched."""
-    doc = Mapped(doc.text.translate(_WIDTH), doc.offsets)
-    return rewrite(doc, _ASCII_PUNCT, _punct)
+    if rules.enabled("NORM-WIDTH"):
+        doc = Mapped(doc.text.translate(_WIDTH), doc.offsets)
+    return rewrite(doc, _ASCII_PUNCT, _punct) if rules.enabled("NORM-ASCII-PUNCT") else doc
 
 
 # --------------------------------------------------------------------------- (f) breaks, spaces
@@ -419,14 +513,14 @@ def _join(m: re.Match[str]) -> Repl:
     line_start = text.rfind("\n", 0, m.start()) + 1
     prev = text[line_start : m.start()]
     heading = heading_start()
-    if heading.match(text, m.end()):
+    if heading.match(text, m.end()) and rules.enabled("NORM-JOIN-NOT-HEADING"):
         return None  # the next line starts a heading or list item
-    if _FIELD_LINE.match(prev) and _FIELD_LINE.match(text, m.end()):
+    if rules.enabled("NORM-JOIN-FIELDS") and _FIELD_LINE.match(prev) and _FIELD_LINE.match(text, m.end()):
         return None  # two "key：value" lines of a page's info table (主题分类：… / 成文日期：…)
     marker = heading.match(prev)
     body = prev[marker.end() :] if marker else prev
     # a part heading numbered 一、/（一）/第一部分 may run long (年度…第一责任人职责，…有关情况)
-    limit = 72 if marker and _TOP_MARKER.match(prev) else 40
+    limit = _number("NORM-TOP-HEADING-LINE-MAX" if marker and _TOP_MARKER.match(prev) else "NORM-HEADING-LINE-MAX")
     if marker and len(prev) < limit and not re.search(r"[。；！？]", body):
         return None  # the previous line is a heading (not a heading run into its paragraph)
     if not _PROSE_PUNCT.search(body):
@@ -441,30 +535,87 @@ def _layout_space(m: re.Match[str]) -> Repl:
     line = text[start : end if end >= 0 else len(text)]
     before, after = text[m.start() - 1], text[m.end()]
     between_hanzi = not (before.isdigit() or after.isdigit() or before in "，。、；：！？)）")
-    if between_hanzi and not re.search(r"[，。；]", line):
+    if between_hanzi and not re.search(r"[，。；]", line) and rules.enabled("NORM-LAYOUT-NAMES"):
         return None  # names or title parts separated by a space, not prose
     return ""
 
 
+@rules.rule(
+    id="NORM-EDGE-SPACE", stage="normalize", effect="spaces at line edges are dropped",
+    example='全年办理案件12件。\\n   完成培训3次。', expect='。\n完成培训',
+    why="an indent is layout; a heading must start with its numbering",
+)
+@rules.rule(
+    id="NORM-LOST-INDENT", stage="normalize", effect="question marks left of a lost full-width indent are dropped",
+    example='全年办理案件12件。\\n??一、主要工作', expect='。\n一、主要工作',
+    why="a lossy save turns the full-width indent into ??",
+)
+@rules.rule(
+    id="NORM-PAGE-NO-LINE", stage="normalize", effect="page-number lines (- 3 -, 第3页) are dropped",
+    example='全年办理案件12件，完成\\n- 3 -\\n培训3次。', expect='完成培训3次',
+    why="a page number between two halves of a sentence is no text",
+)
+@rules.rule(
+    id="NORM-BARE-PAGE-NO", stage="normalize", effect="a bare number between blank lines is a page number",
+    example='全年办理案件12件，完成\\n\\n12\\n\\n培训3次。', expect='完成培训3次',
+    why="a page number of a PDF copied as text stands alone between blank lines",
+)
+@rules.rule(
+    id="NORM-JOIN-BREAK", stage="normalize", effect="a line break inside a sentence is joined",
+    example='全年办理案件12件，完成\\n培训3次。', expect='完成培训3次',
+    why="page and width breaks split sentences, numbers and cues",
+)
+@rules.rule(
+    id="NORM-JOIN-NOT-HEADING", stage="normalize", effect="a heading or list line is not joined to the line before",
+    example='全年开展培训，覆盖干部\\n一、存在的问题', expect='覆盖干部\n一、存在的问题',
+    why="the heading starts (normalize_heading_starts.txt) open a line of their own",
+)
+@rules.rule(
+    id="NORM-JOIN-FIELDS", stage="normalize", effect="two key：value lines of a page's info table are not joined",
+    example='发布机构：县司法局，县政府\\n成文日期：2024年', expect='县政府\n成文日期',
+    why="主题分类：… / 成文日期：… are fields, not a sentence running on",
+)
+@rules.rule(
+    id="NORM-BLANK-LINES", stage="normalize", effect="runs of blank lines collapse to one break",
+    example='全年办理案件12件。\\n\\n\\n完成培训3次。', expect='。\n完成',
+    why="blank lines are layout",
+)
+@rules.rule(
+    id="NORM-LAYOUT-SPACE", stage="normalize", effect="spaces of layout inside prose are dropped",
+    example='全年巡逻 26 次，', expect='巡逻26次',
+    why="巡逻 26 次 must read as 巡逻26次",
+)
+@rules.rule(
+    id="NORM-LAYOUT-NAMES", stage="normalize", effect="spaces between names on a line without prose marks stay",
+    example='县司法局 县公安局', expect='县司法局 县公安局',
+    why="a list of names is no prose: its spaces separate the names",
+)
 def repair_breaks(doc: Mapped) -> Mapped:
     """Join lines split inside a sentence (page or width breaks), drop page-number lines,
     collapse blank lines, strip edge spaces, lost indents (`??一、`) and layout spaces (`巡逻 26 次` -> `巡逻26次`)."""
-    doc = rewrite(doc, _EDGE_SPACE, lambda m: "")
-    doc = rewrite(doc, _LOST_INDENT, lambda m: "")
-    doc = rewrite(doc, _PAGE_NO_LINE, lambda m: "")
-    doc = rewrite(doc, _BARE_PAGE_NO, lambda m: "")
-    doc = rewrite(doc, _BREAK, _join)
-    doc = rewrite(doc, _BLANKS, lambda m: "\n")
-    doc = rewrite(doc, _LAYOUT_SPACE, _layout_space)
+    steps: list[tuple[str, re.Pattern[str], Callable[[re.Match[str]], Repl]]] = [
+        ("NORM-EDGE-SPACE", _EDGE_SPACE, lambda m: ""),
+        ("NORM-LOST-INDENT", _LOST_INDENT, lambda m: ""),
+        ("NORM-PAGE-NO-LINE", _PAGE_NO_LINE, lambda m: ""),
+        ("NORM-BARE-PAGE-NO", _BARE_PAGE_NO, lambda m: ""),
+        ("NORM-JOIN-BREAK", _BREAK, _join),
+        ("NORM-BLANK-LINES", _BLANKS, lambda m: "\n"),
+        ("NORM-LAYOUT-SPACE", _LAYOUT_SPACE, _layout_space),
+    ]
+    for rule_id, pattern, repl in steps:
+        if rules.enabled(rule_id):
+            doc = rewrite(doc, pattern, repl)
     lead = len(doc.text) - len(doc.text.lstrip("\n"))
     trail = len(doc.text.rstrip("\n"))
     return Mapped(doc.text[lead:trail], doc.offsets[lead:trail])
 
 
 _GLUED_HEADING = re.compile(rf"(?<=[。！？])(?={_CN_NUM}、|\({_CN_NUM}\)|第{_CN_NUM}部分)")
-MIN_GLUED_LINE = 300  # a line this long that runs several numbered parts together lost its breaks
-
-
+@rules.rule(
+    id="NORM-GLUED-HEADING", stage="normalize", effect="a very long line is broken before each part heading",
+    example="全年办理案件12件。" * 30 + "二、存在的问题。", expect='。\n二、存在的问题',
+    why="text copied with every line break lost runs its parts on one line",
+)
 def split_glued_headings(doc: Mapped) -> Mapped:
     """Break a very long line before each part heading (一、 (一) 第一部分) that follows a sentence end:
     text copied from a page or PDF with every line break lost (…法治保障。一、坚持党的领导…)."""
@@ -473,25 +624,34 @@ def split_glued_headings(doc: Mapped) -> Mapped:
         text = m.string
         start = text.rfind("\n", 0, m.start()) + 1
         end = text.find("\n", m.end())
-        return "\n" if (end if end >= 0 else len(text)) - start >= MIN_GLUED_LINE else None
+        return "\n" if (end if end >= 0 else len(text)) - start >= min_line else None
 
+    if not rules.enabled("NORM-GLUED-HEADING"):
+        return doc
+    min_line = _number("NORM-GLUED-LINE-MIN")  # a line this long that runs numbered parts together
     return rewrite(doc, _GLUED_HEADING, repl)
 
 
 # --------------------------------------------------------------------------- composition
 
 
+@rules.rule(
+    id="NORM-ZERO-WIDTH", stage="normalize", effect="zero-width characters are dropped",
+    example='全年办理案件1\u200b2件。', expect='12件',
+    why="1\u200b2件 is 12件",
+)
 def normalize_text(source_text: str) -> tuple[Mapped, str]:
     """Run all steps; return the normalized text with its offset map, and the source script."""
     doc = Mapped.of(source_text.replace("\r\n", " \n").replace("\r", "\n"))
     # zero-width characters (1\u200b2件 is 12件): read_documents removes them from source_text already
     # (and says so in `repairs`); a text that reaches here with them still reads as if they were not there
-    doc = rewrite(doc, _ZERO_WIDTH, lambda m: "")
+    if rules.enabled("NORM-ZERO-WIDTH"):
+        doc = rewrite(doc, _ZERO_WIDTH, lambda m: "")
     doc = strip_markdown(doc)
     doc = strip_pinyin(doc)
     doc = repair_mojibake(doc)
     script = detect_script(doc.text)
-    if script == "traditional":
+    if script == "traditional" and rules.enabled("NORM-T2S"):
         doc = to_simplified(doc)
     doc = drop_chrome(doc)  # after conversion: the cues are written in simplified
     doc = unify_width(doc)
