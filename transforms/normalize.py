@@ -115,6 +115,11 @@ def _number(rule_id: str) -> int:
     return rules.number("normalize_rules.csv", rule_id)
 
 
+@rules.cached  # asked for each match of a rewrite: one look-up a run, cleared when rules are switched
+def _on(rule_id: str) -> bool:
+    return rules.enabled(rule_id)
+
+
 # --------------------------------------------------------------------------- web chrome
 
 
@@ -513,9 +518,9 @@ def _join(m: re.Match[str]) -> Repl:
     line_start = text.rfind("\n", 0, m.start()) + 1
     prev = text[line_start : m.start()]
     heading = heading_start()
-    if heading.match(text, m.end()) and rules.enabled("NORM-JOIN-NOT-HEADING"):
+    if heading.match(text, m.end()) and _on("NORM-JOIN-NOT-HEADING"):
         return None  # the next line starts a heading or list item
-    if rules.enabled("NORM-JOIN-FIELDS") and _FIELD_LINE.match(prev) and _FIELD_LINE.match(text, m.end()):
+    if _on("NORM-JOIN-FIELDS") and _FIELD_LINE.match(prev) and _FIELD_LINE.match(text, m.end()):
         return None  # two "key：value" lines of a page's info table (主题分类：… / 成文日期：…)
     marker = heading.match(prev)
     body = prev[marker.end() :] if marker else prev
@@ -535,7 +540,7 @@ def _layout_space(m: re.Match[str]) -> Repl:
     line = text[start : end if end >= 0 else len(text)]
     before, after = text[m.start() - 1], text[m.end()]
     between_hanzi = not (before.isdigit() or after.isdigit() or before in "，。、；：！？)）")
-    if between_hanzi and not re.search(r"[，。；]", line) and rules.enabled("NORM-LAYOUT-NAMES"):
+    if between_hanzi and not re.search(r"[，。；]", line) and _on("NORM-LAYOUT-NAMES"):
         return None  # names or title parts separated by a space, not prose
     return ""
 
