@@ -35,6 +35,7 @@ import polars as pl
 from transforms import opencc_fast, rules
 from transforms.decode import ZERO_WIDTH, plausible_re
 from transforms.formats import drop_chrome_lines, heading_start
+from transforms.lexicon import CN_SMALL
 from transforms.schemas import NORMALIZED, conform
 
 DATA = Path(__file__).parent / "data"
@@ -504,7 +505,7 @@ _PAGE_NO_LINE = re.compile(
 _BARE_PAGE_NO = re.compile(r"\n[ \t]*\n[ \t]*\d{1,3}[ \t]*(?=\n[ \t]*\n)")
 _BREAK = re.compile(rf"(?<=[{CJK}])[ \t]*\n(?:[ \t]*\n)*[ \t]*(?=[{CJK}\d])")
 _PROSE_PUNCT = re.compile(r"[，。；！？]")
-_CN_NUM = "[一二三四五六七八九十]+"
+_CN_NUM = f"{CN_SMALL}+"  # a heading's small numeral (一、 (二) 第三部分)
 _TOP_MARKER = re.compile(rf"\s*(?:{_CN_NUM}、|[(（]{_CN_NUM}[)）]|第{_CN_NUM}部分)")
 _BLANKS = re.compile(r"\n(?:[ \t]*\n)+")
 _FIELD_LINE = re.compile(r"[ \t]*[\u4e00-\u9fff](?:[ \t]*[\u4e00-\u9fff]){1,5}[ \t]*[:：]")
