@@ -16,7 +16,6 @@ bytes; mention offsets are turned into bytes the same way, so comparisons stay e
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 
 import polars as pl
@@ -131,21 +130,30 @@ def _cue_table(catalogue: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([direct, siblings.select(direct.columns)])
 
 
-@cache
+def _rule_rows(table: pl.DataFrame, on: list[dict[str, str]]) -> pl.DataFrame:
+    """The rows of a rule table whose rules are on (`on`: rules.table of the same file)."""
+    if "rule_id" not in table.columns:
+        return table
+    return table.filter(pl.col("rule_id").is_in([r["rule_id"] for r in on]))
+
+
+@rules.cached
 def kind_cues() -> pl.DataFrame:
-    return pl.read_csv(DATA / "kind_cues.csv")
+    """Words that state a target or a past fact (IND-KIND-*), one rule a row."""
+    return _rule_rows(pl.read_csv(DATA / "kind_cues.csv"), rules.table("kind_cues.csv"))
 
 
-@cache
+@rules.cached
 def cue_blockers(in_sentence: bool = False) -> list[str]:
     """Words that stop a subject carrying: into the next sentence (all), or within one (`in_sentence`)."""
-    table = pl.read_csv(DATA / "cue_blockers.csv")
+    table = _rule_rows(pl.read_csv(DATA / "cue_blockers.csv"), rules.table("cue_blockers.csv"))
     return (table.filter(pl.col("in_sentence") == 1) if in_sentence else table)["word"].to_list()
 
 
-@cache
+@rules.cached
 def consistency_rules() -> pl.DataFrame:
-    return pl.read_csv(DATA / "consistency.csv")
+    """Rate = numerator / denominator checks (IND-CONS-*), one rule a row."""
+    return _rule_rows(pl.read_csv(DATA / "consistency.csv"), rules.table("consistency.csv"))
 
 
 def _bytes_to(col: str, chars: pl.Expr) -> pl.Expr:
