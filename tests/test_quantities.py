@@ -5,7 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from transforms.quantities import cn_number, extract_mentions
+from transforms.numerals import cn_number, quantity_value
+from transforms.quantities import extract_mentions
 from transforms.schemas import MENTIONS
 
 
@@ -78,7 +79,8 @@ def test_chinese_numerals(text, value):
 
 @pytest.mark.parametrize("text", ["十四五", "三八", "二〇二四"])
 def test_digit_runs_are_names_not_numbers(text):
-    assert cn_number(text) is None
+    """cn2an's normal mode reads 三八 as 38; a mention's numeral never is (NUM-DIGIT-RUN)."""
+    assert quantity_value(text) is None
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,11 @@
 """Find every stated quantity in the sentences: number, scale, measure word, qualifier.
 
-The grammar is data-driven: measure words come from `data/measures.csv`, qualifier cues
-from `data/qualifiers.csv`, noise (slogans, hotlines, holidays, ordinals) from
-`data/quantity_noise.csv` and the stated-zero vocabulary from `data/zero_cues.csv`, so
-an analyst widens it without touching code.
+The grammar is data-driven and every rule has an id and a case (transforms.rules): measure
+words come from `data/measures.csv`, qualifier cues from `data/qualifiers.csv` (their order of
+precedence from `data/qualifier_precedence.csv`), noise (slogans, ordinals, dates, lists) from
+`data/quantity_noise.csv`, the stated-zero vocabulary from `data/zero_cues.csv`, thresholds and
+word lists from `data/quantity_rules.csv`; rules clearer as code are the `@rules.rule` functions
+below (QTY-*, NUM-*), each acting only while it is on. Numerals are read by transforms.numerals.
 
 Everything runs as polars expressions over all sentences at once. Match positions come
 from one trick: the pattern is prefixed with a lazy `.*?`, so `extract_all` returns pieces
@@ -19,69 +21,50 @@ the indicator cue search must stop: the number, or the end of `subject`).
 from __future__ import annotations
 
 import re
-from functools import cache
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import polars as pl
 
+from transforms import rules
+from transforms.lexicon import CLAUSE_END
+from transforms.numerals import (
+    ARABIC_NUM,
+    CN_CHARS,
+    FIN_CHARS,
+    FIN_DIGITS,
+    PLAIN_DIGITS,
+    SCALE,
+    TENTHS,
+    cn_num_pattern,
+    quantity_value,
+)
 from transforms.schemas import MENTIONS, conform
 
-DATA = Path(__file__).with_name("data")
 KEYS = ["source_file", "sentence_no"]
-
-CN_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-CN_UNIT = {"十": 10, "百": 100, "千": 1000}
-# financial numerals (大写数字) read for their value; not yet found as mentions (伍 and 陆 are surnames too)
-FIN_DIGIT = {"壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9}
-FIN_UNIT = {"拾": 10, "佰": 100, "仟": 1000}
-CN_BIG = {"万": 10_000, "亿": 100_000_000}
-CN_CHARS = "".join(CN_DIGIT) + "".join(CN_UNIT) + "".join(CN_BIG)
-SCALE = {"万": 1e4, "亿": 1e8, "千": 1e3}
-CN_NUM = "[零〇一二两三四五六七八九十百千万][零〇一二两三四五六七八九十百千万亿]*"
-NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|" + CN_NUM
-# after 百分之 a Chinese numeral may carry a decimal (百分之九十七点五); elsewhere 点 is too often a word (一点一滴)
-PCT_NUM = NUM + "(?:点[零〇一二三四五六七八九]+)?"
-CLAUSE_END = "，,；;：:。！？!?"
-# a list of subjects zipped with a list of numbers: 受理、办结案件分别为12件、10件
-PAIR_CUE = "分别(?:为|是|达到|达|有|计)?"
-LIST_SEP = "(?:、|和|及|与|以及)"
-# words with 和/及/与 inside that are no list separator: 参与率和合格率 lists two rates, not three
-JOINED_WORDS = ["参与", "及时", "涉及", "普及", "和解", "和谐", "与会", "给与"]
-# a stated zero covers further listed subjects up to this many characters after a separator
-ZERO_LIST_GAP = 12
-# a bound word may stand a few words before its number (至少配备2名): at most this many characters between
-GAP_QUALIFIER_MAX = 6
+NEVER = "[^\\s\\S]"  # a regex that matches nothing: the place of a word list switched off
 
 
-def cn_number(text: str) -> float | None:
-    """Value of a Chinese numeral (十余 → 10, 两万 → 20000); None for digit runs like 十四五."""
-    if "点" in text:  # 九十七点五: the digits after 点 are read one by one
-        whole, _, frac = text.partition("点")
-        head = cn_number(whole) if whole else None
-        if head is None or not frac or any(c not in CN_DIGIT for c in frac):
-            return None
-        return head + float("0." + "".join(str(CN_DIGIT[c]) for c in frac))
-    if re.search(r"[一二两三四五六七八九壹贰叁肆伍陆柒捌玖]{2}", text):
-        return None
-    digits, units = {**CN_DIGIT, **FIN_DIGIT}, {**CN_UNIT, **FIN_UNIT}
-    # 亿 closes everything before it; 万 closes only what stands since the last 亿
-    # (一亿一千一百一十一万… is 1 亿 + 1111 万 + …, not (1 亿 + 1111) × 万)
-    yi, wan, section, digit = 0, 0, 0, None
-    for ch in text:
-        if ch in digits:
-            digit = digits[ch]
-        elif ch in units:
-            section += (1 if digit is None else digit) * units[ch]
-            digit = None
-        elif ch == "万":
-            wan = (wan + section + (digit or 0)) * CN_BIG[ch]
-            section, digit = 0, None
-        elif ch == "亿":
-            yi = (yi + wan + section + (digit or 0)) * CN_BIG[ch]
-            wan, section, digit = 0, 0, None
-        else:
-            return None
-    return float(yi + wan + section + (digit or 0))
+def _n(rule_id: str) -> int:
+    """A threshold of quantity_rules.csv."""
+    return rules.number("quantity_rules.csv", rule_id)
+
+
+def _vocab(rule_id: str) -> list[str]:
+    """A word list of quantity_rules.csv (its `value`, words split at spaces); empty when off."""
+    return rules.value("quantity_rules.csv", rule_id).split() if rules.enabled(rule_id) else []
+
+
+def _alt(rule_id: str) -> str:
+    """A word list as a regex alternation (matching nothing when the list is off or empty)."""
+    words = _vocab(rule_id)
+    return _alternation(words) if words else NEVER
+
+
+def _opt(rule_id: str) -> str:
+    """A word list as an optional regex group."""
+    words = _vocab(rule_id)
+    return f"(?:{_alternation(words)})?" if words else ""
 
 
 def _words(cell: str | None) -> list[str]:
@@ -93,26 +76,24 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
-@cache
+@rules.cached
 def measure_words() -> dict[str, str]:
-    """Measure word → measure_code, from measures.csv."""
-    table = pl.read_csv(DATA / "measures.csv")
+    """Measure word → measure_code, from measures.csv (one rule per measure)."""
     out: dict[str, str] = {}
-    for row in table.iter_rows(named=True):
+    for row in rules.table("measures.csv"):
         for word in _words(row["words"]):
             out[word] = row["measure"]
     return out
 
 
-@cache
+@rules.cached
 def qualifier_cues() -> dict[str, dict[str, str]]:
     """Position (prefix, infix, suffix, gapped, duration_suffix) → cue word → qualifier code.
 
     `gapped` cues still bound a number with a few words between them (至少配备2名);
     `duration_suffix` cues bound only a duration (3个工作日内); `prefix_inside` lists words that end
-    in a prefix cue without being one (最近, 公约).
+    in a prefix cue without being one (最近, 公约). One rule per qualifier (qualifiers.csv).
     """
-    table = pl.read_csv(DATA / "qualifiers.csv")
     out: dict[str, dict[str, str]] = {
         "prefix": {},
         "infix": {},
@@ -121,21 +102,27 @@ def qualifier_cues() -> dict[str, dict[str, str]]:
         "duration_suffix": {},
         "prefix_inside": {},
     }
-    for row in table.iter_rows(named=True):
+    for row in rules.table("qualifiers.csv"):
         for pos in out:
             for word in _words(row.get(pos)):
                 out[pos][word] = row["qualifier"]
     return out
 
 
-@cache
+@rules.cached
 def noise_rules() -> pl.DataFrame:
-    return pl.read_csv(DATA / "quantity_noise.csv")
+    """The rows of quantity_noise.csv that are on (each row a rule)."""
+    rows = rules.table("quantity_noise.csv")
+    cols = ["rule", "text", "numerals", "measures"]
+    return pl.DataFrame([{c: r.get(c) or None for c in cols} for r in rows], schema={c: pl.String for c in cols})
 
 
-@cache
+@rules.cached
 def zero_cues() -> pl.DataFrame:
-    return pl.read_csv(DATA / "zero_cues.csv")
+    """The rows of zero_cues.csv that are on (each row a rule)."""
+    rows = rules.table("zero_cues.csv")
+    cols = ["role", "word", "measure_word"]
+    return pl.DataFrame([{c: r.get(c) or None for c in cols} for r in rows], schema={c: pl.String for c in cols})
 
 
 def _noise(rule: str, numerals: str | None = None) -> list[str]:
@@ -148,8 +135,8 @@ def _noise(rule: str, numerals: str | None = None) -> list[str]:
 def _after_patterns() -> pl.Expr:
     """`after_pattern` rules: a regex on the text right after the measure word, for some measures only."""
     hit = pl.lit(False)
-    rules = noise_rules().filter(pl.col("rule") == "after_pattern")
-    for row in rules.iter_rows(named=True):
+    rows = noise_rules().filter(pl.col("rule") == "after_pattern")
+    for row in rows.iter_rows(named=True):
         cond = pl.col("right").str.contains(row["text"])
         if row.get("measures"):
             cond = cond & pl.col("measure_code").is_in(row["measures"].split())
@@ -159,36 +146,53 @@ def _after_patterns() -> pl.Expr:
     return hit
 
 
+def _list_sep() -> str:
+    return f"(?:{_alt('QTY-LIST-SEP')})"
+
+
 def _split_list(expr: pl.Expr) -> pl.Expr:
-    """A listed phrase split into its items at 、/和/及/与/以及, words like 参与 and 及时 kept whole."""
-    keep = JOINED_WORDS
-    marks = [w.replace("和", "\x01").replace("及", "\x02").replace("与", "\x03") for w in keep]
-    return (
-        expr.str.replace_many(keep, marks)
-        .str.replace_all("以及|[和及与]", "、")
-        .str.replace_many(["\x01", "\x02", "\x03"], ["和", "及", "与"])
-        .str.split("、")
-    )
+    """A listed phrase split into its items at the list separators (QTY-LIST-SEP: 、/和/及/与/以及),
+    the words of QTY-JOINED-WORDS (参与, 及时) kept whole."""
+    seps = _vocab("QTY-LIST-SEP")
+    others = [w for w in seps if w != "、"]
+    chars = sorted({c for w in others for c in w})
+    marks = {c: chr(1 + i) for i, c in enumerate(chars)}
+    keep = [w for w in _vocab("QTY-JOINED-WORDS") if any(c in marks for c in w)]
+    if keep:
+        expr = expr.str.replace_many(keep, ["".join(marks.get(c, c) for c in w) for w in keep])
+    if others:
+        expr = expr.str.replace_all(_alternation(others), "、")
+    if keep:
+        expr = expr.str.replace_many(list(marks.values()), list(marks))
+    return expr.str.split("、")
 
 
+@rules.rule(
+    id="QTY-ENUMERATION", stage="quantities",
+    effect="a number that restates the length of the list of names before it is no count (三类公开)",
+    example="推进政务、财务、事务三类公开，公开信息120条", expect="120条|120|item|exact",
+    counter_example="推进政务、财务、事务三类公开", counter_expect="三类|3|item",
+    why="政务、财务、事务三类公开 names three kinds of disclosure; it counts nothing done",
+)
 def _enumeration() -> pl.Expr:
     """政务、财务、事务三类公开: a number that restates the length of the list of names before it.
 
-    The list is the clause before the number split at 、/和/及/与; the number equals its length
-    (or, for an `enumeration_class` word such as 类, exceeds it after 等), the measure word is an
-    `enumeration` word, and either a noun
-    follows (三项机制) or a classifying verb (分为, 包括) opens the clause. A clause-final
-    count (新建法治广场、法治长廊两个) stays a count, and so does a number after a list of numbers
-    (新增12项、调整8项、下放3项事项).
+    The list is the clause before the number split at the list separators; the number equals its
+    length (or, for an `enumeration_class` word such as 类, exceeds it after 等), the measure word
+    is an `enumeration` word, and either a noun follows (三项机制: a Han character that is not one
+    of QTY-ENUM-NOT-NOUN) or a classifying verb (`enumeration_lead`: 分为, 包括) opens the clause. A
+    clause-final count (新建法治广场、法治长廊两个) stays a count, and so does a number after a list
+    of numbers (新增12项、调整8项、下放3项事项).
     """
     words, leads = _noise("enumeration"), _noise("enumeration_lead")
-    if not words:
+    if not words or not rules.enabled("QTY-ENUMERATION"):
         return pl.lit(False)
     clause = pl.col("before").str.extract(f"([^{CLAUSE_END}]*)$")
     k = _split_list(clause).list.len()
     etc = clause.str.ends_with("等")
     lead = clause.str.contains(_alternation(leads)) if leads else pl.lit(False)
-    noun_after = pl.col("right").str.contains(r"^\p{Han}") & ~pl.col("right").str.contains("^[并均已全共都和及与或]")
+    noun_after = pl.col("right").str.contains(r"^\p{Han}") & ~pl.col("right").str.contains(
+        f"^(?:{_alt('QTY-ENUM-NOT-NOUN')})")
     return (
         pl.col("mw").is_in(words)
         & pl.col("dash").is_null()
@@ -201,16 +205,42 @@ def _enumeration() -> pl.Expr:
     )
 
 
+def _scaled_words() -> list[str]:
+    """Measure words the grammar reads as a number's parts: 百分之 before it, 万元 as 万 + 元."""
+    words = measure_words()
+    return [w for w in words if w == "百分之" or (w[0] in SCALE and w[1:] in words)]
+
+
 def _quantity_pattern() -> str:
-    words = [w for w in measure_words() if w not in ("百分之", "万元", "亿元", "千元")]
+    words = [w for w in measure_words() if w not in _scaled_words()]
     infix = _alternation(list(qualifier_cues()["infix"]))
+    num = ARABIC_NUM + "|" + cn_num_pattern(financial=_financial_on())
+    pct = num + f"(?:点[零〇{PLAIN_DIGITS}]+)?"  # 百分之九十七点五; elsewhere 点 is too often a word (一点一滴)
+    scale = "|".join(SCALE)
     return (
-        rf"(?s)(?P<pre>.*?)(?:百分之(?P<pnum>{PCT_NUM})"
-        rf"|(?P<num>{NUM})(?:(?P<dash>-|~|～|—|–|至|到)(?P<num2>{NUM}))?"
-        rf"(?P<inf1>{infix})?(?P<scale>万|亿|千)?(?P<inf2>{infix})?(?P<mw>{_alternation(words)}))"
+        rf"(?s)(?P<pre>.*?)(?:百分之(?P<pnum>{pct})"
+        rf"|(?P<num>{num})(?:(?P<dash>{_alt('QTY-RANGE-SEP')})(?P<num2>{num}))?"
+        rf"(?P<inf1>{infix})?(?P<scale>{scale})?(?P<inf2>{infix})?(?P<mw>{_alternation(words)}))"
     )
 
 
+@rules.rule(
+    id="NUM-FINANCIAL", stage="quantities",
+    effect="financial numerals (壹贰叁…拾佰仟) are read as numbers: 壹佰贰拾件 is 120",
+    example="受理群众来信壹佰贰拾件", expect="壹佰贰拾件|120|item|exact",
+    why="formal amounts and counts are written in 大写 numerals in some reports and tables",
+)
+def _financial_on() -> bool:
+    return rules.enabled("NUM-FINANCIAL")
+
+
+@rules.rule(
+    id="QTY-MASK", stage="quantities",
+    effect="noise phrases and patterns of quantity_noise.csv are blanked before the grammar reads a sentence",
+    example="全面落实三项制度，办结案件12件", expect="12件|12|item|exact",
+    counter_example="全面落实三项制度", counter_expect="三项|3|item",
+    why="a numeral inside a fixed phrase (三项制度, 五老四员) names something; it counts nothing",
+)
 def _masked(sentences: pl.DataFrame) -> pl.DataFrame:
     """Blank noise phrases (same length, so offsets hold) before the grammar reads the text.
 
@@ -218,6 +248,8 @@ def _masked(sentences: pl.DataFrame) -> pl.DataFrame:
     matches in a sentence become literal phrases of that sentence, so one replace masks both.
     A sentence's phrases are its own: what another report of the batch says never masks it.
     """
+    if not rules.enabled("QTY-MASK"):
+        return sentences.with_columns(masked=pl.col("sentence"))
     literal = _noise("phrase")
     hits = pl.concat_list(
         [pl.col("sentence").str.extract_all(rx) for rx in _noise("pattern")] or [pl.lit([], pl.List(pl.String))]
@@ -235,6 +267,8 @@ def _masked(sentences: pl.DataFrame) -> pl.DataFrame:
 
 def _mask(expr: pl.Expr, phrases: list[str]) -> pl.Expr:
     """`phrases` in `expr` blanked with □ of the same length, the longest first."""
+    if not phrases:
+        return expr
     phrases = sorted(set(phrases), key=lambda p: (-len(p), p))
     return expr.str.replace_many(phrases, ["□" * len(p) for p in phrases])
 
@@ -253,7 +287,7 @@ def _pieces(frame: pl.DataFrame, pattern: str) -> pl.DataFrame:
 
 
 def _cn_values(values: pl.Series) -> dict[str, float | None]:
-    return {v: cn_number(v) for v in values.drop_nulls().unique().to_list() if not v[0].isdigit()}
+    return {v: quantity_value(v) for v in values.drop_nulls().unique().to_list() if not v[0].isdigit()}
 
 
 def _value(col: str, mapping: dict[str, float | None]) -> pl.Expr:
@@ -278,6 +312,205 @@ def _inside(before: pl.Expr, opening: str, closing: str) -> pl.Expr:
     return before.str.count_matches(opening, literal=True) > before.str.count_matches(closing, literal=True)
 
 
+@dataclass(frozen=True)
+class _Ctx:
+    """The expressions the noise rules of a number read (built once per batch)."""
+
+    prefix: pl.Expr  # the prefix qualifier cue right before the number, if any
+    is_pct: pl.Expr  # a 百分之 rate
+    bare_one: pl.Expr  # a plain 一 with no range, infix or scale
+    clause_ends: pl.Expr  # the measure word ends the clause
+
+
+# the noise rules written as code: rule id -> the condition that drops a number
+_NOISE: dict[str, Callable[[_Ctx], pl.Expr]] = {}
+
+
+def _noise_rule(id: str, **case: str) -> Callable[[Callable[[_Ctx], pl.Expr]], Callable[[_Ctx], pl.Expr]]:
+    """Register a noise condition as a rule of this stage (it acts only while the rule is on)."""
+    def deco(fn: Callable[[_Ctx], pl.Expr]) -> Callable[[_Ctx], pl.Expr]:
+        _NOISE[id] = fn
+        return rules.rule(id=id, stage="quantities", kind="noise", **case)(fn)
+    return deco
+
+
+@_noise_rule(
+    "QTY-GLUED-CODE", effect="a number glued to a digit, a decimal mark or a Latin letter is part of a code",
+    example="发放宣传册3000本", expect="3000本|3000|item|exact",
+    counter_example="办理A3类案件", counter_expect="3类|3|item",
+    why="A3类, G7个 and 1.5.2条 are names and section numbers, not counts",
+)
+def _glued_code(c: _Ctx) -> pl.Expr:
+    return pl.col("left").str.contains(r"(?:\d|\d[.,]|[A-Za-z])$")
+
+
+@_noise_rule(
+    "QTY-AFTER-NUMERAL", effect="a Chinese numeral right after another numeral character is the tail of a longer one",
+    example="全年开展培训十二次", expect="十二次|12|event|exact",
+    counter_example="筹集资金1亿五千万元", counter_expect="五千万元|5e+07|cny",
+    why="the grammar starts a Chinese numeral after 亿 (1亿五千万元 is 1.5亿, not 5000万)",
+)
+def _after_numeral(c: _Ctx) -> pl.Expr:
+    chars = CN_CHARS if _financial_on() else CN_CHARS.translate({ord(ch): None for ch in FIN_CHARS})
+    return pl.col("chinese") & pl.col("left").str.contains(f"[{re.escape(chars)}]$")
+
+
+@_noise_rule(
+    "QTY-NOISE-BEFORE",
+    effect="the `before` words of quantity_noise.csv (第, 周, 初) make the number an ordinal or a date",
+    example="召开第3次会议，参会40人", expect="40人|40|person|exact",
+    counter_example="召开第3次会议", counter_expect="3次|3|event",
+    why="第三次 is an ordinal, 周六日 a weekday, 初五日 a date",
+)
+def _before_words(c: _Ctx) -> pl.Expr:
+    return _ends_with_any(pl.col("left"), _noise("before", "any")) | (
+        pl.col("chinese") & _ends_with_any(pl.col("left"), _noise("before", "chinese")))
+
+
+@_noise_rule(
+    "QTY-NOISE-AFTER",
+    effect="the `after` words of quantity_noise.csv (意识, 方面, 月) make the number a slogan or a span",
+    example="全年调解纠纷3个月内办结40件", expect="40件|40|item|exact",
+    counter_example="历时3个月", counter_expect="3个|3|item",
+    why="3个月 counts months, not a measure we keep; 四个意识 is a slogan",
+)
+def _after_words(c: _Ctx) -> pl.Expr:
+    return _starts_with_any(pl.col("right"), _noise("after", "any")) | (
+        pl.col("chinese") & _starts_with_any(pl.col("right"), _noise("after", "chinese")))
+
+
+@_noise_rule(
+    "QTY-COUNT-OF-RATES", effect="the count before a rate (三个100%) is the distributive's multiplier, not a count",
+    example="学法19次26件", expect="19次|19|event|exact\n26件|26|item|exact",
+    counter_example="实现三个100%", counter_expect="三个|3|item",
+    why="实现三个100% states three rates of 100%; 学法19次26件 states two counts back to back",
+)
+def _count_of_rates(c: _Ctx) -> pl.Expr:
+    return pl.col("right").str.contains(r"^(?:\d+(?:\.\d+)?\s*[%％]|百分之)")
+
+
+@_noise_rule(
+    "QTY-REPEATED-NUMERAL",
+    effect="a Chinese numeral that repeats the one two characters before is a pattern (一人一档)",
+    example="为三名群众办理案件三件", expect="三件|3|item|exact",
+    counter_example="村级配强两长两员", counter_expect="两员|2|person",
+    why="一村一个, 一人一档 and 一案一卷 name a scheme: one per something",
+)
+def _repeated_numeral(c: _Ctx) -> pl.Expr:
+    return pl.col("chinese") & (pl.col("left").str.slice(-2, 1) == pl.col("numtxt"))
+
+
+@_noise_rule(
+    "QTY-BARE-ONE-ARTICLE",
+    effect="a bare 一 is an article (一批, 一项工作) unless it counts an event that ends the clause",
+    example="全年召开专题会议一次。", expect="一次|1|event|exact",
+    counter_example="解决了一批群众反映的问题", counter_expect="一批|1|item",
+    why="一 before a measure word is mostly the indefinite article",
+)
+def _bare_one_article(c: _Ctx) -> pl.Expr:
+    return c.bare_one & ((pl.col("measure_code") != "event") | ~c.clause_ends)
+
+
+@_noise_rule(
+    "QTY-BARE-ONE-RATE", effect="a bare 一 in a clause with 每 is a rate (每季度进行一次), not a count",
+    example="全年召开专题会议一次。", expect="一次|1|event|exact",
+    counter_example="每季度召开一次", counter_expect="一次|1|event",
+    why="每季度一次 states a frequency; the year's count is elsewhere",
+)
+def _bare_one_rate(c: _Ctx) -> pl.Expr:
+    return c.bare_one & pl.col("before").str.extract(f"([^{CLAUSE_END}]*)$").str.contains("每")
+
+
+@_noise_rule(
+    "QTY-DATE-DAY", effect="a day after 月 is a date (12月4日), not a duration",
+    example="连续值守3日", expect="3日|3|day|exact",
+    counter_example="会议于12月4日举行", counter_expect="4日|4|day",
+    why="日 is both a day count and the day of a date",
+)
+def _date_day(c: _Ctx) -> pl.Expr:
+    return (pl.col("measure_code") == "day") & pl.col("left").str.contains("月$")
+
+
+@_noise_rule(
+    "QTY-IN-TITLE", effect="a number inside a title 《…》 is part of the title",
+    example="学习《民法典》3次", expect="3次|3|event|exact",
+    counter_example="学习《关于加强100个基层法治阵地建设的意见》", counter_expect="100个|100|item",
+    why="a document's title may hold numbers that the report did not do",
+)
+def _in_title(c: _Ctx) -> pl.Expr:
+    return _inside(pl.col("before"), "《", "》")
+
+
+@_noise_rule(
+    "QTY-IN-QUOTES", effect="a Chinese numeral inside quotation marks is part of a name (“三个一”)",
+    example="开展“法律进社区”活动三次", expect="三次|3|event|exact",
+    counter_example="推行“一村一个顾问、三个到位”机制", counter_expect="三个|3|item",
+    why="a quoted phrase with a Chinese numeral names a scheme; Arabic numbers in quotes stay counts",
+)
+def _in_quotes(c: _Ctx) -> pl.Expr:
+    return pl.col("chinese") & (_inside(pl.col("before"), "“", "”") | _inside(pl.col("before"), "「", "」"))
+
+
+@_noise_rule(
+    "QTY-LONE-UNIT-NAME", effect="a unit alone (百人, 千场) names a size unless a bound word stands before it (近万人)",
+    example="惠及群众近万人", expect="万人|10000|person|approx",
+    counter_example="组建百人宣讲团", counter_expect="百人|100|person",
+    why="百人宣讲团 and 千场宣讲 name a campaign; 近万人 counts",
+)
+def _lone_unit_name(c: _Ctx) -> pl.Expr:
+    return pl.col("numtxt").is_in(_vocab("QTY-NAMING-UNITS")) & c.prefix.is_null() & ~c.is_pct
+
+
+@_noise_rule(
+    "NUM-FIN-LONE-DIGIT",
+    effect="a lone financial digit (伍, 陆) counts only before a measure word that ends the clause",
+    example="受理投诉陆件。", expect="陆件|6|item|exact",
+    counter_example="走访陆家嘴社区", counter_expect="陆家|6|item",
+    why="伍 and 陆 are surnames and place names (陆家嘴); a numeral of two financial characters or with a unit "
+        "(壹佰贰拾) is a number",
+)
+def _fin_lone_digit(c: _Ctx) -> pl.Expr:
+    return pl.col("numtxt").is_in(list(FIN_DIGITS)) & ~c.clause_ends
+
+
+def _noise_expr(c: _Ctx) -> pl.Expr:
+    """A number is noise when any rule that is on says so (or its numeral cannot be read)."""
+    out = pl.col("base").is_null() | _after_patterns() | _enumeration()
+    for rule_id, fn in _NOISE.items():
+        if rules.enabled(rule_id):
+            out = out | fn(c)
+    return out
+
+
+def _left_span() -> int:
+    """Characters before a number the left-hand tests read: the longest word any of them needs
+    (prefix cues, words a prefix cue ends, `before` noise words), and two for 一人一档."""
+    q = qualifier_cues()
+    words = [*q["prefix"], *q["prefix_inside"], *_noise("before")]
+    return max([2, *(len(w) for w in words)])
+
+
+def _qualifier(prefix: pl.Expr, suffix: pl.Expr, gapped: pl.Expr, duration_suffix: pl.Expr) -> pl.Expr:
+    """The qualifier of a number: the first cue that applies, in the order qualifier_precedence.csv declares."""
+    q = qualifier_cues()
+    infix = pl.coalesce("inf1", "inf2")
+    duration = pl.col("measure_code").is_in(["day", "hour"])
+    branches = {
+        "QTY-QUAL-RANGE": (pl.col("dash").is_not_null(), pl.lit("range")),
+        "QTY-QUAL-INFIX": (infix.is_not_null(), infix.replace_strict(q["infix"], default="exact")),
+        "QTY-QUAL-PREFIX": (prefix.is_not_null(), prefix.replace_strict(q["prefix"], default="exact")),
+        "QTY-QUAL-SUFFIX": (suffix.is_not_null(), suffix.replace_strict(q["suffix"], default="exact")),
+        "QTY-QUAL-GAPPED": (gapped.is_not_null(), gapped.replace_strict(q["gapped"], default="exact")),
+        "QTY-QUAL-DURATION": (duration & duration_suffix.is_not_null(),
+                              duration_suffix.replace_strict(q["duration_suffix"], default="exact")),
+    }
+    chain = None
+    for rule_id in rules.order("qualifier_precedence.csv"):
+        cond, value = branches[rule_id]
+        chain = pl.when(cond).then(value) if chain is None else chain.when(cond).then(value)
+    return pl.lit("exact") if chain is None else chain.otherwise(pl.lit("exact"))
+
+
 def _number_mentions(s: pl.DataFrame) -> pl.DataFrame:
     pattern = _quantity_pattern()
     p = _pieces(s, pattern)
@@ -286,6 +519,7 @@ def _number_mentions(s: pl.DataFrame) -> pl.DataFrame:
     mapping = _cn_values(pl.concat([p["num"], p["num2"], p["pnum"]]))
     mw = measure_words()
     q = qualifier_cues()
+    span = _left_span()
     is_pct = pl.col("pnum").is_not_null()
     p = p.with_columns(
         numtxt=pl.coalesce("pnum", "num"),
@@ -293,77 +527,51 @@ def _number_mentions(s: pl.DataFrame) -> pl.DataFrame:
         end=(pl.col("stop")).cast(pl.Int32),
     ).with_columns(
         chinese=~pl.col("numtxt").str.contains(r"^\d"),
-        left=pl.col("masked").str.slice(pl.max_horizontal(pl.col("pos") - 4, 0), pl.min_horizontal(pl.col("pos"), 4)),
-        right=pl.col("masked").str.slice(pl.col("end"), 6),
+        left=pl.col("masked").str.slice(pl.max_horizontal(pl.col("pos") - span, 0),
+                                        pl.min_horizontal(pl.col("pos"), span)),
+        # the rest of the sentence: every right-hand test is anchored at its start
+        right=pl.col("masked").str.slice(pl.col("end")),
         before=pl.col("sentence").str.slice(0, pl.col("pos")),
         base=_value("numtxt", mapping),
         high=_value("num2", mapping),
         mult=pl.col("scale").replace_strict(SCALE, default=1.0, return_dtype=pl.Float64),
         measure_code=pl.col("mw").replace_strict(mw, default=None, return_dtype=pl.String),
     )
-    suffix = pl.col("right").str.extract(f"^({_alternation(list(q['suffix']))})")
-    prefix = pl.col("left").str.extract(f"({_alternation(list(q['prefix']))})$")
+    suffix = pl.col("right").str.extract(f"^({_alternation(list(q['suffix'])) or NEVER})")
+    prefix = pl.col("left").str.extract(f"({_alternation(list(q['prefix'])) or NEVER})$")
     # a prefix cue that ends another word (最近, 公约, 条约) bounds nothing
     inside = list(q["prefix_inside"])
     if inside:
         prefix = pl.when(_ends_with_any(pl.col("left"), inside)).then(None).otherwise(prefix)
     plain = pl.col("dash").is_null() & pl.col("inf1").is_null() & pl.col("inf2").is_null()
-    bare_one = (pl.col("numtxt") == "一") & plain
-    clause_ends = pl.col("right").str.contains(f"^(?:$|[{CLAUSE_END}、）)])")
-    noise = (
-        pl.col("left").str.contains(r"(?:\d|\d[.,]|[A-Za-z])$")
-        | (pl.col("chinese") & pl.col("left").str.contains(f"[{CN_CHARS}]$"))
-        | _ends_with_any(pl.col("left"), _noise("before", "any"))
-        | (pl.col("chinese") & _ends_with_any(pl.col("left"), _noise("before", "chinese")))
-        | _starts_with_any(pl.col("right"), _noise("after", "any"))
-        | (pl.col("chinese") & _starts_with_any(pl.col("right"), _noise("after", "chinese")))
-        # 三个100%: the count of a distributive (but 学法19次26件 states two counts back to back)
-        | pl.col("right").str.contains(r"^(?:\d+(?:\.\d+)?\s*[%％]|百分之)")
-        | (pl.col("chinese") & (pl.col("left").str.slice(-2, 1) == pl.col("numtxt")))  # 一人一档
-        | (bare_one & ((pl.col("measure_code") != "event") | ~clause_ends))  # 一批, 一项工作: an article
-        | (bare_one & pl.col("before").str.extract(f"([^{CLAUSE_END}]*)$").str.contains("每"))  # 每季度进行一次: a rate
-        | ((pl.col("measure_code") == "day") & pl.col("left").str.contains("月$"))  # 12月4日 is a date
-        | _inside(pl.col("before"), "《", "》")
-        | (pl.col("chinese") & (_inside(pl.col("before"), "“", "”") | _inside(pl.col("before"), "「", "」")))
-        | pl.col("base").is_null()
-        # 近万人 counts, 百人宣讲团 names (but 百分之百 is a rate)
-        | (pl.col("numtxt").is_in(["百", "千", "万"]) & prefix.is_null() & ~is_pct)
-        | _after_patterns()  # 3个工作日内办结 is a time limit
-        | _enumeration()  # 三类公开 restates a list
+    ctx = _Ctx(
+        prefix=prefix,
+        is_pct=is_pct,
+        bare_one=(pl.col("numtxt") == "一") & plain,
+        clause_ends=pl.col("right").str.contains(f"^(?:$|[{CLAUSE_END}、）)])"),
     )
+    noise = _noise_expr(ctx)
     # a bound word a few words before the number (至少配备2名, 确保每村至少有1名)
+    gap_max = _n("QTY-GAP-QUALIFIER-MAX")
+    gapped_cues = list(q["gapped"])
+    cue_len = max((len(w) for w in gapped_cues), default=0)
     gapped = (
         pl.col("masked")
         .str.slice(
-            pl.max_horizontal(pl.col("pos") - 3 - GAP_QUALIFIER_MAX, 0),
-            pl.min_horizontal(pl.col("pos"), 3 + GAP_QUALIFIER_MAX),
+            pl.max_horizontal(pl.col("pos") - cue_len - gap_max, 0),
+            pl.min_horizontal(pl.col("pos"), cue_len + gap_max),
         )
-        .str.extract(f"((?:{_alternation(list(q['gapped']))})[^{CLAUSE_END}的\\d%]{{1,{GAP_QUALIFIER_MAX}}})$")
+        .str.extract(f"((?:{_alternation(gapped_cues) or NEVER})[^{CLAUSE_END}的\\d%]{{1,{gap_max}}})$")
     )
     blockers = _noise("gap_blocker")
     if blockers:
         gapped = pl.when(~gapped.str.contains(_alternation(blockers))).then(gapped)
-    gapped = gapped.str.extract(f"^({_alternation(list(q['gapped']))})")
-    duration = pl.col("measure_code").is_in(["day", "hour"])
-    duration_suffix = pl.col("right").str.extract(f"^({_alternation(list(q['duration_suffix']))})")
-    qualifier = (
-        pl.when(pl.col("dash").is_not_null())
-        .then(pl.lit("range"))
-        .when(pl.coalesce("inf1", "inf2").is_not_null())
-        .then(pl.coalesce("inf1", "inf2").replace_strict(q["infix"], default="exact"))
-        .when(prefix.is_not_null())
-        .then(prefix.replace_strict(q["prefix"], default="exact"))
-        .when(suffix.is_not_null())
-        .then(suffix.replace_strict(q["suffix"], default="exact"))
-        .when(gapped.is_not_null())
-        .then(gapped.replace_strict(q["gapped"], default="exact"))
-        .when(duration & duration_suffix.is_not_null())
-        .then(duration_suffix.replace_strict(q["duration_suffix"], default="exact"))
-        .otherwise(pl.lit("exact"))
-    )
-    tenths = pl.when(pl.col("mw") == "成").then(10.0).otherwise(1.0)  # 九成以上 is 90% or more
+    gapped = gapped.str.extract(f"^({_alternation(gapped_cues) or NEVER})")
+    duration_suffix = pl.col("right").str.extract(f"^({_alternation(list(q['duration_suffix'])) or NEVER})")
+    qualifier = _qualifier(prefix, suffix, gapped, duration_suffix)
+    tenths = pl.col("mw").replace_strict(TENTHS, default=1.0, return_dtype=pl.Float64)  # 九成以上 is 90% or more
     money_word = pl.when(pl.col("scale").is_not_null()).then(pl.col("scale") + pl.col("mw"))
-    cn_scaled = pl.col("numtxt").str.contains("[万亿]$")
+    cn_scaled = pl.col("numtxt").str.contains(f"[{''.join(SCALE)}]$")
     money_word = money_word.when(cn_scaled).then(pl.col("numtxt").str.slice(-1) + pl.col("mw"))
     return p.filter(~noise).with_columns(
         # rounded: 1.36万元 is 13600, not 13600.000000000002
@@ -375,26 +583,35 @@ def _number_mentions(s: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+@rules.rule(
+    id="QTY-PAIR", stage="indicators",
+    effect="a list of subjects zipped with a list of numbers after 分别: the i-th number gets the i-th subject",
+    example="全年行政复议案件、行政诉讼案件分别为12件、10件", expect="12件|review.admin_cases",
+    why="行政复议案件、行政诉讼案件分别为12件、10件 states 12 reviews and 10 lawsuits",
+)
 def _pair(m: pl.DataFrame) -> pl.DataFrame:
     """Zip a list of subjects with a list of numbers: 受理、办结行政复议案件分别为12件、10件.
 
     Numbers joined only by a list separator (12件、10件, 45件和43件) form a run; when the clause
-    before the run's first number ends in 分别(为) and lists as many subjects, the i-th number
-    gets the i-th subject (`pair_subject`) and its cue search stops at that subject's end
-    (`pair_context`). 对干部和群众分别开展培训3期、5期 keeps its shared cue: a verb stands
-    between 分别 and the numbers, so the listed names are not what is counted.
+    before the run's first number ends in 分别 (and a verb of QTY-PAIR-VERBS) and lists as many
+    subjects, the i-th number gets the i-th subject (`pair_subject`) and its cue search stops at
+    that subject's end (`pair_context`). 对干部和群众分别开展培训3期、5期 keeps its shared cue: a
+    verb stands between 分别 and the numbers, so the listed names are not what is counted.
     """
+    if not rules.enabled("QTY-PAIR"):
+        return m.with_columns(pair_subject=pl.lit(None, pl.String), pair_context=pl.lit(None, pl.Int64))
+    cue = f"分别{_opt('QTY-PAIR-VERBS')}"
     clause = pl.col("before").str.extract(f"([^{CLAUSE_END}]*)$")
-    listed = clause.str.extract(f"^(.+?){PAIR_CUE}$")
+    listed = clause.str.extract(f"^(.+?){cue}$")
     # only sentences with a 分别 list are worth the window work
-    heads = m.filter(pl.col("before").str.contains(f"{PAIR_CUE}$")).select(KEYS).unique()
+    heads = m.filter(pl.col("before").str.contains(f"{cue}$")).select(KEYS).unique()
     sub = m.join(heads, on=KEYS, how="semi").sort([*KEYS, "pos"])
     same = (pl.col("source_file") == pl.col("source_file").shift(1)) & (
         pl.col("sentence_no") == pl.col("sentence_no").shift(1)
     )
     prev_end = pl.when(same).then(pl.col("end").shift(1))
     gap = pl.col("masked").str.slice(prev_end.fill_null(0), (pl.col("pos") - prev_end.fill_null(0)).clip(0))
-    joined = prev_end.is_not_null() & (pl.col("pos") > prev_end) & gap.str.contains(f"^{LIST_SEP}$")
+    joined = prev_end.is_not_null() & (pl.col("pos") > prev_end) & gap.str.contains(f"^{_list_sep()}$")
     sub = sub.with_columns(_run=(~joined).cast(pl.Int32).cum_sum())
     sub = sub.with_columns(
         _items=_split_list(listed).first().over("_run"),
@@ -413,14 +630,40 @@ def _pair(m: pl.DataFrame) -> pl.DataFrame:
     return m.join(paired, on=[*KEYS, "pos"], how="left", maintain_order="left")
 
 
+@rules.rule(
+    id="QTY-DISTRIBUTE", stage="quantities",
+    effect="one mention per listed subject: 知晓率、满意率均为100% states two rates",
+    example="群众知晓率、满意率均为100%", expect="100%|100|percent|exact\n100%|100|percent|exact",
+    why="a number after 均/都/各 holds for each subject listed before it",
+)
+def _distributed_list(clause: pl.Expr) -> pl.Expr:
+    if not rules.enabled("QTY-DISTRIBUTE"):
+        return pl.lit(None, pl.String)
+    return clause.str.extract(f"^(.+?)(?:{_alt('QTY-DIST-ADVERBS')}){_opt('QTY-DIST-VERBS')}$")
+
+
+@rules.rule(
+    id="QTY-DISTRIBUTE-TIMES", stage="quantities",
+    effect="N个 before a rate repeats it N times: 三项率达到三个100%",
+    example="应学率、参学率和合格率达到三个100%",
+    expect="100%|100|percent|exact\n100%|100|percent|exact\n100%|100|percent|exact",
+    why="三个100% states three rates of 100%, one per listed rate",
+)
+def _times(clause: pl.Expr) -> pl.Expr:
+    if not rules.enabled("QTY-DISTRIBUTE-TIMES"):
+        return pl.lit(None, pl.String)
+    return clause.str.extract(f"([{PLAIN_DIGITS}两十\\d]+)个$")
+
+
 def _distribute(m: pl.DataFrame) -> pl.DataFrame:
     """One mention per listed subject: 通过率、学分达标率均为100%, 专题会、推进会各1次 and 三项率达到三个100%."""
     clause = pl.col("before").str.extract(f"([^{CLAUSE_END}]*)$")
-    times = pl.col("clause").str.extract(r"([一二两三四五六七八九十\d]+)个$")
+    times = _times(pl.col("clause"))
     listed = (
         pl.when(times.is_not_null())
-        .then(pl.col("clause").str.extract(r"^(.*?)(?:均|都|全部)?(?:达到|达|为|实现)?[一二两三四五六七八九十\d]+个$"))
-        .otherwise(pl.col("clause").str.extract(r"^(.+?)(?:均|都|全部|各)(?:为|是|达到|达|在|有)?$"))
+        .then(pl.col("clause").str.extract(
+            f"^(.*?)(?:{_alt('QTY-DIST-ADVERBS')})?{_opt('QTY-DIST-VERBS')}[{PLAIN_DIGITS}两十\\d]+个$"))
+        .otherwise(_distributed_list(pl.col("clause")))
     )
     m = _pair(m).with_columns(clause=clause).with_columns(times=times, items=_split_list(listed))
     mapping = _cn_values(m["times"])
@@ -430,7 +673,8 @@ def _distribute(m: pl.DataFrame) -> pl.DataFrame:
         clause_start=(pl.col("pos") - pl.col("clause").str.len_chars()).cast(pl.Int32),
         item_end=pl.col("items").list.eval((pl.element().str.len_chars() + 1).cum_sum() - 1),
     ).with_columns(
-        mult=pl.coalesce("times", pl.when(pl.col("k") > 1).then("k"), pl.lit(1)).clip(1, 12).cast(pl.Int32),
+        mult=pl.coalesce("times", pl.when(pl.col("k") > 1).then("k"), pl.lit(1))
+        .clip(1, _n("QTY-DISTRIBUTE-MAX")).cast(pl.Int32),
     )
     paired = (pl.col("k") == pl.col("mult")) & (pl.col("mult") > 1)
     return (
@@ -452,20 +696,26 @@ def _distribute(m: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _zero_list(counts: pl.DataFrame, words, default_mw: dict) -> pl.DataFrame:
+@rules.rule(
+    id="QTY-ZERO-LIST", stage="quantities",
+    effect="a negator covers further listed subjects: 未发生行政复议、行政诉讼案件 states two zeros",
+    example="未发生行政复议、行政诉讼案件", expect="行政诉讼案|0|item|exact",
+    why="one 未发生 before a list negates every subject of it",
+)
+def _zero_list(counts: pl.DataFrame, words: Callable[[str], list[str]], default_mw: dict) -> pl.DataFrame:
     """More subjects one negator covers: 未发生行政复议、行政诉讼案件 states two zeros.
 
     After a stated zero, each further subject in the same clause that a list separator
-    (、/和/及/与/或) introduces, within ZERO_LIST_GAP characters of it, is zero too, unless
-    a number, a blocker (重大) or a negator of its own stands in between.
+    introduces, within QTY-ZERO-LIST-GAP characters of it, is zero too, unless a number, a
+    blocker (重大) or a negator of its own stands in between.
     """
-    if counts.is_empty():
+    if counts.is_empty() or not rules.enabled("QTY-ZERO-LIST"):
         return counts.clear()
     pattern = (
-        rf"(?s)(?P<lead>.*?){LIST_SEP}(?P<gap>[^{CLAUSE_END}的\d]{{0,{ZERO_LIST_GAP}}}?)"
-        rf"(?P<subj2>{_alternation(words('subject'))})"
+        rf"(?s)(?P<lead>.*?){_list_sep()}(?P<gap>[^{CLAUSE_END}的\d]{{0,{_n('QTY-ZERO-LIST-GAP')}}}?)"
+        rf"(?P<subj2>{_alternation(words('subject')) or NEVER})"
     )
-    stop_words = _alternation(words("blocker") + words("negator"))
+    stop_words = _alternation(words("blocker") + words("negator")) or NEVER
     rest = (
         counts.with_row_index("_zid")
         .with_columns(rest=pl.col("masked").str.slice(pl.col("end")).str.extract(f"^([^{CLAUSE_END}]*)"))
@@ -493,22 +743,26 @@ def _zero_list(counts: pl.DataFrame, words, default_mw: dict) -> pl.DataFrame:
     )
 
 
-def _zero_mentions(s: pl.DataFrame) -> pl.DataFrame:
-    """Stated zeros: 无一起行政诉讼案, 未发生行政复议案件, 败诉率为零."""
-    z = zero_cues()
-
-    def words(role: str) -> list[str]:
-        return z.filter(pl.col("role") == role)["word"].to_list()
-
-    default_mw = dict(z.filter(pl.col("role").is_in(["article", "subject"])).select("word", "measure_word").iter_rows())
+@rules.rule(
+    id="QTY-ZERO", stage="quantities",
+    effect="a negator before a countable subject states a zero: 未发生行政诉讼案件 is 0 cases",
+    example="全年未发生行政诉讼案件", expect="未发生行政诉讼案|0|item|exact",
+    why="reports state the absence of lawsuits and reviews in words; the zero is a fact",
+)
+def _zero_counts(s: pl.DataFrame, words: Callable[[str], list[str]], default_mw: dict) -> pl.DataFrame:
+    negators, subjects = words("negator"), words("subject")
+    if not rules.enabled("QTY-ZERO") or not negators or not subjects:
+        return s.clear().with_columns(pos=pl.lit(0, pl.Int32), end=pl.lit(0, pl.Int32), subject=pl.lit(""),
+                                      measure_word=pl.lit(""), measure_code=pl.lit(""))
     pattern = (
-        rf"(?s)(?P<pre>.*?)(?P<neg>{_alternation(words('negator'))})(?P<art>{_alternation(words('article'))})?"
+        rf"(?s)(?P<pre>.*?)(?P<neg>{_alternation(negators)})(?P<art>{_alternation(words('article')) or NEVER})?"
         # a cause may qualify the subject: 未发生因行政许可引发的行政复议案件
-        rf"(?P<mid>(?:因[^{CLAUSE_END}]{{1,16}}?(?:引发|导致|造成|产生)的)?[^{CLAUSE_END}的]{{0,10}}?)"
-        rf"(?P<subj>{_alternation(words('subject'))})"
+        rf"(?P<mid>(?:因[^{CLAUSE_END}]{{1,{_n('QTY-ZERO-CAUSE-MAX')}}}?(?:{_alt('QTY-ZERO-CAUSE-VERBS')})的)?"
+        rf"[^{CLAUSE_END}的]{{0,{_n('QTY-ZERO-MID-MAX')}}}?)"
+        rf"(?P<subj>{_alternation(subjects)})"
     )
     p = _pieces(s, pattern)
-    counts = p.filter(~pl.col("mid").str.contains(_alternation(words("blocker")))).with_columns(
+    counts = p.filter(~pl.col("mid").str.contains(_alternation(words("blocker")) or NEVER)).with_columns(
         end=pl.col("stop").cast(pl.Int32),
         subject=pl.col("subj"),
         measure_word=pl.coalesce(
@@ -517,10 +771,23 @@ def _zero_mentions(s: pl.DataFrame) -> pl.DataFrame:
         ),
         measure_code=pl.lit("item"),
     )
-    counts = pl.concat([counts, _zero_list(counts, words, default_mw)], how="diagonal_relaxed")
-    rate_pattern = r"(?s)(?P<pre>.*?率)(?:为|是|保持|保持在|控制在)?(?P<zero>0|零)"
+    return pl.concat([counts, _zero_list(counts, words, default_mw)], how="diagonal_relaxed")
+
+
+@rules.rule(
+    id="QTY-ZERO-RATE", stage="quantities",
+    effect="a rate stated as zero (败诉率为零, 纠错率为0) is a 0 % fact",
+    example="行政诉讼败诉率为零", expect="零|0|percent|exact",
+    counter_example="行政诉讼败诉率为0.5%", counter_expect="0|0|percent",
+    why="a rate of zero has no % sign to be found by the grammar",
+)
+def _zero_rates(s: pl.DataFrame) -> pl.DataFrame:
+    if not rules.enabled("QTY-ZERO-RATE"):
+        return s.clear().with_columns(pos=pl.lit(0, pl.Int32), end=pl.lit(0, pl.Int32), subject=pl.lit(""),
+                                      measure_word=pl.lit(""), measure_code=pl.lit(""))
+    rate_pattern = rf"(?s)(?P<pre>.*?率){_opt('QTY-ZERO-RATE-VERBS')}(?P<zero>0|零)"
     r = _pieces(s, rate_pattern)
-    rates = r.with_columns(
+    return r.with_columns(
         pos=(pl.col("stop") - 1).cast(pl.Int32),
         end=pl.col("stop").cast(pl.Int32),
         right=pl.col("masked").str.slice(pl.col("stop"), 1),
@@ -528,8 +795,19 @@ def _zero_mentions(s: pl.DataFrame) -> pl.DataFrame:
         measure_word=pl.lit("%"),
         measure_code=pl.lit("percent"),
     ).filter(~pl.col("right").str.contains(r"^[\d.%％]"))
+
+
+def _zero_mentions(s: pl.DataFrame) -> pl.DataFrame:
+    """Stated zeros: 无一起行政诉讼案, 未发生行政复议案件, 败诉率为零."""
+    z = zero_cues()
+
+    def words(role: str) -> list[str]:
+        return z.filter(pl.col("role") == role)["word"].to_list()
+
+    default_mw = dict(z.filter(pl.col("role").is_in(["article", "subject"])).select("word", "measure_word").iter_rows())
     cols = [*s.columns, "pos", "end", "subject", "measure_word", "measure_code"]
-    out = pl.concat([counts.select(cols), rates.select(cols)])
+    counts = _zero_counts(s, words, default_mw)
+    out = pl.concat([counts.select(cols), _zero_rates(s).select(cols)], how="vertical_relaxed")
     return out.with_columns(
         value=pl.lit(0.0),
         value_high=pl.lit(None, pl.Float64),
