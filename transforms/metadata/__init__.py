@@ -139,8 +139,11 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
     if unit is not None:
         unit = zone_named_in_text(text, unit) or unit
 
-    def other_mention() -> tuple[str, ...] | None:
-        """The same unit written elsewhere with its parent in front."""
+    def written() -> tuple[str, ...] | None:
+        """Divisions written in front of the unit's name: as the name that won writes it, else as
+        another source writing the same unit does."""
+        if unit.parents:
+            return unit.parents
         source = next((fields[k] for k in words("META-SOURCE-KEYS") if fields.get(k)), None)
         named = [s[f"unit:{n}"] for n in trust_order().get("unit", ()) if n in _NAMING_SOURCES]
         other = next((u for u in [*named, parse_unit(source)] if u and u.short == unit.short and u.parents), None)
@@ -148,8 +151,7 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
 
     if unit is not None:
         s.getters |= {
-            "parent:name": lambda: unit.parents or None,
-            "parent:other_mention": other_mention,
+            "parent:written": written,
             "parent:header_line": lambda: parents_in_lines(header, unit) or None,
             "parent:addressee": lambda: (a,) if (a := addressed_parent(header, unit)) else None,
             "parent:text": lambda: (n,) if (n := parent_named_in_text(text, unit)) else None,
