@@ -28,8 +28,7 @@ KEYS = ["source_file", "sentence_no"]
 HARD_END = "；;。！？!?"
 CLAUSE_END = "，,；;：:。！？!?"
 GAP = "…"
-GAP_MAX = 24
-CARRY_MAX = 5
+# thresholds are rules of indicator_rules.csv (IND-GAP-MAX, IND-CARRY-MAX, IND-LIST-ITEM-SLACK, IND-ACTOR-GAP-MAX)
 # words that say when or how often, not what: 全年累计开展20余次 is still a bare clause
 CARRY_FILLER = "全年|今年以来|今年|本年度|年内|共计|总计|累计|共|先后|开展|组织|举办|召开|其中"
 # adverbs and light verbs that name no subject either (及时跟进处理案件50余件 still handles the clause before's)
@@ -50,8 +49,6 @@ FILLER = r"^(?:全年|今年|本年度|本年|年内|年度|上半年|下半年|
 LIST_END = "分别|均|都|全部"
 # an actor that takes part (法律顾问参与…工作50余次): the count is of its part-takings
 ACTOR_VERBS = ["参与", "参加", "列席"]
-LIST_ITEM_SLACK = 6  # bytes between a listed cue and its 、: two characters (学法活动、, 、各类讲座)
-ACTOR_GAP_MAX = 6  # bytes between the actor cue and the verb: one two-character adverb (全程参与)
 # words that say only that a count reached people (培训2次，覆盖民警700人次): in a clause of their own
 # they yield to the activity the sentence part named before, whose family counts the attendance
 COVERAGE_CUES = ["覆盖", "惠及", "受众", "参与人数", "参与人次"]
@@ -182,7 +179,8 @@ def _gap_occurrences(sentences: pl.DataFrame, cues: list[str]) -> pl.DataFrame:
     frames = []
     for cue in sorted({c for c in cues if GAP in c}):
         head, tail = cue.split(GAP, 1)
-        pattern = f"(?s)(?P<pre>.*?)(?P<hit>{head}[^{CLAUSE_END}]{{0,{GAP_MAX}}}?{tail})"
+        gap_max = rules.number("indicator_rules.csv", "IND-GAP-MAX")
+        pattern = f"(?s)(?P<pre>.*?)(?P<hit>{head}[^{CLAUSE_END}]{{0,{gap_max}}}?{tail})"
         frames.append(
             sentences.select(*KEYS, "sentence", piece=pl.col("sentence").str.extract_all(pattern))
             .explode("piece")
@@ -255,6 +253,7 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
         post_c=pl.when(next_start > pl.col("endc")).then(pl.min_horizontal(next_start, "after_c")).otherwise("after_c"),
     )
     m = _number_lists(m, next_start)
+    carry_max = rules.number("indicator_rules.csv", "IND-CARRY-MAX")
     window = pl.col("sentence").str.slice(pl.col("win_c"), (pl.col("ctx") - pl.col("win_c")).clip(0))
     # a listed subject with no cue of its own borrows the shared rest of its list (受理、办结…案件)
     rest = pl.col("sentence").str.slice(pl.col("ctx")).str.extract(f"^([^{CLAUSE_END}]*?)(?:{LIST_END})")
@@ -262,7 +261,7 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
     m = m.with_columns(
         tail_c=pl.when(pl.col("subject").is_not_null()).then(pl.col("ctx") + rest.str.len_chars()),
         # the whole sentence up to the number says only when/how often: it continues the one before
-        bare=(prefix.str.replace_all(CARRY_FILLER, "").str.count_matches(r"[\u4e00-\u9fff]") <= CARRY_MAX)
+        bare=(prefix.str.replace_all(CARRY_FILLER, "").str.count_matches(r"[\u4e00-\u9fff]") <= carry_max)
         & ~prefix.str.contains("|".join(cue_blockers())),
         window=window,
         # a clause with its own words (受理矛盾纠纷) or a change (同比上升) does not inherit a subject;
@@ -271,7 +270,7 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
             window.str.replace_all(f"{CARRY_FILLER}|{GENERIC_WORDS}|{'|'.join(COVERAGE_CUES)}", "").str.count_matches(
                 r"[\u4e00-\u9fff]"
             )
-            <= CARRY_MAX
+            <= carry_max
         )
         & ~window.str.contains("|".join(cue_blockers(in_sentence=True))),
     )
@@ -366,6 +365,7 @@ def _actors(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     indicator, so 法律顾问参与审查合同45件 still counts contracts reviewed.
     """
     verbs = _occurrences(used, ACTOR_VERBS).select(*KEYS, verb_b="start")
+    gap_max = rules.number("indicator_rules.csv", "IND-ACTOR-GAP-MAX")
     return (
         cand.filter((pl.col("sibling") == 0) & (pl.col("start") >= pl.col("clause_b")))
         .select(*KEYS, "mention_no", "start", "stop", "ctx_b")
@@ -373,7 +373,7 @@ def _actors(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
         .join(verbs, on=KEYS)
         .filter(
             (pl.col("verb_b") >= pl.col("stop"))
-            & (pl.col("verb_b") - pl.col("stop") <= ACTOR_GAP_MAX)
+            & (pl.col("verb_b") - pl.col("stop") <= gap_max)
             & (pl.col("verb_b") < pl.col("ctx_b"))
         )
         .select(*KEYS, "mention_no", "start", actor=pl.lit(True))
@@ -387,18 +387,19 @@ def _listed_alike(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     开展领导班子学法、研讨、主题党课、各类讲座12余次 counts all the listed forms, so the last item
     is no nearer the truth than the first: listed cues of the number's clause share the distance
     of the nearest of them, and the tie goes on to cue length and family support. A cue is listed
-    when a 、 stands right after it or right before it (within LIST_ITEM_SLACK bytes: 各类讲座).
+    when a 、 stands right after it or right before it (within IND-LIST-ITEM-SLACK bytes: 各类讲座).
     """
     seps = _occurrences(used, ["、"]).select(*KEYS, sep="start")
+    slack = rules.number("indicator_rules.csv", "IND-LIST-ITEM-SLACK")
     own = cand.filter(pl.col("tier") == 0).select(*KEYS, "mention_no", "start", "stop", "win_b", "ctx_b").unique()
     item = (
         own.join(seps, on=KEYS)
         .filter(
             (pl.col("sep") >= pl.col("stop"))
-            & (pl.col("sep") - pl.col("stop") <= LIST_ITEM_SLACK)
+            & (pl.col("sep") - pl.col("stop") <= slack)
             & (pl.col("sep") < pl.col("ctx_b"))
             | (pl.col("sep") < pl.col("start"))
-            & (pl.col("start") - pl.col("sep") - len("、".encode()) <= LIST_ITEM_SLACK)
+            & (pl.col("start") - pl.col("sep") - len("、".encode()) <= slack)
             & (pl.col("sep") >= pl.col("win_b"))
         )
         .select(*KEYS, "mention_no", "start", listed=pl.lit(True))
