@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from transforms import lexicon, rules
+from transforms import numerals, rules
 from transforms.metadata.patterns import pattern, rx
 from transforms.metadata.units import Unit, name_rules, parse_unit
 
-# zeros as written in a date's year (二〇二五, 二○二五, 二零二五, and a letter O typed for 〇)
-DATE_ZEROS = "〇○零O"
-_CN_DIGIT = {c: i + 1 for i, c in enumerate(lexicon.CN_SMALL_DIGITS[:9])} | dict.fromkeys(DATE_ZEROS, 0)
+# a date's digits (transforms.numerals), and the look-alikes typed for 〇 in a year (二○二五, 二O二五)
+_CN_DIGIT = {c: numerals.CN_DIGIT[c] for c in numerals.ZERO + numerals.SPOKEN_ZERO + numerals.PLAIN_DIGITS}
+_CN_DIGIT |= {"○": 0, "O": 0}
 DATE_RULES = ("META-DATE-ARABIC", "META-DATE-CN", "META-DATE-DOTTED")
 
 
