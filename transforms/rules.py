@@ -152,11 +152,12 @@ def number(name: str, rule_id: str) -> int:
 
 def order(name: str, rule_ids: list[str] | None = None) -> list[str]:
     """The rule ids of a precedence table in declared order (its `priority` column, lowest
-    first), those switched off left out; REPORTS_RULE_VALUES=<table>=id,id,... overrides."""
+    first; rows without a priority, such as thresholds in the same table, are not in it), those
+    switched off left out; REPORTS_RULE_VALUES=<table>=id,id,... overrides."""
     if name in _values or name in _env_values():
         ids = (_values.get(name) or _env_values()[name]).split(",")
     else:
-        rows = sorted(_table(name), key=lambda r: float(r["priority"]))
+        rows = sorted((r for r in _table(name) if r.get("priority")), key=lambda r: float(r["priority"]))
         ids = [r["rule_id"] for r in rows]
     return [i for i in ids if enabled(i) and (rule_ids is None or i in rule_ids)]
 
