@@ -530,7 +530,7 @@ def test_the_metadata_package_counts_whole_in_its_stage_version(tmp_path):
         fh.write("\n# an analyst's edit\n")
     assert versions()[0] == norm and versions()[1] != meta
     _, meta = versions()
-    (root / "data" / "metadata_trust.csv").write_text("rule_id,field,source,priority\n", encoding="utf-8")
+    (root / "data" / "metadata_trust_unit.csv").write_text("rule_id,source,priority\n", encoding="utf-8")
     assert versions()[0] == norm and versions()[1] != meta
     _, meta = versions()
     (root / "metadata" / "years.py").write_text("# edited\n", encoding="utf-8")

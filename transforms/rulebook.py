@@ -6,14 +6,18 @@ rule's `expect` is written against):
     normalize   the normalized text
     sections    `<section_code>\\t<heading>` per section found
     metadata    `field=value` per non-null field (unit_name, unit_full_name, unit_level,
-                parent_name, report_year, report_date, published_on, doc_number; dates YYYY-MM-DD)
+                parent_name, report_year, report_date, published_on, doc_number; dates YYYY-MM-DD),
+                then `place=<province>/<prefecture>/<county>` when the place is resolved
     sentences   `<section>\\t<sentence>` per sentence
     quantities  `<surface>|<value %g>|<measure_code>|<qualifier>` per mention
     indicators  `<surface>|<indicator_code>|<kind>|<cue>` per fact
     themes      `<theme>\\t<clause>` per hit
     screening   the quarantine reason, or `ok`
 
-normalize, sections, metadata and screening read an example as a whole (short) document.
+normalize, sections, metadata and screening read an example as a whole (short) document; the
+metadata rendering adds `place=<province>/<prefecture>/<county>` when the unit's division is
+resolved (transforms.places). A document example may start with `[page_title=…]` and/or
+`[page_published_on=YYYY-MM-DD]`: what a web page states beside its text (its <title>, its date).
 sentences, quantities, indicators and themes read it as one paragraph that is the whole body of
 a report, in the section `achievements`, or in the section named by a `[code] ` prefix. A literal
 `\\n` (`\\t`) in a case becomes a line break (a tab), so a CSV cell can hold a small document.
@@ -56,6 +60,7 @@ ID_FORM = re.compile(r"^(?:NORM|SEC|META|SENT|QTY|NUM|IND|THEME|SCREEN)-(?:[A-Z0
                      r"|CAT-[A-Za-z0-9_.-]+)$")
 DEFAULT_SECTION = "achievements"
 _SECTION_PREFIX = re.compile(r"^\[([a-z_]+)\] ?")
+_PAGE_PREFIX = re.compile(r"^\[(page_title|page_published_on)=([^\]\n]*)\] ?")
 
 # the steps a Run computes, the step each stage's rules act in, and what each step reads
 STEP_OF_STAGE = {"normalize": "normalized", "sections": "sections", "metadata": "metadata",
@@ -70,6 +75,7 @@ STEP_MODULE = {"normalized": "normalize", "sections": "sections", "metadata": "m
                "facts": "indicators", "themes": "themes"}
 META_FIELDS = ("unit_name", "unit_full_name", "unit_level", "parent_name", "report_year", "report_date",
                "published_on", "doc_number")
+PLACE_FIELDS = ("place_province", "place_prefecture", "place_county")
 
 
 def unescape(s: str) -> str:
@@ -199,6 +205,8 @@ def _render_metadata(run: Run) -> dict[str, str]:
             if v is None:
                 continue
             lines.append(f"{field}={v.isoformat() if isinstance(v, dt.date) else v}")
+        if row.get("place_candidates") == 1:
+            lines.append("place=" + "/".join(row.get(c) or "" for c in PLACE_FIELDS))
         out[row["source_file"]] = "\n".join(lines)
     return out
 
@@ -250,6 +258,15 @@ def split_prefix(text: str) -> tuple[str, str]:
     return (m.group(1), text[m.end():]) if m else (DEFAULT_SECTION, text)
 
 
+def split_page(text: str) -> tuple[dict[str, str], str]:
+    """(page columns, document) of a document example: `[page_title=…] [page_published_on=…] …`."""
+    page: dict[str, str] = {}
+    while m := _PAGE_PREFIX.match(text):
+        page[m.group(1)] = m.group(2)
+        text = text[m.end():]
+    return page, text
+
+
 def case_runs(texts: Iterable[tuple[str, str]]) -> tuple[dict[tuple[str, str], str], Run, Run]:
     """One document Run and one paragraph Run for (stage, text) pairs: (key -> source_file, runs)."""
     keys: dict[tuple[str, str], str] = {}
@@ -265,7 +282,10 @@ def case_runs(texts: Iterable[tuple[str, str]]) -> tuple[dict[tuple[str, str], s
                 else para_rows[(section, body)]
         keys[(stage, text)] = name
     schema = {"source_file": pl.String, "source_text": pl.String}
-    doc = Run(pl.DataFrame([(n, t) for t, n in doc_rows.items()], schema=schema, orient="row"))
+    pages = [(n, *split_page(t)) for t, n in doc_rows.items()]
+    doc = Run(pl.DataFrame([(n, b, p.get("page_title"), p.get("page_published_on")) for n, p, b in pages],
+                           schema=schema | {"page_title": pl.String, "page_published_on": pl.String}, orient="row")
+              .with_columns(pl.col("page_published_on").str.to_date("%Y-%m-%d", strict=False)))
     para = Run(pl.DataFrame([(n, b) for (_, b), n in para_rows.items()], schema=schema, orient="row"),
                {n: s for (s, _), n in para_rows.items()})
     return keys, doc, para

@@ -2,8 +2,8 @@
 
 Every field is read from what the report states. Several places may state it (the report's own
 title line, its signature 落款, the page header's fields, the page title, the opening sentence,
-the body); which is trusted first is declared in data/metadata_trust.csv (one row per field and
-source, `priority` lowest first, read with rules.order), not implied by the order of the code.
+the body); which is trusted first is declared in data/metadata_trust_<field>.csv (one table per
+field, one row per source, `priority` lowest first, read with rules.order), not implied by the order of the code.
 A field nothing states is NULL: "我镇" names no unit and the publication year is no report year.
 
 The package by concern: `units` (what a unit's name is: suffixes, levels, parents written in
@@ -60,14 +60,23 @@ _NAMING_SOURCES = ("title", "signature", "field_title", "page_title", "opening",
 
 @rules.cached
 def trust_order() -> dict[str, tuple[str, ...]]:
-    """field -> its sources, most trusted first ("metadata_trust.csv"; a row switched off drops
-    that source)."""
-    rows = {r["rule_id"]: r for r in rules.table("metadata_trust.csv")}
-    out: dict[str, list[str]] = {}
-    for rule_id in rules.order("metadata_trust.csv"):
-        if rule_id in rows:
-            out.setdefault(rows[rule_id]["field"], []).append(rows[rule_id]["source"])
-    return {field: tuple(sources) for field, sources in out.items()}
+    """field -> its sources, most trusted first; a row switched off drops that source.
+
+    One precedence table per field, so that swapping two neighbouring rows always reorders two
+    sources of the same field (the mutation check), never two fields."""
+    return {
+        "unit": _sources("metadata_trust_unit.csv", rules.order("metadata_trust_unit.csv")),
+        "parent": _sources("metadata_trust_parent.csv", rules.order("metadata_trust_parent.csv")),
+        "report_year": _sources("metadata_trust_report_year.csv", rules.order("metadata_trust_report_year.csv")),
+        "report_date": _sources("metadata_trust_report_date.csv", rules.order("metadata_trust_report_date.csv")),
+        "published_on": _sources("metadata_trust_published_on.csv", rules.order("metadata_trust_published_on.csv")),
+    }
+
+
+def _sources(name: str, ids: list[str]) -> tuple[str, ...]:
+    """The `source` of each rule id of a trust table, in the order given."""
+    source = {r["rule_id"]: r["source"] for r in rules.table(name)}
+    return tuple(source[i] for i in ids if i in source)
 
 
 def metadata_rules() -> list[rules.Rule]:
@@ -110,10 +119,11 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
     footer_lines = [ln for ln in lines[-6:] if len(ln) <= 80]
     s = _Sources()
     s.getters |= {
-        # a covering letter's 落款 is read only when the closing one has no date
-        "cover": lambda: cover_signature(lines) if closing[1] is None else (None, None),
+        # a covering letter's 落款: its date is a source of the report's date (trusted after the
+        # closing one's), its unit stands in for the closing 落款's only when that one has no date
+        "cover": lambda: cover_signature(lines),
         "unit:title": lambda: unit_from_title(title) or issuer_under_title(header, title),
-        "unit:signature": lambda: closing[0] or s["cover"][0],
+        "unit:signature": lambda: closing[0] or (s["cover"][0] if closing[1] is None else None),
         "unit:field_title": lambda: unit_from_title(field_title),
         "unit:page_title": lambda: page[1],
         "unit:opening": lambda: unit_from_opening(opening),

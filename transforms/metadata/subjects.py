@@ -1,6 +1,6 @@
 """Where a report names its own unit: its title, its opening sentence, "现将某某…报告如下", the page
 title, or (a report that only says 我市 / 我镇) the one division of that level its text names most.
-Which of these is trusted first is data (metadata_trust.csv), applied in transforms.metadata."""
+Which of these is trusted first is data (metadata_trust_<field>.csv), applied in transforms.metadata."""
 
 from __future__ import annotations
 

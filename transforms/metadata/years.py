@@ -1,6 +1,6 @@
 """The year a report covers: stated in its title, a part heading, its opening sentence, the page
 title, named most often in its body, or, last, implied by its signing or publication date.
-Which source wins is data (metadata_trust.csv); each source's pattern is a rule (META-YEAR*)."""
+Which source wins is data (metadata_trust_<field>.csv); each source's pattern is a rule (META-YEAR*)."""
 
 from __future__ import annotations
 
