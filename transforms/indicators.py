@@ -42,8 +42,6 @@ LIST_CLOSERS = ["等", "共", "合计"]  # 审核决策、规范性文件和合�
 WEAK = "~"  # a catalogue cue ending with it is weak: 办结~ names the work only when nothing else does
 # words opening a clause that goes on about the count before it (its noun may be repeated first)
 REFER_BACK = r"\p{Han}{0,6}?(?:全部|均已|均)|全员|都已|都|参加|参与"
-# objects listed before 等 yield to a verb cue at the clause head: 专题研究…、…等关键事项2次 (in bytes, a demotion)
-ETC_DEMOTION = 1 << 20
 FILLER = r"^(?:全年|今年|本年度|本年|年内|年度|上半年|下半年|共计|总计|累计|共|先后|其中)+"
 # where a listed subject's own words end and the shared rest of the list begins: 受理、办结…案件分别为
 LIST_END = "分别|均|都|全部"
@@ -58,8 +56,6 @@ SENT_END = "。！？!?；;"
 QUOTES = "“”"  # quotation marks a cue may read across
 # a year the promise is for: 到2026年底, 2025年，力争… (not 2024年以来, 2023年基础上, 2024年的)
 TARGET_YEAR = r"(20\d{2})年(?:以来|基础|水平|同期|的)?"
-# the last sort keys of a cue choice: they only break ties, so identical input always picks the same cue
-TIE_BREAK = ["gapped", "word", "start"]
 
 
 def load_catalogue(path: Path | str | None = None) -> pl.DataFrame:
@@ -391,7 +387,7 @@ def _listed_alike(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     """
     seps = _occurrences(used, ["、"]).select(*KEYS, sep="start")
     slack = rules.number("indicator_rules.csv", "IND-LIST-ITEM-SLACK")
-    own = cand.filter(pl.col("tier") == 0).select(*KEYS, "mention_no", "start", "stop", "win_b", "ctx_b").unique()
+    own = cand.filter(pl.col("place") == "own").select(*KEYS, "mention_no", "start", "stop", "win_b", "ctx_b").unique()
     item = (
         own.join(seps, on=KEYS)
         .filter(
@@ -406,7 +402,7 @@ def _listed_alike(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
         .unique()
     )
     cand = cand.join(item, on=[*KEYS, "mention_no", "start"], how="left").with_columns(
-        listed=pl.col("listed").fill_null(False) & (pl.col("tier") == 0)
+        listed=pl.col("listed").fill_null(False) & (pl.col("place") == "own")
     )
     shared = pl.col("dist").filter(pl.col("listed")).min().over(*KEYS, "mention_no")
     cand = cand.with_columns(dist=pl.when(pl.col("listed")).then(shared).otherwise("dist"))
@@ -435,11 +431,10 @@ def _etc_objects(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
         pl.col("etc_obj").fill_null(False)
     )
     first_obj = pl.col("start").filter(pl.col("etc_obj")).min().over(*KEYS, "mention_no")
-    head = (pl.col("tier") == 0) & ~pl.col("listed") & (pl.col("stop") <= first_obj)
+    head = (pl.col("place") == "own") & ~pl.col("listed") & (pl.col("stop") <= first_obj)
     has_head = head.any().over(*KEYS, "mention_no")
-    return cand.with_columns(
-        dist=pl.when(pl.col("etc_obj") & has_head).then(pl.col("dist") + ETC_DEMOTION).otherwise("dist")
-    ).drop("etc_obj")
+    # `etc_object` is a feature of the declared precedence (IND-PREC-ETC-OBJECT, ranked before the distance)
+    return cand.with_columns(etc_object=pl.col("etc_obj") & has_head).drop("etc_obj")
 
 
 def _carried(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
@@ -468,13 +463,10 @@ def _carried(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame, chose
     return (
         open_.join(occ.rename({"sentence_no": "prev_no"}), on=["source_file", "prev_no"])
         .filter(pl.col("section") == pl.col("prev_section"))
-        .join(cues, left_on=["word", "measure_code"], right_on=["cue", "accepts"])
+        # a carried cue has no tier, weak mark, list or family support: the declared order over the rest
+        .join(cues.drop("weak"), left_on=["word", "measure_code"], right_on=["cue", "accepts"])
         .with_columns(dist=pl.col("prev_len") - pl.col("stop"), gapped=pl.col("word").str.contains(GAP, literal=True))
-        .sort(
-            ["dist", "sibling", "length", "order", *TIE_BREAK],
-            descending=[False, False, True, False, False, False, False],
-            maintain_order=True,
-        )
+        .pipe(_ranked)
         .group_by(*KEYS, "mention_no", maintain_order=True)
         .first()
         .select(*KEYS, "mention_no", indicator_code="indicator", chosen_cue="word")
@@ -500,13 +492,37 @@ def _sentence_chunks(m: pl.DataFrame, budget: int = PAIR_BUDGET) -> list[pl.Data
     return [chunk.drop("_part") for chunk in keyed.partition_by("_part", maintain_order=True)]
 
 
+@rules.cached
+def _precedence() -> list[tuple[str, bool]]:
+    """The cue choice's sort keys in declared order (IND-PREC-* rows of indicator_rules.csv): the
+    feature each row ranks by (its `value`) and whether more of it wins (`direction` desc)."""
+    rows = {r["rule_id"]: r for r in rules.table("indicator_rules.csv")}
+    return [(rows[i]["value"], rows[i]["direction"] == "desc") for i in rules.order("indicator_rules.csv")]
+
+
+@rules.cached
+def _tiers() -> list[str]:
+    """The places a cue may stand, best first (IND-TIER-* rows of indicator_tiers.csv)."""
+    rows = {r["rule_id"]: r for r in rules.table("indicator_tiers.csv")}
+    return [rows[i]["place"] for i in rules.order("indicator_tiers.csv")]
+
+
+def _ranked(cand: pl.DataFrame) -> pl.DataFrame:
+    """`cand` sorted by the declared precedence, restricted to the features it has."""
+    keys = [(k, desc) for k, desc in _precedence() if k in cand.columns]
+    if not keys:
+        return cand
+    return cand.sort([k for k, _ in keys], descending=[d for _, d in keys], maintain_order=True)
+
+
 def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.DataFrame:
     """Pick, per mention, the catalogue cue that decides its indicator.
 
-    Tiers, first that has a cue wins: an actor taking part (-1), the number's own clause (0), a
-    cue after it in the clause (1), the shared rest of a listed subject's list (2), earlier in the
-    sentence when the clause is bare (3), a bare coverage word in the number's clause (4); then,
-    for a bare sentence, the sentence before it.
+    Each cue is given the best of the places it stands in, in the order indicator_tiers.csv
+    declares (an actor taking part, the number's own clause, after it in the clause, the shared
+    rest of its list, earlier in the sentence part when the clause is bare, a bare coverage word);
+    candidates are then ranked by the IND-PREC-* rows of indicator_rules.csv (the place first).
+    A bare sentence with no cue of its own takes the subject of the sentence before (`_carried`).
     """
     used = sentences.join(m.select(KEYS).unique(), on=KEYS, how="semi")
     occ = _cue_occurrences(used, cues)
@@ -535,8 +551,18 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
     tail = (pl.col("start") >= pl.col("ctx_b")) & (pl.col("stop") <= pl.col("tail_b"))
     shared = (pl.col("start") >= pl.col("share_b")) & (pl.col("stop") <= pl.col("share_end_b"))
     earlier = (pl.col("start") >= pl.col("scope_b")) & (pl.col("stop") <= pl.col("ctx_b")) & pl.col("may_carry")
+    coverage = pl.col("word").is_in(COVERAGE_CUES)
+    # where a cue stands (IND-TIER-* of indicator_tiers.csv name these places; a cue of the number's own
+    # clause is never "earlier", a bare coverage word of it is a place of its own)
+    places = {
+        "actor": pl.col("actor"),
+        "own": in_clause & ~coverage,
+        "after": after,
+        "rest": tail | shared,
+        "earlier": earlier & ~in_clause,
+        "coverage": in_clause & coverage,
+    }
     cand = cand.with_columns(
-        tier=pl.when(in_clause).then(0).when(after).then(1).when(tail | shared).then(2).when(earlier).then(3),
         dist=pl.when(after)
         .then(pl.col("start") - pl.col("end_b"))
         .when(tail)
@@ -546,16 +572,18 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
         .otherwise(pl.col("ctx_b") - pl.col("stop")),
         prefers=pl.col("sections").str.contains(pl.col("section").fill_null("-"), literal=True)
         & (pl.col("sections") != ""),
-    ).drop_nulls("tier")
+    ).filter(pl.any_horizontal(*(v for k, v in places.items() if k != "actor")).fill_null(False))
     cand = cand.join(_actors(cand, used), on=[*KEYS, "mention_no", "start"], how="left").with_columns(
-        tier=pl.when(pl.col("actor")).then(-1).otherwise("tier")
+        pl.col("actor").fill_null(False)
     )
+    # the first place in declared order (indicator_tiers.csv) that holds the cue is its tier
+    tier, place = pl.lit(None, pl.Int32), pl.lit(None, pl.String)
+    for rank, name in reversed(list(enumerate(_tiers()))):
+        tier = pl.when(places[name].fill_null(False)).then(pl.lit(rank, pl.Int32)).otherwise(tier)
+        place = pl.when(places[name].fill_null(False)).then(pl.lit(name)).otherwise(place)
+    cand = cand.with_columns(tier=tier, place=place).drop_nulls("tier")
     # a weak cue names only its own clause: it is too generic to carry into the next (律师事务所…，惠及…)
-    cand = cand.filter(~((pl.col("weak") == 1) & (pl.col("tier") >= 2)))
-    # a bare coverage word ranks after a subject carried from earlier in the part (tier 3)
-    cand = cand.with_columns(
-        tier=pl.when((pl.col("tier") == 0) & pl.col("word").is_in(COVERAGE_CUES)).then(4).otherwise("tier")
-    )
+    cand = cand.filter(~((pl.col("weak") == 1) & pl.col("place").is_in(["rest", "earlier"])))
     cand = _listed_alike(cand, used)
     # family support: how many cues of the same family stand in the same part of the sentence; a cue
     # inside a longer one (办结 in 按时办结率) is not a second word of support
@@ -579,15 +607,10 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
         .agg(support=pl.len())
     )
     cand = cand.join(fam, on=[*KEYS, "mention_no", "family"], how="left").with_columns(pl.col("support").fill_null(0))
-    # the last keys only break ties, so the same input always picks the same cue: a literal cue before a
-    # gapped one spelling the same bytes (整改问题 over 整改…问题), then the cue text and its offset
+    # the declared precedence (IND-PREC-* rows of indicator_rules.csv): its last keys only break ties, so
+    # the same input always picks the same cue (整改问题 over 整改…问题, then the cue text and its offset)
     chosen = (
-        cand.with_columns(gapped=pl.col("word").str.contains(GAP, literal=True))
-        .sort(
-            ["tier", "weak", "dist", "sibling", "length", "support", "prefers", "order", *TIE_BREAK],
-            descending=[False, False, False, False, True, True, True, False, False, False, False],
-            maintain_order=True,
-        )
+        _ranked(cand.with_columns(gapped=pl.col("word").str.contains(GAP, literal=True)))
         .group_by(*KEYS, "mention_no", maintain_order=True)
         .first()
         .select(*KEYS, "mention_no", indicator_code="indicator", chosen_cue="word")
