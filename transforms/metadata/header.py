@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from transforms import lexicon, rules
-from transforms.metadata.patterns import NEVER, pattern, rx, words
+from transforms.metadata.patterns import NEVER, limit, pattern, rx, words
 from transforms.metadata.signature import date_re
 from transforms.metadata.units import Unit, government_issuer, name_rules, parse_unit
 from transforms.metadata.years import year_re
@@ -66,21 +66,22 @@ def header_lines(lines: list[str]) -> list[str]:
     slogan banner above the article), not the body: the header goes on past it.
     """
     out: list[str] = []
+    long_line, prose_line = limit("META-HEADER-BODY-LEN"), limit("META-HEADER-PROSE-LEN")
     for i, ln in enumerate(lines):
-        if "|" not in ln and (len(ln) >= 100 or (len(ln) >= 25 and _BODY_PUNCT.search(ln))):
+        if "|" not in ln and (len(ln) >= long_line or (len(ln) >= prose_line and _BODY_PUNCT.search(ln))):
             ahead = [a for a in lines[i + 1 : i + 6] if a]
             if len([o for o in out if o]) < 3 and any(is_title(a) and not PUNCT_RE.search(a) for a in ahead):
                 out.append(ln)
                 continue
             break
         out.append(ln)
-    return out[:40]
+    return out[: limit("META-HEADER-MAX-LINES")]
 
 
 def is_title(ln: str) -> bool:
     """A title line: the report's cue and 报告, or a short unpunctuated line ending 情况 / 总结 with a year."""
     cue = name_rules()["title"]
-    if not cue.search(ln) or len(ln) > 80:
+    if not cue.search(ln) or len(ln) > limit("META-TITLE-MAX-LEN"):
         return False
     if "报告" in ln:
         return True
@@ -106,7 +107,8 @@ def find_title(header: list[str]) -> str | None:
             return ln + nxt + after
         if government_issuer(ln) and year.match(nxt) and is_title(nxt):  # 通城镇人民政府 / 2025年法治政府建设情况
             return ln + nxt
-        if cue.search(ln) and not PUNCT_RE.search(ln) and nxt.endswith("报告") and len(ln + nxt) <= 80:
+        joined = len(ln + nxt) <= limit("META-TITLE-MAX-LEN")
+        if cue.search(ln) and not PUNCT_RE.search(ln) and nxt.endswith("报告") and joined:
             return ln + nxt
     return None
 

@@ -7,12 +7,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from transforms.metadata.patterns import rx
+from transforms.metadata.patterns import ranks, rx
 from transforms.metadata.units import Unit, name_rules
 from transforms.places import division_forms, short_forms, split_parents
-
-# the level a unit stands at, to compare with its addressee's division level (1 province … 4 town)
-RANK = {"省": 1, "市": 2, "区": 3, "县": 3, "街道": 4, "镇": 4, "乡": 4, "开发区": 4, "部门": 4}
 
 
 def addressed_parent(header: list[str], unit: Unit) -> str | None:
@@ -32,7 +29,8 @@ def addressed_parent(header: list[str], unit: Unit) -> str | None:
             continue
         parent = names[-1]
         level = divisions().filter(divisions()["name"] == forms[parent])["level"].min()
-        if level is None or RANK.get(unit.level, 0) <= level:
+        # the level a unit stands at against its addressee's division level (1 province … 4 town)
+        if level is None or ranks("META-UNIT-RANK").get(unit.level, 0) <= level:
             return None
         if unit.level in ("街道", "镇", "乡"):
             t = divisions()
@@ -50,7 +48,7 @@ def parent_named_in_text(text: str, unit: Unit) -> str | None:
     the division table says holds a unit of this name, and only when exactly one such is named."""
     from transforms.places import divisions
 
-    level = {"街道": 4, "镇": 4, "乡": 4, "县": 3, "区": 3, "市": 3}.get(unit.level or "")
+    level = ranks("META-PARENT-TEXT-LEVELS").get(unit.level or "")  # the division level a unit sits at
     if level is None:
         return None
     t = divisions()

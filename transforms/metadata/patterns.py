@@ -1,6 +1,7 @@
 """The metadata stage's patterns and word lists, read from data/metadata_rules.csv by rule id.
 
-Each row is one rule: a regex (kind=pattern) or a space-separated word list (kind=vocabulary),
+Each row is one rule: a regex (kind=pattern), a space-separated word list (kind=vocabulary;
+`level:rank` pairs where a word has a number) or a length threshold (kind=threshold, its `value`),
 with the cases that prove it. A pattern may name a shared class of transforms.lexicon in braces
 ({YEAR}, {YEAR_20}, {CN_SMALL}, {NAME_PUNCT}, {HARD_END}) so the data keeps no copy of it. A rule
 switched off (the ablation) matches nothing and lists no words, so the code that reads it really
@@ -43,6 +44,18 @@ def words(rule_id: str) -> tuple[str, ...]:
     """The words of a vocabulary rule in the order written (an order of trust where the rule
     says so); empty while the rule is off."""
     return tuple((pattern(rule_id) or "").split())
+
+
+@rules.cached
+def limit(rule_id: str) -> int:
+    """A length or count threshold of the stage (kind=threshold, its `value`)."""
+    return rules.number("metadata_rules.csv", rule_id)
+
+
+@rules.cached
+def ranks(rule_id: str) -> dict[str, int]:
+    """A vocabulary of `word:number` pairs (a unit level and its rank) as a mapping; empty while off."""
+    return {w: int(n) for w, _, n in (item.partition(":") for item in words(rule_id))}
 
 
 def alternation(words_: tuple[str, ...], joiner: str = "") -> str:

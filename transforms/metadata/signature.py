@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from transforms import numerals, rules
-from transforms.metadata.patterns import pattern, rx
+from transforms.metadata.patterns import limit, pattern, rx
 from transforms.metadata.units import Unit, name_rules, parse_unit
 
 # a date's digits (transforms.numerals), and the look-alikes typed for 〇 in a year (二○二五, 二O二五)
@@ -66,7 +66,7 @@ def find_signature(lines: list[str]) -> tuple[Unit | None, dt.date | None]:
     """The closing 落款: a date alone on a line (or after the unit), the unit just above it."""
     date_rx, footer, junk, seal = date_re(), rx("META-FOOTER"), rx("META-JUNK-TAIL"), rx("META-SEAL")
     party = name_rules()["party"]
-    tail = [ln for ln in lines if ln][-12:]
+    tail = [ln for ln in lines if ln][-limit("META-SIGNATURE-TAIL-LINES") :]
     for i in range(len(tail) - 1, -1, -1):
         ln = tail[i]
         after = tail[i + 1 :]
