@@ -311,10 +311,13 @@ def render_all(texts: Iterable[tuple[str, str]], doc: Run | None = None, para: R
         run = doc if stage in DOCUMENT_STAGES else para
         try:
             got = RENDERERS[stage](run)
-        except Exception:  # noqa: BLE001 - fall back to one text at a time to find the culprit
-            got = {}
-            for k in items:
-                out[k] = render(stage, k[1])
+        except Exception as exc:  # noqa: BLE001 - fall back to one text at a time to find the culprit
+            error = f"error: {type(exc).__name__}: {exc}"
+            ends = {render(stage, items[0][1]), render(stage, items[-1][1])}
+            if ends == {error}:  # the stage is broken whatever it reads: no need to try every text
+                out.update({k: error for k in items})
+            else:
+                out.update({k: render(stage, k[1]) for k in items})
             continue
         for k in items:
             out[k] = got.get(keys[(k[0], unescape(k[1]))], "")
