@@ -91,3 +91,29 @@ def test_a_named_parent_that_holds_no_candidate_leaves_the_unit_unplaced():
 
 def test_a_short_form_is_peeled_off_as_written():
     assert split_parents("屏边县新华乡") == (["屏边县"], "新华乡")
+
+
+def test_place_rules_are_data_and_stop_acting_when_off():
+    """The level words, stems and unit-level → division-level map come from place_rules.csv; a row
+    switched off really stops acting (here: streets are no longer looked for among streets)."""
+    from transforms import rules
+    from transforms.places import levels_of
+
+    assert levels_of()["市"] == (2, 3) and levels_of()["街道"] == (4,)
+    with rules.switched_off("META-PLACE-LEVEL-STREET"):
+        assert resolve_place("大山江街道", "街道", [])["place_candidates"] == 0
+    with rules.switched_off("META-PLACE-LEVEL-WORDS"):
+        assert split_parents("东城街道") == (["东城区"], "街道")
+    assert split_parents("东城街道") == ([], "东城街道")
+
+
+def test_metadata_rendering_shows_the_place_and_reads_page_prefixes():
+    """The harness renders a resolved place and takes a page's <title> and date from a prefix."""
+    from transforms import rulebook
+
+    body = "本年度围绕依法行政开展了多项工作，干部群众的法治意识明显增强，各项任务基本完成。"
+    got = rulebook.render("metadata", "大山江街道2024年法治政府建设情况报告\\n" + body).split("\n")
+    assert "place=广东省/湛江市/吴川市" in got
+    page = "[page_title=青石镇2024年法治政府建设情况报告_某县人民政府网] [page_published_on=2025-02-03] 一、主要工作\\n"
+    got = rulebook.render("metadata", page + body).split("\n")
+    assert "unit_name=青石镇" in got and "published_on=2025-02-03" in got and "report_year=2024" in got

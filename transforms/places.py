@@ -6,6 +6,10 @@ The division table is the Ministry of Civil Affairs' code list down to towns and
 country (松江镇 ×4, 城关镇 ×82), so a name is resolved only when the parent named in the report
 or the other place names in its text leave exactly one candidate; otherwise it stays unresolved
 with the number of candidates left.
+
+The word lists (level words, ethnic groups, the tails a stem is cut from) and which division
+levels a unit level is looked for at are rules in data/place_rules.csv (META-PLACE-*), read
+through rules.table: a row switched off stops acting.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from importlib import resources
 
 import polars as pl
 
+from transforms import rules
+
 PLACE_COLUMNS = pl.Schema(
     {
         "place_province": pl.String,
@@ -27,8 +33,44 @@ PLACE_COLUMNS = pl.Schema(
         "place_candidates": pl.Int32,
     }
 )
-# unit_level → division levels in the table (1 province, 2 prefecture, 3 county, 4 town/street)
-LEVELS = {"省": (1,), "市": (2, 3), "区": (3,), "县": (3,), "街道": (4,), "镇": (4,), "乡": (4,)}
+
+
+@rules.cached
+def _rows() -> dict[str, dict[str, str]]:
+    """rule id -> row of data/place_rules.csv, for the rules that are on."""
+    return {r["rule_id"]: r for r in rules.table("place_rules.csv")}
+
+
+def _words(rule_id: str) -> tuple[str, ...]:
+    """A vocabulary rule's words in the order written; empty while it is off."""
+    return tuple((_rows().get(rule_id) or {}).get("words", "").split())
+
+
+@rules.cached
+def levels_of() -> dict[str, tuple[int, ...]]:
+    """unit_level → the division levels it is looked for at (1 province, 2 prefecture, 3 county,
+    4 town/street): the META-PLACE-LEVEL-* rows."""
+    return {r["words"]: tuple(int(x) for x in r["levels"].split()) for r in _rows().values() if r["kind"] == "level"}
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True))) or "(?!)"
+
+
+@rules.cached
+def _stem_tails() -> tuple[str, ...]:
+    return _words("META-PLACE-STEM-TAILS")
+
+
+@rules.cached
+def _level_words() -> re.Pattern[str]:
+    """What may end a unit's own name: a rest that is nothing but these ("街道", "镇人民政府") is no name."""
+    return re.compile(rf"(?:{_alternation(_words('META-PLACE-LEVEL-WORDS'))})+$")
+
+
+@rules.cached
+def _ethnic() -> re.Pattern[str]:
+    return re.compile(rf"(?:{_alternation(_words('META-PLACE-ETHNIC'))})族?$")
 
 
 @lru_cache(maxsize=1)
@@ -64,29 +106,19 @@ def admin_names() -> frozenset[str]:
     return frozenset(divisions().filter(pl.col("level") <= 3)["name"].to_list())
 
 
-_STEM_TAILS = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "省", "市", "县", "区", "旗", "盟", "州")
-# what may end a unit's own name: a rest that is nothing but these ("街道", "镇人民政府") is no name
-_LEVEL_WORDS = re.compile(
-    r"(?:街道办事处|办事处|人民政府|政府|管委会|管理委员会|街道|镇|乡|县|区|市|自治区|省|州|旗|盟)+$"
-)
-_ETHNIC = re.compile(
-    r"(?:蒙古|维吾尔|哈萨克|柯尔克孜|塔吉克|锡伯|达斡尔|鄂温克|鄂伦春|土家|布依|朝鲜|哈尼|傈僳|拉祜|纳西|景颇|仫佬|毛南|仡佬"
-    r"|撒拉|东乡|普米|独龙|赫哲|门巴|珞巴|基诺|裕固|保安|回|藏|苗|彝|壮|满|侗|瑶|白|傣|黎|佤|畲|水|土|羌|怒|京|布朗)族?$"
-)
-
-
 def admin_stem(name: str) -> str | None:
     """阳新县 → 阳新, 河北省 → 河北, 广西壮族自治区 → 广西, 楚雄彝族自治州 → 楚雄; None when under two characters."""
-    for tail in _STEM_TAILS:
+    ethnic = _ethnic()
+    for tail in _stem_tails():
         if name.endswith(tail):
             core = name[: -len(tail)]
-            while tail.startswith("自治") and _ETHNIC.search(core) and len(_ETHNIC.sub("", core)) >= 2:
-                core = _ETHNIC.sub("", core)
+            while tail.startswith("自治") and ethnic.search(core) and len(ethnic.sub("", core)) >= 2:
+                core = ethnic.sub("", core)
             return core if len(core) >= 2 else None
     return None
 
 
-@lru_cache(maxsize=1)
+@rules.cached
 def admin_stems() -> dict[str, str]:
     """Stems that stand for exactly one province / prefecture / county name (阳新 → 阳新县).
 
@@ -143,7 +175,7 @@ def split_parents(name: str, min_rest: int = 2) -> tuple[list[str], str]:
         for k in range(min(len(rest) - min_rest, 6), 1, -1):
             full = stems.get(rest[:k])
             left = rest[k:]
-            if full is None or rest.startswith(full) or len(_LEVEL_WORDS.sub("", left)) < 2:
+            if full is None or rest.startswith(full) or len(_level_words().sub("", left)) < 2:
                 continue  # no stem, the division's own full name, or nothing of a name left
             if chain and not any(chain[-1] in anc for anc in _ancestor_sets()[full]):
                 continue
@@ -155,7 +187,7 @@ def split_parents(name: str, min_rest: int = 2) -> tuple[list[str], str]:
             return chain, rest
 
 
-@lru_cache(maxsize=1)
+@rules.cached
 def short_forms() -> dict[str, str]:
     """Autonomous divisions as reports write them: 红河州 → 红河哈尼族彝族自治州, 金平县 (or 金平自治县) →
     金平苗族瑶族傣族自治县.
@@ -166,7 +198,7 @@ def short_forms() -> dict[str, str]:
     names = admin_names()
     found: dict[str, set[str]] = defaultdict(set)
     for name in names:
-        for tail in ("自治州", "自治县", "自治旗"):
+        for tail in _words("META-PLACE-AUTONOMOUS-TAILS"):
             if name.endswith(tail) and (stem := admin_stem(name)):
                 found[stem + tail[-1]].add(name)
                 found[stem + tail].add(name)  # 镇宁自治县 for 镇宁布依族苗族自治县
@@ -188,7 +220,7 @@ def resolve_place(
     """One unit → place columns. Departments and zones are placed at their parent division."""
     empty = {k: None for k in PLACE_COLUMNS.names()} | {"place_candidates": 0}
     table = divisions()
-    target, levels = unit_name, LEVELS.get(unit_level or "")
+    target, levels = unit_name, levels_of().get(unit_level or "")
     if levels is None:  # 开发区, 部门: no division of their own; use the nearest named parent
         if not parents:
             return empty

@@ -5,8 +5,8 @@ division of that name the text mentions."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
+from transforms import rules
 from transforms.metadata.patterns import ranks, rx
 from transforms.metadata.units import Unit, name_rules
 from transforms.places import division_forms, short_forms, split_parents
@@ -66,7 +66,7 @@ def _written_forms(official: str) -> tuple[str, ...]:
     return (official, *_short_forms_by_official().get(official, ()))
 
 
-@lru_cache(maxsize=1)
+@rules.cached
 def _short_forms_by_official() -> dict[str, tuple[str, ...]]:
     by: dict[str, list[str]] = {}
     for form, official in short_forms().items():
