@@ -28,28 +28,12 @@ KEYS = ["source_file", "sentence_no"]
 HARD_END = "；;。！？!?"
 CLAUSE_END = "，,；;：:。！？!?"
 GAP = "…"
-# thresholds are rules of indicator_rules.csv (IND-GAP-MAX, IND-CARRY-MAX, IND-LIST-ITEM-SLACK, IND-ACTOR-GAP-MAX)
-# words that say when or how often, not what: 全年累计开展20余次 is still a bare clause
-CARRY_FILLER = "全年|今年以来|今年|本年度|年内|共计|总计|累计|共|先后|开展|组织|举办|召开|其中"
-# adverbs and light verbs that name no subject either (及时跟进处理案件50余件 still handles the clause before's)
-GENERIC_WORDS = "及时|跟进|妥善|依法|有效"
+# thresholds and word lists are rules of indicator_rules.csv (IND-GAP-MAX, IND-CARRY-FILLER, …), read with
+# rules.number and _words; the precedence of a cue choice is declared there too (IND-PREC-*)
 # a list of numbers whose last one a noun follows (新增17项、扩大权限37项、移交1项行政权力事项): the noun names all
 # a short word may stand before the separator: 2个省级、4个县级…基地, 16个村、1个社区…法律顾问全覆盖
 NUMBER_LIST_SEP = r"^\p{Han}{0,3}(?:、|和|及|与|以及)"
-# a cue right after 非 is negated: 非许可事项 is not a licensing item
-NEGATION = "非"
-LIST_CLOSERS = ["等", "共", "合计"]  # 审核决策、规范性文件和合同共317件: the list ends, its verb is counted
 WEAK = "~"  # a catalogue cue ending with it is weak: 办结~ names the work only when nothing else does
-# words opening a clause that goes on about the count before it (its noun may be repeated first)
-REFER_BACK = r"\p{Han}{0,6}?(?:全部|均已|均)|全员|都已|都|参加|参与"
-FILLER = r"^(?:全年|今年|本年度|本年|年内|年度|上半年|下半年|共计|总计|累计|共|先后|其中)+"
-# where a listed subject's own words end and the shared rest of the list begins: 受理、办结…案件分别为
-LIST_END = "分别|均|都|全部"
-# an actor that takes part (法律顾问参与…工作50余次): the count is of its part-takings
-ACTOR_VERBS = ["参与", "参加", "列席"]
-# words that say only that a count reached people (培训2次，覆盖民警700人次): in a clause of their own
-# they yield to the activity the sentence part named before, whose family counts the attendance
-COVERAGE_CUES = ["覆盖", "惠及", "受众", "参与人数", "参与人次"]
 # a sentence that opens a part (（一）加强组织领导。) hands no subject to the next one
 HEADING = r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、是]|\d+[.、．])[^\d]*$"
 SENT_END = "。！？!?；;"
@@ -143,6 +127,50 @@ def cue_blockers(in_sentence: bool = False) -> list[str]:
     return (table.filter(pl.col("in_sentence") == 1) if in_sentence else table)["word"].to_list()
 
 
+def _alternation(words: list[str]) -> str | None:
+    """A regex alternation of literal words, longest first (今年以来 before 今年); None for no words."""
+    words = sorted(dict.fromkeys(w for w in words if w), key=len, reverse=True)
+    return "|".join(re.escape(w) for w in words) if words else None
+
+
+@rules.cached
+def sentence_fillers() -> list[str]:
+    """Words that say when or how often, not what (IND-CARRY-FILLER: 全年累计开展20余次 is still a bare
+    clause), with the blockers of cue_blockers.csv that act only across sentences (其中): inside one
+    they go on about the count before them (清理…44件，其中继续有效23件)."""
+    return [*_words("indicator_rules.csv", "IND-CARRY-FILLER"), *_across_only()]
+
+
+@rules.cached
+def _across_only() -> list[str]:
+    """The blockers of cue_blockers.csv with in_sentence=0: across sentences only (其中)."""
+    table = _rule_rows(pl.read_csv(DATA / "cue_blockers.csv"), rules.table("cue_blockers.csv"))
+    return table.filter(pl.col("in_sentence") == 0)["word"].to_list()
+
+
+def _refer_back() -> str | None:
+    """Words opening a clause that goes on about the count before it (执法人员11人，全部持证上岗): those
+    of IND-REFER-BACK-NOUN after the count's noun repeated (up to IND-REFER-NOUN-MAX characters),
+    those of IND-REFER-BACK right at the clause start."""
+    after_noun = _alternation(_words("indicator_rules.csv", "IND-REFER-BACK-NOUN"))
+    at_start = _alternation(_words("indicator_rules.csv", "IND-REFER-BACK"))
+    noun_max = rules.number("indicator_rules.csv", "IND-REFER-NOUN-MAX")
+    parts = [f"\\p{{Han}}{{0,{noun_max}}}?(?:{after_noun})" if after_noun else None, at_start]
+    return "|".join(x for x in parts if x) or None
+
+
+def _has_any(text: pl.Expr, words: list[str]) -> pl.Expr:
+    """Whether `text` holds one of the literal `words` (False for none)."""
+    pattern = _alternation(words)
+    return text.str.contains(pattern) if pattern else pl.lit(False)
+
+
+def _drop_words(text: pl.Expr, words: list[str]) -> pl.Expr:
+    """`text` without every occurrence of the literal `words`."""
+    pattern = _alternation(words)
+    return text.str.replace_all(pattern, "") if pattern else text
+
+
 @rules.cached
 def consistency_rules() -> pl.DataFrame:
     """Rate = numerator / denominator checks (IND-CONS-*), one rule a row."""
@@ -157,7 +185,7 @@ def _occurrences(sentences: pl.DataFrame, words: list[str]) -> pl.DataFrame:
     """Every occurrence (overlapping) of the literal `words` in each sentence: word, start, end (bytes)."""
     words = sorted({w for w in words if w and GAP not in w})
     if not words:
-        return pl.DataFrame(schema={**dict.fromkeys(KEYS, pl.String), "word": pl.String, "start": pl.Int64})
+        return sentences.select(KEYS).clear().with_columns(word=pl.lit(None, pl.String), start=pl.lit(None, pl.Int64))
     return (
         sentences.select(
             *KEYS,
@@ -239,7 +267,12 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
     )
     # a clause that refers back to the count (执法人员11人，全部持证上岗) is part of what follows it
     # (unless it states a count of its own: 参加现场调解6次，参加专题研讨会1次 are two subjects)
-    back = pl.col("sentence").str.slice(pl.col("after_c") + 1).str.extract(f"^((?:{REFER_BACK})[^{CLAUSE_END}]*)")
+    refer = _refer_back()
+    back = (
+        pl.col("sentence").str.slice(pl.col("after_c") + 1).str.extract(f"^((?:{refer})[^{CLAUSE_END}]*)")
+        if refer
+        else pl.lit(None, pl.String)
+    )
     next_start = pl.col("rel").shift(-1).over(KEYS)
     back_end = pl.col("after_c") + (back.str.len_chars() + 1).fill_null(0)
     own_count = next_start.is_not_null() & (next_start > pl.col("after_c")) & (next_start < back_end)
@@ -252,23 +285,29 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
     carry_max = rules.number("indicator_rules.csv", "IND-CARRY-MAX")
     window = pl.col("sentence").str.slice(pl.col("win_c"), (pl.col("ctx") - pl.col("win_c")).clip(0))
     # a listed subject with no cue of its own borrows the shared rest of its list (受理、办结…案件)
-    rest = pl.col("sentence").str.slice(pl.col("ctx")).str.extract(f"^([^{CLAUSE_END}]*?)(?:{LIST_END})")
+    list_end = _alternation(_words("indicator_rules.csv", "IND-LIST-END"))
+    rest = (
+        pl.col("sentence").str.slice(pl.col("ctx")).str.extract(f"^([^{CLAUSE_END}]*?)(?:{list_end})")
+        if list_end
+        else pl.lit(None, pl.String)
+    )
+    fillers = sentence_fillers()
+    coverage = _words("indicator_rules.csv", "IND-COVERAGE-CUES")
     prefix = pl.col("sentence").str.slice(0, pl.col("ctx"))
     m = m.with_columns(
         tail_c=pl.when(pl.col("subject").is_not_null()).then(pl.col("ctx") + rest.str.len_chars()),
         # the whole sentence up to the number says only when/how often: it continues the one before
-        bare=(prefix.str.replace_all(CARRY_FILLER, "").str.count_matches(r"[\u4e00-\u9fff]") <= carry_max)
-        & ~prefix.str.contains("|".join(cue_blockers())),
+        bare=(_drop_words(prefix, fillers).str.count_matches(r"[\u4e00-\u9fff]") <= carry_max)
+        & ~_has_any(prefix, cue_blockers()),
         window=window,
         # a clause with its own words (受理矛盾纠纷) or a change (同比上升) does not inherit a subject;
         # a coverage word is not a word of its own (覆盖执法人员260人次 still continues the part)
         may_carry=(
-            window.str.replace_all(f"{CARRY_FILLER}|{GENERIC_WORDS}|{'|'.join(COVERAGE_CUES)}", "").str.count_matches(
-                r"[\u4e00-\u9fff]"
-            )
+            _drop_words(window, [*fillers, *_words("indicator_rules.csv", "IND-GENERIC-WORDS"), *coverage])
+            .str.count_matches(r"[\u4e00-\u9fff]")
             <= carry_max
         )
-        & ~window.str.contains("|".join(cue_blockers(in_sentence=True))),
+        & ~_has_any(window, cue_blockers(in_sentence=True)),
     )
     return m.with_columns(
         ctx_b=_bytes_to("sentence", pl.col("ctx")),
@@ -343,7 +382,10 @@ def _cue_occurrences(sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.DataFram
     if not gaps.is_empty():
         occ = pl.concat([occ, gaps.select(occ.columns)])
     occ = occ.with_columns(stop=pl.col("start") + pl.col("length"))
-    negated = _occurrences(sentences, [NEGATION]).select(*KEYS, start=pl.col("start") + len(NEGATION.encode()))
+    # a cue right after a negation word (非许可事项) is not that cue
+    negated = _occurrences(sentences, _words("indicator_rules.csv", "IND-NEGATION")).select(
+        *KEYS, start=pl.col("start") + pl.col("word").str.len_bytes().cast(pl.Int64)
+    )
     occ = occ.join(negated, on=[*KEYS, "start"], how="anti")
     # a cue inside a title (《信访工作条例》), or a split cue starting in one (《法律援助法》…活动), names
     # the document studied, not the work done
@@ -360,7 +402,7 @@ def _actors(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     adverb, by a verb of taking part before the number. The measure must fit the actor's
     indicator, so 法律顾问参与审查合同45件 still counts contracts reviewed.
     """
-    verbs = _occurrences(used, ACTOR_VERBS).select(*KEYS, verb_b="start")
+    verbs = _occurrences(used, _words("indicator_rules.csv", "IND-ACTOR-VERBS")).select(*KEYS, verb_b="start")
     gap_max = rules.number("indicator_rules.csv", "IND-ACTOR-GAP-MAX")
     return (
         cand.filter((pl.col("sibling") == 0) & (pl.col("start") >= pl.col("clause_b")))
@@ -417,7 +459,7 @@ def _etc_objects(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     other cue of the clause when a cue outside the list stands before it; with no head cue
     (开展法律咨询、讲座等活动30场次) the listed forms still name what is counted.
     """
-    etc = _occurrences(used, LIST_CLOSERS).select(*KEYS, etc="start")
+    etc = _occurrences(used, _words("indicator_rules.csv", "IND-LIST-CLOSERS")).select(*KEYS, etc="start")
     obj = (
         cand.filter(pl.col("listed"))
         .select(*KEYS, "mention_no", "start", "stop", "ctx_b")
@@ -551,7 +593,7 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
     tail = (pl.col("start") >= pl.col("ctx_b")) & (pl.col("stop") <= pl.col("tail_b"))
     shared = (pl.col("start") >= pl.col("share_b")) & (pl.col("stop") <= pl.col("share_end_b"))
     earlier = (pl.col("start") >= pl.col("scope_b")) & (pl.col("stop") <= pl.col("ctx_b")) & pl.col("may_carry")
-    coverage = pl.col("word").is_in(COVERAGE_CUES)
+    coverage = pl.col("word").is_in(_words("indicator_rules.csv", "IND-COVERAGE-CUES"))
     # where a cue stands (IND-TIER-* of indicator_tiers.csv name these places; a cue of the number's own
     # clause is never "earlier", a bare coverage word of it is a place of its own)
     places = {
@@ -735,7 +777,9 @@ def classify_facts(
     after = pl.col("sentence").str.slice(pl.col("endc"), (pl.col("post_c") - pl.col("endc")).clip(0))
     nearest = pl.when(pl.col("window").str.contains(r"[\u4e00-\u9fff]")).then("window").otherwise(after)
     nearest = nearest.str.replace_all(r"[\d.,%、\s()（）“”\"]+", " ").str.strip_chars().str.split(" ").list.last()
-    nearest = nearest.str.replace(FILLER, "")
+    filler = _alternation([*_words("indicator_rules.csv", "IND-CUE-FILLER"), *_across_only()])
+    if filler:
+        nearest = nearest.str.replace(f"^(?:{filler})+", "")
     evidence = pl.col("sentence").str.slice(pl.col("clause_c"), pl.col("after_c") - pl.col("clause_c"))
     facts = m.join(chosen, on=[*KEYS, "mention_no"], how="left").with_columns(
         indicator_code=pl.col("indicator_code").fill_null("unclassified"),
