@@ -404,16 +404,19 @@ def _actors(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     """
     verbs = _occurrences(used, _words("indicator_rules.csv", "IND-ACTOR-VERBS")).select(*KEYS, verb_b="start")
     gap_max = rules.number("indicator_rules.csv", "IND-ACTOR-GAP-MAX")
+    # the gap in characters (byte offsets sit on character bounds, so the bytes between decode whole)
+    gap = (
+        pl.col("sentence").cast(pl.Binary).bin.slice(pl.col("stop"), pl.col("verb_b") - pl.col("stop"))
+        .cast(pl.String).str.len_chars()
+    )
     return (
         cand.filter((pl.col("sibling") == 0) & (pl.col("start") >= pl.col("clause_b")))
         .select(*KEYS, "mention_no", "start", "stop", "ctx_b")
         .unique()
         .join(verbs, on=KEYS)
-        .filter(
-            (pl.col("verb_b") >= pl.col("stop"))
-            & (pl.col("verb_b") - pl.col("stop") <= gap_max)
-            & (pl.col("verb_b") < pl.col("ctx_b"))
-        )
+        .filter((pl.col("verb_b") >= pl.col("stop")) & (pl.col("verb_b") < pl.col("ctx_b")))
+        .join(used.select(*KEYS, "sentence"), on=KEYS)
+        .filter(gap <= gap_max)
         .select(*KEYS, "mention_no", "start", actor=pl.lit(True))
         .unique()
     )
