@@ -1,0 +1,84 @@
+"""Classification of real-report wording the catalogue first missed (issue 11).
+
+Each sentence is written for this test in the style of the dev sets (evaluation/sets/2026-12-06-a/-b)
+and of reports read in the pages corpus; none is copied. A case names the number it is about and the
+indicator it must get, or `unclassified` where no catalogue code fits and a guess would be a wrong class.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from transforms.indicators import classify_facts
+from transforms.quantities import extract_mentions
+
+
+def _facts(text: str, section: str = "achievements") -> pl.DataFrame:
+    """One sentence as a whole report body in `section`."""
+    s = pl.DataFrame(
+        [
+            {
+                "source_file": "t.txt",
+                "sentence_no": 1,
+                "section": section,
+                "sent_start": 0,
+                "sent_end": len(text),
+                "sentence": text,
+            }
+        ]
+    ).cast({"sentence_no": pl.Int32, "sent_start": pl.Int32, "sent_end": pl.Int32})
+    return classify_facts(extract_mentions(s), s)
+
+
+def _code(text: str, value: float) -> str:
+    """The indicator of the fact whose value is `value` (exactly one such fact)."""
+    hit = _facts(text).filter(pl.col("value") == value)
+    assert hit.height == 1, f"{text}: {hit.height} facts of value {value}"
+    return hit["indicator_code"].item()
+
+
+CASES = [
+    # 述法 counted by the units (个) whose heads reported: the count stands for the heads
+    ("3个村党组织书记年内全部完成述法", 3, "leadership.law_reporting"),
+    ("组织6个部门主要负责人开展现场述法", 6, "leadership.law_reporting"),
+    ("全年12名村干部参加述职述法", 12, "leadership.law_reporting"),
+    # a lecture for cadres on law counted in 期 is a training, not legal-adviser work
+    ("镇里为村干部举办专题法律讲座3期", 3, "training.sessions"),
+    ("组织开展专题法治讲座4期", 4, "training.sessions"),
+    ("机关举办法治素养系列讲座8期", 8, "training.sessions"),
+    # a standing committee's meetings named after the number
+    ("年内召开3次常委会研究法治工作", 3, "meeting.leadership_agenda"),
+    ("全年召开4次常委会(扩大)", 4, "meeting.leadership_agenda"),
+    # inspection tasks counted in 项 are enforcement inspections
+    ("全年完成检查任务15项", 15, "enforcement.joint_operations"),
+    ("按计划开展随机抽查,完成“双随机”检查任务6项", 6, "enforcement.joint_operations"),
+    # licences granted are licensing cases, not legality reviews
+    ("全年准予行政许可35件,均按程序审核办理", 35, "approval.cases"),
+    # sitting an enforcement exam: the people are exam participants, not certified staff
+    ("为提高持证率,组织9名新进人员参加行政执法考试", 9, "exam.participants"),
+    # people received at a petition desk counted in 人
+    ("全年接待来访群众180人", 180, "petition.received"),
+    # posters, banners and leaflets put up or handed out are publicity materials
+    ("在村口张贴宣传海报300余份", 300, "publicity.materials"),
+    ("悬挂宣传横幅25条", 25, "publicity.materials"),
+    ("赶集日散发传单1500余份", 1500, "publicity.materials"),
+]
+
+STAY_UNCLASSIFIED = [
+    # a count of rules written, of topics studied, or of requests for disclosure: no catalogue code
+    ("修订完善考勤、值班等内部制度12个", 12),
+    ("全年办理依申请公开信息7件", 7),
+    # reports made to the party committee are not meetings of its own
+    ("向县委报告重大事项及请示报告9次", 9),
+]
+
+
+@pytest.mark.parametrize(("text", "value", "code"), CASES, ids=[c[0] for c in CASES])
+def test_real_wording_is_classified(text: str, value: float, code: str) -> None:
+    assert _code(text, value) == code
+
+
+@pytest.mark.parametrize(("text", "value"), STAY_UNCLASSIFIED, ids=[c[0] for c in STAY_UNCLASSIFIED])
+def test_wording_no_code_fits_stays_unclassified(text: str, value: float) -> None:
+    assert _code(text, value) == "unclassified"
