@@ -21,12 +21,11 @@ from pathlib import Path
 import polars as pl
 
 from transforms import rules
+from transforms.lexicon import CLAUSE_END, CN_SMALL, CN_SMALL_DIGITS, HARD_END, QUOTES, SENT_END, YEAR_20
 from transforms.schemas import FACTS, conform
 
 DATA = Path(__file__).with_name("data")
 KEYS = ["source_file", "sentence_no"]
-HARD_END = "；;。！？!?"
-CLAUSE_END = "，,；;：:。！？!?"
 GAP = "…"
 # thresholds and word lists are rules of indicator_rules.csv (IND-GAP-MAX, IND-CARRY-FILLER, …), read with
 # rules.number and _words; the precedence of a cue choice is declared there too (IND-PREC-*)
@@ -35,11 +34,9 @@ GAP = "…"
 NUMBER_LIST_SEP = r"^\p{Han}{0,3}(?:、|和|及|与|以及)"
 WEAK = "~"  # a catalogue cue ending with it is weak: 办结~ names the work only when nothing else does
 # a sentence that opens a part (（一）加强组织领导。) hands no subject to the next one
-HEADING = r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、是]|\d+[.、．])[^\d]*$"
-SENT_END = "。！？!?；;"
-QUOTES = "“”"  # quotation marks a cue may read across
+HEADING = rf"^(?:[（(][{CN_SMALL_DIGITS}\d]+[)）]|{CN_SMALL}+[、是]|\d+[.、．])[^\d]*$"
 # a year the promise is for: 到2026年底, 2025年，力争… (not 2024年以来, 2023年基础上, 2024年的)
-TARGET_YEAR = r"(20\d{2})年(?:以来|基础|水平|同期|的)?"
+TARGET_YEAR = rf"({YEAR_20})年(?:以来|基础|水平|同期|的)?"
 
 
 def load_catalogue(path: Path | str | None = None) -> pl.DataFrame:
