@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from transforms import lexicon, rules
-from transforms.metadata.patterns import NEVER, limit, pattern, rx, words
+from transforms.metadata.patterns import GLUED_TITLE_SPAN, NEVER, limit, pattern, rx, words
 from transforms.metadata.signature import date_re
 from transforms.metadata.units import Unit, government_issuer, name_rules, parse_unit
 from transforms.metadata.years import year_re
@@ -85,7 +85,8 @@ def is_title(ln: str) -> bool:
         return False
     if "报告" in ln:
         return True
-    return (bool(year_re().search(ln)) and not PUNCT_RE.search(ln) and len(ln) <= 60
+    return (bool(year_re().search(ln)) and not PUNCT_RE.search(ln)
+            and len(ln) <= limit("META-TITLE-NO-REPORT-MAX-LEN")
             and bool(rx("META-TITLE-END").search(ln)))
 
 
@@ -120,10 +121,10 @@ def issuer_under_title(header: list[str], title: str | None) -> Unit | None:
         return None
     rows = [ln.strip() for ln in header if ln.strip()]
     at = next((i for i, ln in enumerate(rows) if ln in title), None)
-    for ln in rows[at + 1 : at + 4] if at is not None else ():
+    for ln in rows[at + 1 : at + 1 + limit("META-ISSUER-UNDER-TITLE-LINES")] if at is not None else ():
         if field_re().search(ln) or date_re().search(ln) or rx("META-DATE-FIELD").search(ln):
             continue
-        if len(ln) > 30 or PUNCT_RE.search(ln) or name_rules()["party"].search(ln):
+        if len(ln) > limit("META-ISSUER-UNDER-TITLE-LEN") or PUNCT_RE.search(ln) or name_rules()["party"].search(ln):
             return None
         return parse_unit(ln)
     return None
@@ -131,7 +132,8 @@ def issuer_under_title(header: list[str], title: str | None) -> Unit | None:
 
 def glued_title(text: str) -> str | None:
     """A title run into the body with no line break (PDF or copied text): 某某人民政府关于2023年度…的报告2023年，…"""
-    head = re.sub(r"《[^》]*》", lambda t: "□" * len(t.group(0)), text[:400])  # a cited 《…通知》 is no title
+    span = text[: GLUED_TITLE_SPAN]
+    head = re.sub(r"《[^》]*》", lambda t: "□" * len(t.group(0)), span)  # a cited 《…通知》 is no title
     m = rx("META-GLUED-TITLE").search(head)
     return m.group(1) if m and name_rules()["title"].search(m.group(1)) else None
 

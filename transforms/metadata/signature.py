@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from transforms import numerals, rules
-from transforms.metadata.patterns import limit, pattern, rx
+from transforms.metadata.patterns import SIGNATURE_BODY_LEN, STAMP_HEADER_LINES, limit, pattern, rx
 from transforms.metadata.units import Unit, name_rules, parse_unit
 
 # a date's digits (transforms.numerals), and the look-alikes typed for 〇 in a year (二○二五, 二O二五)
@@ -67,19 +67,20 @@ def find_signature(lines: list[str]) -> tuple[Unit | None, dt.date | None]:
     date_rx, footer, junk, seal = date_re(), rx("META-FOOTER"), rx("META-JUNK-TAIL"), rx("META-SEAL")
     party = name_rules()["party"]
     tail = [ln for ln in lines if ln][-limit("META-SIGNATURE-TAIL-LINES") :]
+    body_len, above_n = SIGNATURE_BODY_LEN, limit("META-SIGNATURE-UNIT-ABOVE")
     for i in range(len(tail) - 1, -1, -1):
         ln = tail[i]
         after = tail[i + 1 :]
         if footer.search(ln):
             continue
-        if any(len(a) >= 40 and not junk.search(a) and not footer.search(a) for a in after):
+        if any(len(a) >= body_len and not junk.search(a) and not footer.search(a) for a in after):
             break
         m = date_rx.search(ln)
         rest = ln[m.end() :] if m else ""
         if m and not re.search(r"发布|时间|日期|来源", ln) and (not rest.strip() or seal.match(rest)):
             date = to_date(m)
             unit = parse_unit(ln[: m.start()]) if ln[: m.start()].strip() else None
-            for above in reversed(tail[max(0, i - 3) : i]):
+            for above in reversed(tail[max(0, i - above_n) : i]):
                 if unit is not None:
                     break
                 u = parse_unit(above)
@@ -98,7 +99,7 @@ def cover_signature(lines: list[str]) -> tuple[Unit | None, dt.date | None]:
     """The 落款 of a covering letter before the report's first part ("…请审阅。/ 某某委 / 2024年3月8日"):
     a date alone on a line right under a line that names a unit (no party organ)."""
     front = []
-    for ln in lines[:60]:
+    for ln in lines[: limit("META-COVER-LINES")]:
         if rx("META-COVER-END").match(ln):
             break
         if ln:
@@ -116,4 +117,5 @@ def header_stamp(header: list[str]) -> str | None:
     under the title ("2026-01-27"): the page's date, since a signing date is written 2026年1月27日
     and stands at the end."""
     stamp, bare = rx("META-STAMP"), rx("META-STAMP-BARE")
-    return next((m.group(1) for ln in header[:12] if (m := stamp.match(ln) or bare.match(ln))), None)
+    rows = header[: STAMP_HEADER_LINES]
+    return next((m.group(1) for ln in rows if (m := stamp.match(ln) or bare.match(ln))), None)

@@ -9,7 +9,15 @@ from collections import Counter
 from functools import lru_cache
 
 from transforms import lexicon, rules
-from transforms.metadata.patterns import rx, words
+from transforms.metadata.patterns import (
+    OPENING_CLAUSES,
+    OPENING_NAME_MAX_LEN,
+    REPORTED_ON_SPAN,
+    SELF_NAMED_LOOKBACK,
+    ZONE_LOOKBACK,
+    rx,
+    words,
+)
 from transforms.metadata.units import Unit, government_issuer, name_rules, parse_unit
 from transforms.places import admin_names, admin_stems, division_forms
 
@@ -39,12 +47,12 @@ def unit_from_opening(opening: str) -> Unit | None:
     """
     names = name_rules()
     sentences = re.split(_SENTENCE_END, opening, maxsplit=2)[:2]  # "2024年是…之年。某某街道始终坚持…"
-    clauses = [c for sentence in sentences for c in re.split(r"[，,:：]", sentence)[:4]]
+    clauses = [c for sentence in sentences for c in re.split(r"[，,:：]", sentence)[: OPENING_CLAUSES]]
     for clause in clauses:  # 、 joins a clause: 在区委、区政府…领导下
         c = re.sub(rf"^\s*{lexicon.YEAR}\s*(?:年度|年)?(?:以来|来)?\s*", "", clause).strip()
         if len(c) < 3 or names["skip"].match(c) or c[0] in names["generic"]:
             continue
-        for k in range(2, min(len(c), 24)):
+        for k in range(2, min(len(c), OPENING_NAME_MAX_LEN)):
             u = parse_unit(c[:k])
             if u is None or not names["follow"].match(c[k:]) or names["party"].search(u.full):
                 continue
@@ -63,7 +71,7 @@ def unit_from_opening(opening: str) -> Unit | None:
 
 def unit_reported_on(text: str) -> Unit | None:
     """"现将某某市2022年法治政府建设情况报告如下": the unit the report says it reports on."""
-    m = rx("META-REPORT-AS").search(re.sub(r"《[^》]*》", "", text[:1500]))
+    m = rx("META-REPORT-AS").search(re.sub(r"《[^》]*》", "", text[: REPORTED_ON_SPAN]))
     return parse_unit(m.group(1)) if m else None
 
 
@@ -98,11 +106,12 @@ def self_named_unit(text: str) -> Unit | None:
         return None
     forms = _town_names() if tail in ("镇", "乡", "街道") else division_forms()
     seen: Counter[str] = Counter()
+    back = SELF_NAMED_LOOKBACK
     for i in range(len(text)):
         if not text.startswith(tail, i):
             continue
         end = i + len(tail)
-        name = next((text[j:end] for j in range(max(0, i - 11), i - 1) if text[j:end] in forms), None)
+        name = next((text[j:end] for j in range(max(0, i - back), i - 1) if text[j:end] in forms), None)
         if name and not name.endswith("自治区"):
             seen[name] += 1
     top = seen.most_common(2)
@@ -129,8 +138,9 @@ def zone_named_in_text(text: str, unit: Unit) -> Unit | None:
     forms, stems = division_forms(), admin_stems()
     seen: Counter[str] = Counter()
     for m in re.finditer(re.escape(unit.short), text):
-        head = text[max(0, m.start() - 6) : m.start()]
-        tails = (head[-k:] for k in range(min(6, len(head)), 1, -1))
+        back = ZONE_LOOKBACK
+        head = text[max(0, m.start() - back) : m.start()]
+        tails = (head[-k:] for k in range(min(back, len(head)), 1, -1))
         place = next((t for t in tails if t in forms or t in stems), None)
         if place:
             seen[place + unit.short] += 1

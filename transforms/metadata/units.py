@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from transforms import lexicon, rules
+from transforms.metadata.patterns import limit
 from transforms.places import admin_names, split_parents
 
 NAMES_PATH = Path(__file__).resolve().parent.parent / "data" / "unit_names.yaml"
@@ -107,12 +108,18 @@ def _stem(parent: str) -> str:
     return parent
 
 
+# A bound, not a rule: a unit name is a place and a level word, two characters at the least (息县);
+# a one-character string is a bare level word, which the suffix check already turns away, so no
+# text could tell a smaller minimum from this one.
+UNIT_MIN_LEN = 2
+
+
 def parse_unit(name: str | None) -> Unit | None:
     """Read a unit name; None when the string does not end like a unit (so it is no name)."""
     if not name:
         return None
     full = re.sub(r"\s+", "", name).strip("#*·•:：,，、")
-    if not 2 <= len(full) <= 40 or PUNCT_RE.search(full) or re.search(r"\d", full):
+    if not UNIT_MIN_LEN <= len(full) <= limit("META-UNIT-MAX-LEN") or PUNCT_RE.search(full) or re.search(r"\d", full):
         return None
     names = name_rules()
     rule = next((s for s in names["suffixes"] if full.endswith(s["suffix"])), None)
