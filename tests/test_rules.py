@@ -57,6 +57,12 @@ def test_rule_ids_are_unique():
 def test_render_contract():
     """The rendering each stage's rules are written against (common.md)."""
     assert "12次|study.sessions|actual|" in rulebook.render("indicators", "全年组织集中学法12次")
+    # flags and a target's year only when a fact has them
+    assert rulebook.render("indicators", "全年组织集中学法12次") == "12次|study.sessions|actual|集中学法"
+    assert "105%|hotline.satisfaction_rate|actual|满意率|rate_over_100" in rulebook.render(
+        "indicators", "法治讲座满意率达105%")
+    assert "200名|community.legal_literates|target|法律明白人|target_year=2026" in rulebook.render(
+        "indicators", "[next_year_plan] 到2026年底，全镇法律明白人培养数达到200名")
     assert "300余人次|300|person_time|more_than" in rulebook.render("quantities", "参训人员达到300余人次")
     sentences = rulebook.render("sentences", "[shortcomings] 经费不足。人员不够。")
     assert sentences == "shortcomings\t经费不足。\nshortcomings\t人员不够。"

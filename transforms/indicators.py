@@ -145,6 +145,13 @@ def _across_only() -> list[str]:
     return table.filter(pl.col("in_sentence") == 0)["word"].to_list()
 
 
+@rules.rule(
+    id="IND-REFER-BACK-CLAUSE", stage="indicators",
+    effect="a clause opening with a refer-back word (全员, 全部…) goes on about the count before it: its cue names it",
+    example="执法人员11人，全员持证上岗", expect="11人|enforcement.certified_staff",
+    why="执法人员11人 alone names no work; 全员持证上岗 says what the 11 are counted as. A clause with a count "
+        "of its own is a second subject (参加现场调解6次), not a continuation",
+)
 def _refer_back() -> str | None:
     """Words opening a clause that goes on about the count before it (执法人员11人，全部持证上岗): those
     of IND-REFER-BACK-NOUN after the count's noun repeated (up to IND-REFER-NOUN-MAX characters),
@@ -264,7 +271,7 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
     )
     # a clause that refers back to the count (执法人员11人，全部持证上岗) is part of what follows it
     # (unless it states a count of its own: 参加现场调解6次，参加专题研讨会1次 are two subjects)
-    refer = _refer_back()
+    refer = _refer_back() if rules.enabled("IND-REFER-BACK-CLAUSE") else None
     back = (
         pl.col("sentence").str.slice(pl.col("after_c") + 1).str.extract(f"^((?:{refer})[^{CLAUSE_END}]*)")
         if refer
@@ -320,12 +327,21 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+@rules.rule(
+    id="IND-NUMBER-LISTS", stage="indicators",
+    effect="a noun after the last number of a list of numbers names every number of it",
+    example="本年度新增12项、调整权限8项、下放3项行政权力事项。", expect="12项|power_list.items",
+    why="新增17项、扩大权限37项、移交1项行政权力事项: the noun at the end names all the listed counts",
+)
 def _number_lists(m: pl.DataFrame, next_start: pl.Expr) -> pl.DataFrame:
     """A noun after the last number of a list names every number of it (新增17项、扩大权限37项、移交1项行政权力事项).
 
     Numbers of one clause joined by a list separator (、/和/及) form a list; each earlier member of
     the measure the last one has may read a cue in the last one's after-window (`share_c`…`share_end_c`).
     """
+    if not rules.enabled("IND-NUMBER-LISTS"):
+        none = pl.lit(None).cast(m.schema["endc"])
+        return m.with_columns(share_c=none, share_end_c=none)
     between = pl.col("sentence").str.slice(pl.col("endc"), (next_start - pl.col("endc")).clip(0))
     joined = (
         (next_start > pl.col("endc")) & between.str.contains(NUMBER_LIST_SEP) & ~between.str.contains(f"[{CLAUSE_END}]")
@@ -392,6 +408,14 @@ def _cue_occurrences(sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.DataFram
     return occ.join(inside.select(*KEYS, "word", "start").unique(), on=[*KEYS, "word", "start"], how="anti")
 
 
+@rules.rule(
+    id="IND-ACTOR", stage="indicators",
+    effect="a cue followed by a verb of taking part (法律顾问参与…) is an actor: the count is of its part-takings",
+    example="法律顾问参与法治讲座18次", expect="18次|legal_adviser.activities|actual|法律顾问",
+    counter_example="法律顾问参与审查合同45件", counter_expect="45件|legal_adviser.activities",
+    why="the adviser took part 18 times; the lectures are what it took part in. The measure must still fit "
+        "the actor's indicator: 45件 of contracts reviewed stay contracts",
+)
 def _actors(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     """Cues that name who takes part (法律顾问全程参与…工作50余次): the count is of their part-takings.
 
@@ -399,6 +423,8 @@ def _actors(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     adverb, by a verb of taking part before the number. The measure must fit the actor's
     indicator, so 法律顾问参与审查合同45件 still counts contracts reviewed.
     """
+    if not rules.enabled("IND-ACTOR"):
+        return cand.select(*KEYS, "mention_no", "start").clear().with_columns(actor=pl.lit(True))
     verbs = _occurrences(used, _words("indicator_rules.csv", "IND-ACTOR-VERBS")).select(*KEYS, verb_b="start")
     gap_max = rules.number("indicator_rules.csv", "IND-ACTOR-GAP-MAX")
     # the gap in characters (byte offsets sit on character bounds, so the bytes between decode whole)
@@ -419,6 +445,13 @@ def _actors(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+@rules.rule(
+    id="IND-LISTED-ALIKE", stage="indicators",
+    effect="cues listed with 、 before the number stand equally near it (the nearest of them's distance)",
+    example="开展领导班子学法、研讨、主题党课、各类讲座12余次", expect="12余次|study.sessions|actual|学法",
+    why="the number counts all the listed forms, so the last item is no nearer the truth than the first: "
+        "length and family support decide among them",
+)
 def _listed_alike(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     """Cues that are items of one 、-list before the number stand equally near it.
 
@@ -443,14 +476,23 @@ def _listed_alike(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
         .select(*KEYS, "mention_no", "start", listed=pl.lit(True))
         .unique()
     )
+    on = rules.enabled("IND-LISTED-ALIKE")
     cand = cand.join(item, on=[*KEYS, "mention_no", "start"], how="left").with_columns(
-        listed=pl.col("listed").fill_null(False) & (pl.col("place") == "own")
+        listed=pl.col("listed").fill_null(False) & (pl.col("place") == "own") & on
     )
     shared = pl.col("dist").filter(pl.col("listed")).min().over(*KEYS, "mention_no")
     cand = cand.with_columns(dist=pl.when(pl.col("listed")).then(shared).otherwise("dist"))
     return _etc_objects(cand, used).drop("listed")
 
 
+@rules.rule(
+    id="IND-ETC-OBJECTS", stage="indicators",
+    effect="listed cues closed by 等 after a verb cue at the clause head are its objects: the verb is counted",
+    example="全年专题研究法律顾问聘任、信访积案化解等重要事项4次。",
+    expect="4次|meeting.leadership_agenda|actual|专题研究",
+    counter_example="开展法律咨询、法治讲座等活动30场次", counter_expect="|专题研究",
+    why="the studies are counted, not legal-adviser activity; with no head cue the listed forms still name the count",
+)
 def _etc_objects(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     """Listed cues closed by 等 are the objects of a verb cue at the clause head: the verb is counted.
 
@@ -459,6 +501,8 @@ def _etc_objects(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     other cue of the clause when a cue outside the list stands before it; with no head cue
     (开展法律咨询、讲座等活动30场次) the listed forms still name what is counted.
     """
+    if not rules.enabled("IND-ETC-OBJECTS"):
+        return cand.with_columns(etc_object=pl.lit(False))
     etc = _occurrences(used, _words("indicator_rules.csv", "IND-LIST-CLOSERS")).select(*KEYS, etc="start")
     obj = (
         cand.filter(pl.col("listed"))
@@ -479,6 +523,13 @@ def _etc_objects(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     return cand.with_columns(etc_object=pl.col("etc_obj") & has_head).drop("etc_obj")
 
 
+@rules.rule(
+    id="IND-CARRIED", stage="indicators",
+    effect="a bare sentence (累计开展9次。) takes the subject of the sentence right before it in its section",
+    example="组织干部集中学习宪法和民法典。累计开展9次。", expect="9次|study.sessions|actual|集中学习",
+    counter_example="（一）组织干部集中学习宪法和民法典。累计开展9次。", counter_expect="9次|study.sessions",
+    why="a sentence saying only when or how often continues the one before; a heading hands on no subject",
+)
 def _carried(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
     """A bare sentence (累计12场。) takes the subject of the sentence right before it.
 
@@ -487,6 +538,8 @@ def _carried(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame, chose
     that ends as a sentence does and is not a heading (（一）加强组织领导。). The cue nearest that
     sentence's end that fits the measure decides.
     """
+    if not rules.enabled("IND-CARRIED"):
+        return chosen.clear()
     open_ = (
         m.filter(pl.col("bare"))
         .join(chosen.select(*KEYS, "mention_no"), on=[*KEYS, "mention_no"], how="anti")
@@ -660,6 +713,13 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
     return pl.concat([chosen, _carried(m, sentences, cues, chosen)])
 
 
+@rules.rule(
+    id="IND-KIND-PLAN-TARGET", stage="indicators",
+    effect="a number of the next year's plan is a target unless a kind cue says it is past; elsewhere actual",
+    example="[next_year_plan] 组织集中学法12次", expect="12次|study.sessions|target",
+    counter_example="组织集中学法12次", counter_expect="|target|",
+    why="the plan part states what is to be done: its numbers are promises even with no 力争 or 计划",
+)
 def _kind(m: pl.DataFrame) -> pl.Expr:
     """target for plans and promises, actual otherwise; the nearest kind cue before the number wins.
 
@@ -687,10 +747,18 @@ def _kind(m: pl.DataFrame) -> pl.Expr:
     )
     stated = last.replace_strict(dict(cues.select("cue", "kind").iter_rows()), default=None)
     stated = pl.when((pl.col("section") != "next_year_plan") & reached).then(pl.lit("target")).otherwise(stated)
-    default = pl.when(pl.col("section") == "next_year_plan").then(pl.lit("target")).otherwise(pl.lit("actual"))
+    plan = (pl.col("section") == "next_year_plan") & rules.enabled("IND-KIND-PLAN-TARGET")
+    default = pl.when(plan).then(pl.lit("target")).otherwise(pl.lit("actual"))
     return pl.coalesce(stated, default)
 
 
+@rules.rule(
+    id="IND-TARGET-YEAR", stage="indicators",
+    effect="a target takes the year its sentence states before the number (到2026年底) as its target year",
+    example="[next_year_plan] 到2026年底，全镇法律明白人培养数达到200名", expect="|target_year=2026",
+    counter_example="[next_year_plan] 在2024年基础上，力争开展普法活动20场以上", counter_expect="target_year=",
+    why="a promise is for a year; a year marking a base or a span (2024年基础上, 2024年以来) is no target year",
+)
 def _stated_year() -> pl.Expr:
     """The year a sentence states before the number (到2026年底, 2025年，力争…), else null.
 
@@ -717,13 +785,21 @@ def _single(facts: pl.DataFrame, code: str, scope: list[str], name: str) -> pl.D
     )
 
 
+@rules.rule(
+    id="IND-FLAG-RATE-OVER-100", stage="indicators",
+    effect="a rate above 100% is flagged rate_over_100",
+    example="法治讲座满意率达105%", expect="|rate_over_100",
+    counter_example="法治讲座满意率达100%", counter_expect="rate_over_100",
+    why="no share exceeds the whole: a rate over 100 is a typo or a misread number for an analyst to check",
+)
 def _flags(facts: pl.DataFrame) -> pl.DataFrame:
     """Consistency findings: rates over 100, rates that contradict their counts, resolved > screened.
 
     A rate is checked against counts in the same sentence first, then in the whole document
     when each of the three is stated once there.
     """
-    over = pl.when((pl.col("measure_code") == "percent") & (pl.col("value") > 100)).then(pl.lit(["rate_over_100"]))
+    over_100 = (pl.col("measure_code") == "percent") & (pl.col("value") > 100) & rules.enabled("IND-FLAG-RATE-OVER-100")
+    over = pl.when(over_100).then(pl.lit(["rate_over_100"]))
     facts = facts.with_columns(flags=over.otherwise(pl.lit([], pl.List(pl.String))))
     found = []
     for rule in consistency_rules().iter_rows(named=True):
@@ -787,7 +863,8 @@ def classify_facts(
         kind=_kind(m),
         evidence=pl.when(evidence.str.len_chars() > 0).then(evidence).otherwise(pl.col("sentence")),
     )
-    facts = _flags(facts).with_columns(target_year=pl.when(pl.col("kind") == "target").then(_stated_year()))
+    year = _stated_year() if rules.enabled("IND-TARGET-YEAR") else pl.lit(None, pl.Int32)
+    facts = _flags(facts).with_columns(target_year=pl.when(pl.col("kind") == "target").then(year))
     # joins give no row order: one total order, so identical input is identical output
     return conform(facts, FACTS).sort([*KEYS, "mention_no"], maintain_order=True)
 

@@ -10,7 +10,8 @@ rule's `expect` is written against):
                 then `place=<province>/<prefecture>/<county>` when the place is resolved
     sentences   `<section>\\t<sentence>` per sentence
     quantities  `<surface>|<value %g>|<measure_code>|<qualifier>` per mention
-    indicators  `<surface>|<indicator_code>|<kind>|<cue>` per fact
+    indicators  `<surface>|<indicator_code>|<kind>|<cue>` per fact, then `|<flag>,<flag>` when it
+                has flags and `|target_year=<year>` when a target states its year
     themes      `<theme>\\t<clause>` per hit
     screening   the quarantine reason, or `ok`
 
@@ -237,8 +238,14 @@ def _render_indicators(run: Run) -> dict[str, str]:
     keys = ["source_file", "sentence_no", "mention_no"]
     m = run["mentions"].select(*keys, "surface")  # type: ignore[union-attr]
     f = facts.join(m, on=keys, how="left").sort(keys)  # type: ignore[union-attr]
-    return _lines_by_file(f, pl.concat_str(*(pl.col(c).cast(pl.String).fill_null("") for c in (
-        "surface", "indicator_code", "kind", "cue")), separator="|"))
+    line = pl.concat_str(*(pl.col(c).cast(pl.String).fill_null("") for c in (
+        "surface", "indicator_code", "kind", "cue")), separator="|")
+    # what a fact has beyond these only when it has it: its flags, a target's year
+    flags = pl.when(pl.col("flags").list.len() > 0).then(
+        pl.lit("|") + pl.col("flags").list.join(",")).otherwise(pl.lit(""))
+    year = pl.when(pl.col("target_year").is_not_null()).then(
+        pl.lit("|target_year=") + pl.col("target_year").cast(pl.String)).otherwise(pl.lit(""))
+    return _lines_by_file(f, pl.concat_str(line, flags, year))
 
 
 def _render_themes(run: Run) -> dict[str, str]:
