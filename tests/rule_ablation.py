@@ -8,8 +8,8 @@ only the stages the rule can reach. A threshold cannot be switched off: its valu
 fails without it; the samples' gold is shown too but is no case of its own.
 
 Printed: per rule, the cases (and gold lines) that fail when it is off; at the end the rules no
-case needs, and (informational, or failing with --strict) the rules whose own example does not
-need them. Exit status 1 when some rule no case needs, 0 otherwise.
+case needs, and (informational, or failing with --strict) the rules whose own cases (example
+or counter-example) do not need them. Exit status 1 when some rule no case needs, 0 otherwise.
 
     .venv/bin/python tests/rule_ablation.py [--only ID,ID] [--stage indicators] [--full] [--strict] [-v]
 """
@@ -26,6 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from transforms import rulebook, rules  # noqa: E402
 
 SHOWN = 6  # failing lines printed per rule (all with -v)
+
+
+def _case_of(line: str) -> str:
+    """A failure line without the `[value -> value] ` a threshold's line starts with."""
+    return line.split("] ", 1)[1] if line.startswith("[") else line
 
 
 def ablate(h: rulebook.Harness, rule: rules.Rule, full: bool) -> tuple[list[str], str]:
@@ -46,7 +51,7 @@ def main() -> int:
     ap.add_argument("--only", default="", help="comma-separated rule ids")
     ap.add_argument("--stage", default="", help="only the rules of this stage")
     ap.add_argument("--full", action="store_true", help="redo every stage for every rule (slower)")
-    ap.add_argument("--strict", action="store_true", help="also fail when a rule's own example does not need it")
+    ap.add_argument("--strict", action="store_true", help="also fail when a rule's own cases do not need it")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args()
 
@@ -71,9 +76,9 @@ def main() -> int:
         lines, how = ablate(h, r, a.full)
         case_lines = [x for x in lines if "gold: " not in x]
         gold_lines = [x for x in lines if "gold: " in x]
-        own = any(f"{r.id}: example " in x for x in case_lines)
+        own = any(_case_of(x).startswith(f"{r.id}: ") for x in case_lines)
         print(f"{r.id}  ({r.stage}, {r.kind}, {r.source}) {how}: {len(case_lines)} case(s), "
-              f"{len(gold_lines)} gold line(s) fail{'' if own else '; its own example does not need it'}")
+              f"{len(gold_lines)} gold line(s) fail{'' if own else '; its own cases do not need it'}")
         for x in lines if a.verbose else lines[:SHOWN]:
             print(f"    {x}")
         if not a.verbose and len(lines) > SHOWN:
@@ -86,7 +91,7 @@ def main() -> int:
     elapsed = time.perf_counter() - t0
     print(f"\n{len(chosen)} rules ablated in {elapsed:.1f} s")
     if not_own:
-        print(f"\nrules whose own example does not need them ({len(not_own)}): {', '.join(not_own)}")
+        print(f"\nrules whose own cases do not need them ({len(not_own)}): {', '.join(not_own)}")
     if no_case:
         print(f"\nrules no case needs ({len(no_case)}):")
         for rid, gold in no_case:
