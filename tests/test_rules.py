@@ -35,7 +35,7 @@ def test_rule_cases(rule, failures):
 
 def test_batched_rendering_matches_one_at_a_time():
     """A case rendered in a batch with others renders as it does alone (no case leaks into another)."""
-    sample = [(s, t) for r in RULES[:40] for s, t, _, _ in rulebook.cases(r) if s in rulebook.RENDERERS]
+    sample = [(s, t) for r in RULES[::7] for s, t, _, _ in rulebook.cases(r) if s in rulebook.RENDERERS]
     batch = rulebook.render_all(sample)
     for stage, text in sample:
         assert batch[(stage, text)] == rulebook.render(stage, text), (stage, text)
