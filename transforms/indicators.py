@@ -458,19 +458,29 @@ def _listed_alike(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     开展领导班子学法、研讨、主题党课、各类讲座12余次 counts all the listed forms, so the last item
     is no nearer the truth than the first: listed cues of the number's clause share the distance
     of the nearest of them, and the tie goes on to cue length and family support. A cue is listed
-    when a 、 stands right after it or right before it (within IND-LIST-ITEM-SLACK bytes: 各类讲座).
+    when a 、 stands right after it or right before it (within IND-LIST-ITEM-SLACK characters: 各类讲座).
     """
     seps = _occurrences(used, ["、"]).select(*KEYS, sep="start")
     slack = rules.number("indicator_rules.csv", "IND-LIST-ITEM-SLACK")
     own = cand.filter(pl.col("place") == "own").select(*KEYS, "mention_no", "start", "stop", "win_b", "ctx_b").unique()
+    sep_len = len("、".encode())
+
+    def chars(start: pl.Expr, stop: pl.Expr) -> pl.Expr:
+        """Characters between two byte offsets (they sit on character bounds, so the bytes decode whole)."""
+        return (
+            pl.col("sentence").cast(pl.Binary).bin.slice(start, (stop - start).clip(0))
+            .cast(pl.String).str.len_chars()
+        )
+
     item = (
         own.join(seps, on=KEYS)
+        .join(used.select(*KEYS, "sentence"), on=KEYS)
         .filter(
             (pl.col("sep") >= pl.col("stop"))
-            & (pl.col("sep") - pl.col("stop") <= slack)
+            & (chars(pl.col("stop"), pl.col("sep")) <= slack)
             & (pl.col("sep") < pl.col("ctx_b"))
             | (pl.col("sep") < pl.col("start"))
-            & (pl.col("start") - pl.col("sep") - len("、".encode()) <= slack)
+            & (chars(pl.col("sep") + sep_len, pl.col("start")) <= slack)
             & (pl.col("sep") >= pl.col("win_b"))
         )
         .select(*KEYS, "mention_no", "start", listed=pl.lit(True))
