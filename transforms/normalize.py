@@ -155,6 +155,28 @@ _MD_STRAY = re.compile(r"\*\*")
 _MD_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
 _MD_LINK = re.compile(r"\[([^\]\n]+)\]\([^)\n]*\)")
 _MD_CODE = re.compile(r"`([^`\n]+)`")
+_MD_BULLET = re.compile(r"\n[ \t]*[#>\-*+•·●]")
+
+
+def _md_line_start(text: str) -> bool:
+    """A line may open with #, > or a bullet (the only way _MD_LINE_START matches)."""
+    return text.lstrip(" \t")[:1] in ("#", ">", "-", "*", "+", "•", "·", "●") or bool(_MD_BULLET.search(text))
+
+
+# A cheap necessary condition per rewrite: a text without it has no match (most texts have no markdown),
+# so the regex, which the engine tries at every position, is not run at all.
+_MD_TRIGGER: dict[str, Callable[[str], bool]] = {
+    "NORM-MD-TABLE-RULE": lambda t: "---" in t,
+    "NORM-MD-HR": lambda t: "*" in t,
+    "NORM-MD-TABLE-ROW": lambda t: "|" in t,
+    "NORM-MD-LINE-START": _md_line_start,
+    "NORM-MD-IMAGE": lambda t: "![" in t,
+    "NORM-MD-LINK": lambda t: "](" in t,
+    "NORM-MD-CODE": lambda t: "`" in t,
+    "NORM-MD-BOLD": lambda t: "**" in t or "__" in t,
+    "NORM-MD-EM": lambda t: "*" in t,
+    "NORM-MD-STRAY": lambda t: "**" in t,
+}
 
 
 def _table_row(m: re.Match[str]) -> Repl:
@@ -241,7 +263,7 @@ def strip_markdown(doc: Mapped) -> Mapped:
         ("NORM-MD-STRAY", _MD_STRAY, lambda m: ""),
     ]
     for rule_id, pattern, repl in steps:
-        if rules.enabled(rule_id):
+        if rules.enabled(rule_id) and _MD_TRIGGER[rule_id](doc.text):
             doc = rewrite(doc, pattern, repl)
     return doc
 
@@ -250,6 +272,9 @@ def strip_markdown(doc: Mapped) -> Mapped:
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _PINYIN_GLOSS = re.compile(rf"(?<=[{CJK}])[(（][ \t]*([a-z{_TONED}]+[1-5]?(?:[ \t]+[a-z{_TONED}]+[1-5]?)?)[ \t]*[)）]")
+# a gloss opens with a bracket and a Latin letter: the pattern itself starts with a look-behind,
+# which the engine tries at every position, this one with a bracket it scans for
+_PINYIN_TRIGGER = re.compile(rf"[(（][ \t]*[a-z{_TONED}]")
 _SYLLABLE = re.compile(
     r"(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
     r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|in|un|vn|"
@@ -272,7 +297,7 @@ def is_pinyin(gloss: str) -> bool:
 )
 def strip_pinyin(doc: Mapped) -> Mapped:
     """`陽(yáng)` -> `陽`; keeps `(社區)`, `(1)`, `(WTO)`, `(2021-2025年)`, `(app)`."""
-    if not rules.enabled("NORM-PINYIN-GLOSS"):
+    if not rules.enabled("NORM-PINYIN-GLOSS") or not _PINYIN_TRIGGER.search(doc.text):
         return doc
     return rewrite(doc, _PINYIN_GLOSS, lambda m: "" if is_pinyin(m.group(1)) else None)
 
@@ -410,6 +435,26 @@ def detect_script(text: str, threshold: float | None = None) -> str:
     return "traditional" if trad and trad / (trad + simp) > threshold else "simplified"
 
 
+@cache
+def _script_classes() -> tuple[str, str]:
+    """The two character sets as regex classes (all CJK: nothing in them needs escaping)."""
+    only_trad, only_simp = _script_sets()
+    assert all(ord(c) > 0x7F for c in only_trad | only_simp)
+    return "[" + "".join(sorted(only_trad)) + "]", "[" + "".join(sorted(only_simp)) + "]"
+
+
+def detect_scripts(texts: list[str]) -> list[str]:
+    """`detect_script` of each text, counted natively over all texts at once (Counter costs ~25 ms a MB)."""
+    if not texts:
+        return []
+    threshold = float(rules.value("normalize_rules.csv", "NORM-TRAD-SHARE"))
+    trad_class, simp_class = _script_classes()
+    series = pl.Series(texts, dtype=pl.String)
+    trad = series.str.count_matches(trad_class).to_list()
+    simp = series.str.count_matches(simp_class).to_list()
+    return ["traditional" if t and t / (t + s) > threshold else "simplified" for t, s in zip(trad, simp, strict=True)]
+
+
 @rules.cached
 def _converter() -> tuple[re.Pattern[str], dict[str, str], dict[str, str]]:
     """Same-length fixes applied before tw2s (normalize_rules.csv, kind=t2s), the character table."""
@@ -430,13 +475,30 @@ def to_simplified(doc: Mapped) -> Mapped:
     transforms/opencc_fast.py). Every tw2s entry keeps its key's length (tests/test_t2s_speed.py),
     so the offset map is unchanged; a line whose length would still change falls back to
     character-by-character conversion, so the map stays 1:1."""
+    return to_simplified_many([doc])[0]
+
+
+def to_simplified_many(docs: list[Mapped]) -> list[Mapped]:
+    """`to_simplified` of each document, all lines of all documents in one native pass: building the
+    Aho-Corasick automata of the ~4,500 keys costs ~20 ms, once a batch instead of once a document."""
+    if not docs:
+        return []
     override, pairs, chars = _converter()
-    text = override.sub(lambda m: pairs[m.group(0)], doc.text)
-    lines = text.split("\n")
+    lines: list[str] = []
+    counts: list[int] = []
+    for doc in docs:
+        text = override.sub(lambda m: pairs[m.group(0)], doc.text)
+        split = text.split("\n")
+        lines += split
+        counts.append(len(split))
     out = opencc_fast.convert_lines(lines, "tw2s")
     if not opencc_fast.lengths_kept("tw2s"):
         out = [c if len(c) == len(x) else "".join(map(chars.get, x, x)) for c, x in zip(out, lines, strict=True)]
-    return Mapped("\n".join(out), doc.offsets)
+    result, pos = [], 0
+    for doc, n in zip(docs, counts, strict=True):
+        result.append(Mapped("\n".join(out[pos : pos + n]), doc.offsets))
+        pos += n
+    return result
 
 
 # --------------------------------------------------------------------------- (e) width
@@ -450,6 +512,7 @@ _WIDTH = str.maketrans(
 )
 _ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH}]")
 _ASCII_PUNCT = re.compile(r"[ \t]*([,;:])[ \t]*")
+_ASCII_PUNCT_TRIGGER = re.compile(r"[,;:]")
 _CLOSERS = "”’）)》」』】%"
 
 
@@ -489,9 +552,20 @@ def unify_width(doc: Mapped) -> Mapped:
     """Full-width digits/latin/％（）→ ASCII (the number grammar reads ASCII); Chinese sentence
     punctuation stays full-width and ASCII , ; : used as Chinese punctuation become ，；：.
     A `,` inside 1,234 or a `.` inside 97.9 is never touched."""
-    if rules.enabled("NORM-WIDTH"):
-        doc = Mapped(doc.text.translate(_WIDTH), doc.offsets)
-    return rewrite(doc, _ASCII_PUNCT, _punct) if rules.enabled("NORM-ASCII-PUNCT") else doc
+    return unify_width_many([doc])[0]
+
+
+def unify_width_many(docs: list[Mapped]) -> list[Mapped]:
+    """`unify_width` of each document; the character table natively over all of them at once
+    (every entry is one character for one, so the offset maps stay as they are)."""
+    if rules.enabled("NORM-WIDTH") and docs:
+        keys = list(_WIDTH)
+        texts = pl.Series([d.text for d in docs], dtype=pl.String)
+        texts = texts.str.replace_many([chr(k) for k in keys], [_WIDTH[k] for k in keys]).to_list()
+        docs = [Mapped(t, d.offsets) for t, d in zip(texts, docs, strict=True)]
+    if not rules.enabled("NORM-ASCII-PUNCT"):
+        return docs
+    return [rewrite(d, _ASCII_PUNCT, _punct) if _ASCII_PUNCT_TRIGGER.search(d.text) else d for d in docs]
 
 
 # --------------------------------------------------------------------------- (f) breaks, spaces
@@ -512,6 +586,25 @@ _FIELD_LINE = re.compile(r"[ \t]*[\u4e00-\u9fff](?:[ \t]*[\u4e00-\u9fff]){1,5}[ 
 _LAYOUT_SPACE = re.compile(
     rf"(?<=[{CJK}，。、；：！？“”）)]) +(?=[{CJK}“”（(])|(?<=[{CJK}]) +(?=\d)|(?<=\d) +(?=[{CJK}])"
 )
+
+
+def _edge_space(text: str) -> bool:
+    """A space or tab at a line's edge (the only way _EDGE_SPACE matches)."""
+    return (text[:1] in (" ", "\t") or text[-1:] in (" ", "\t") or " \n" in text or "\t\n" in text
+            or "\n " in text or "\n\t" in text)
+
+
+# A cheap necessary condition per rewrite (see _MD_TRIGGER): the patterns that open with a
+# look-behind or an optional run are tried at every position; most texts lack what they need.
+_BREAK_TRIGGER: dict[str, Callable[[str], bool]] = {
+    "NORM-EDGE-SPACE": _edge_space,
+    "NORM-LOST-INDENT": lambda t: "?" in t or "？" in t,
+    "NORM-PAGE-NO-LINE": lambda t: "页" in t or "-" in t or "—" in t or "–" in t,
+    "NORM-BARE-PAGE-NO": lambda t: "\n\n" in t or bool(re.search(r"\n[ \t]+\n", t)),
+    "NORM-JOIN-BREAK": lambda t: "\n" in t,
+    "NORM-BLANK-LINES": lambda t: "\n\n" in t or bool(re.search(r"\n[ \t]+\n", t)),
+    "NORM-LAYOUT-SPACE": lambda t: " " in t,
+}
 
 
 def _join(m: re.Match[str]) -> Repl:
@@ -609,7 +702,7 @@ def repair_breaks(doc: Mapped) -> Mapped:
         ("NORM-LAYOUT-SPACE", _LAYOUT_SPACE, _layout_space),
     ]
     for rule_id, pattern, repl in steps:
-        if rules.enabled(rule_id):
+        if rules.enabled(rule_id) and _BREAK_TRIGGER[rule_id](doc.text):
             doc = rewrite(doc, pattern, repl)
     lead = len(doc.text) - len(doc.text.lstrip("\n"))
     trail = len(doc.text.rstrip("\n"))
@@ -617,6 +710,9 @@ def repair_breaks(doc: Mapped) -> Mapped:
 
 
 _GLUED_HEADING = re.compile(rf"(?<=[。！？])(?={_CN_NUM}、|\({_CN_NUM}\)|第{_CN_NUM}部分)")
+# the same places found from the sentence end (a character the engine scans for), to skip the
+# texts without one
+_GLUED_TRIGGER = re.compile(rf"[。！？](?={_CN_NUM}、|\({_CN_NUM}\)|第{_CN_NUM}部分)")
 @rules.rule(
     id="NORM-GLUED-HEADING", stage="normalize", effect="a very long line is broken before each part heading",
     example="全年办理案件12件。" * 30 + "二、存在的问题。", expect='。\n二、存在的问题',
@@ -632,7 +728,7 @@ def split_glued_headings(doc: Mapped) -> Mapped:
         end = text.find("\n", m.end())
         return "\n" if (end if end >= 0 else len(text)) - start >= min_line else None
 
-    if not rules.enabled("NORM-GLUED-HEADING"):
+    if not rules.enabled("NORM-GLUED-HEADING") or not _GLUED_TRIGGER.search(doc.text):
         return doc
     min_line = _number("NORM-GLUED-LINE-MIN")  # a line this long that runs numbered parts together
     return rewrite(doc, _GLUED_HEADING, repl)
@@ -646,34 +742,47 @@ def split_glued_headings(doc: Mapped) -> Mapped:
     example='全年办理案件1\u200b2件。', expect='12件',
     why="1\u200b2件 is 12件",
 )
-def normalize_text(source_text: str) -> tuple[Mapped, str]:
-    """Run all steps; return the normalized text with its offset map, and the source script."""
-    doc = Mapped.of(source_text.replace("\r\n", " \n").replace("\r", "\n"))
+def normalize_texts(source_texts: list[str]) -> list[tuple[Mapped, str]]:
+    """`normalize_text` of each text. Step by step over all texts, so the steps that are one
+    native pass (script detection, t2s, width) run once a batch, not once a document."""
+    docs = [Mapped.of(t.replace("\r\n", " \n").replace("\r", "\n")) for t in source_texts]
     # zero-width characters (1\u200b2件 is 12件): read_documents removes them from source_text already
     # (and says so in `repairs`); a text that reaches here with them still reads as if they were not there
     if rules.enabled("NORM-ZERO-WIDTH"):
-        doc = rewrite(doc, _ZERO_WIDTH, lambda m: "")
-    doc = strip_markdown(doc)
-    doc = strip_pinyin(doc)
-    doc = repair_mojibake(doc)
-    script = detect_script(doc.text)
-    if script == "traditional" and rules.enabled("NORM-T2S"):
-        doc = to_simplified(doc)
-    doc = drop_chrome(doc)  # after conversion: the cues are written in simplified
-    doc = unify_width(doc)
-    doc = repair_breaks(doc)
-    doc = split_glued_headings(doc)
-    return doc, script
+        docs = [rewrite(d, _ZERO_WIDTH, lambda m: "") for d in docs]
+    docs = [repair_mojibake(strip_pinyin(strip_markdown(d))) for d in docs]
+    scripts = detect_scripts([d.text for d in docs])
+    if rules.enabled("NORM-T2S"):
+        trad = [i for i, s in enumerate(scripts) if s == "traditional"]
+        for i, doc in zip(trad, to_simplified_many([docs[i] for i in trad]), strict=True):
+            docs[i] = doc
+    docs = [drop_chrome(d) for d in docs]  # after conversion: the cues are written in simplified
+    docs = unify_width_many(docs)
+    docs = [split_glued_headings(repair_breaks(d)) for d in docs]
+    return list(zip(docs, scripts, strict=True))
+
+
+def normalize_text(source_text: str) -> tuple[Mapped, str]:
+    """Run all steps; return the normalized text with its offset map, and the source script."""
+    return normalize_texts([source_text])[0]
 
 
 def normalize_documents(docs: pl.DataFrame) -> pl.DataFrame:
     """DOCUMENTS -> NORMALIZED; rows without source_text pass through with nulls."""
-    rows = []
-    for source_file, source_text in docs.select("source_file", "source_text").iter_rows():
-        if source_text is None:
-            rows.append((source_file, None, None, None))
-            continue
-        doc, script = normalize_text(source_text)
-        rows.append((source_file, doc.text, script, doc.offsets))
-    frame = pl.DataFrame(rows, schema=NORMALIZED, orient="row")
+    files = docs["source_file"].to_list()
+    sources = docs["source_text"].to_list()
+    present = [i for i, t in enumerate(sources) if t is not None]
+    text: list[str | None] = [None] * len(files)
+    script: list[str | None] = [None] * len(files)
+    offsets: list[list[int] | None] = [None] * len(files)
+    for i, (doc, s) in zip(present, normalize_texts([sources[i] for i in present]), strict=True):
+        text[i], script[i], offsets[i] = doc.text, s, doc.offsets
+    frame = pl.DataFrame(
+        {
+            "source_file": pl.Series(files, dtype=pl.String),
+            "text": pl.Series(text, dtype=pl.String),
+            "source_script": pl.Series(script, dtype=pl.String),
+            "offset_map": pl.Series(offsets, dtype=pl.List(pl.Int32)),
+        }
+    )
     return conform(frame, NORMALIZED)
