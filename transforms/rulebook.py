@@ -282,11 +282,9 @@ def case_runs(texts: Iterable[tuple[str, str]]) -> tuple[dict[tuple[str, str], s
     for stage, text in texts:
         text = unescape(text)
         if stage in DOCUMENT_STAGES:
-            name = doc_rows.setdefault(text, f"d{len(doc_rows)}") if text not in doc_rows else doc_rows[text]
+            name = doc_rows.setdefault(text, f"d{len(doc_rows)}")
         else:
-            section, body = split_prefix(text)
-            name = para_rows.setdefault((section, body), f"p{len(para_rows)}") if (section, body) not in para_rows \
-                else para_rows[(section, body)]
+            name = para_rows.setdefault(split_prefix(text), f"p{len(para_rows)}")
         keys[(stage, text)] = name
     schema = {"source_file": pl.String, "source_text": pl.String}
     pages = [(n, *split_page(t)) for t, n in doc_rows.items()]
