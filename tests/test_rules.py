@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from transforms import rulebook
+from transforms import rulebook, rules
 
 RULES = rulebook.all_rules()
 
@@ -73,3 +73,32 @@ def test_render_contract():
     assert rulebook.render("screening", doc) == "ok"
     assert rulebook.render("screening", "你好").startswith("not a report")
     assert rulebook.render("normalize", "２０２３年") == "2023年"
+
+
+def test_mutated_values_are_the_neighbours_of_a_threshold():
+    assert rulebook.mutated_values("24") == ["12", "48", "25", "23"]
+    assert rulebook.mutated_values("1") == ["2", "0"]
+    assert rulebook.mutated_values("0") == ["1"]
+    assert rulebook.mutated_values("0.5") == ["0.25", "1"]
+    assert rulebook.mutated_values("法治") == []
+
+
+def test_a_rule_reaches_its_stage_and_every_stage_below():
+    by_stage = {r.stage: r for r in RULES}
+    if "sections" in by_stage:
+        reached = rulebook.steps_reached(by_stage["sections"])
+        assert {"sections", "metadata", "screening", "sentences", "mentions", "facts", "themes"} <= reached
+    if "indicators" in by_stage:
+        assert "normalized" not in rulebook.steps_reached(by_stage["indicators"])
+    assert rulebook.downstream({"mentions"}) == {"mentions", "facts"}
+
+
+def test_the_harness_notices_a_changed_threshold():
+    """A threshold set to another value makes its own case fail (the mutation check can kill)."""
+    rule = next((r for r in RULES if r.id == "SENT-MAX-LEN"), None)
+    if rule is None:
+        pytest.skip("no SENT-MAX-LEN rule")
+    h = rulebook.Harness([rule], samples=False)
+    assert h.failures(rulebook.steps_reached(rule)) == []
+    with rules.overridden({rule.id: int(rule.value) // 2}):
+        assert any(f.startswith("SENT-MAX-LEN: ") for f in h.failures(rulebook.steps_reached(rule)))
