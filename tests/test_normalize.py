@@ -333,3 +333,76 @@ def test_part_headings_run_into_one_long_line_get_their_own_lines():
 def test_info_table_lines_of_a_page_are_not_joined() -> None:
     text = "主题分类：综合政务，政务公开\n成文日期：2022-04-02\n发布机构：某某区人民政府\n"
     assert run(repair_breaks, text) == text.strip()
+
+
+# --------------------------------------------------------------------------- native paths = the plain ones
+
+
+def _texts() -> list[str]:
+    """The samples, their traditional versions and texts that reach every fast path's edge."""
+    samples = [p.read_text(encoding="utf-8") for p in RAW]
+    s2tw = opencc.OpenCC("s2tw")
+    return samples + [s2tw.convert(t) for t in samples] + [
+        "全年办理案件1,234件,其中行政案件12件;结案率97.9%:良好。",
+        ",开头的逗号 , 前后有空格 ,, 连续 , ,两个;a;b 1;2 中:文 12:30",
+        "县司法局 县公安局\n巡逻 26 次，覆盖  3 个村。\n（一）完善制度。二、存在问题",
+        "依法行政，全年辦理案件12件。\r\n陽(yáng)光政務",
+        "",
+    ]
+
+
+def test_batch_equals_one_text_at_a_time() -> None:
+    from transforms.normalize import normalize_texts
+
+    texts = _texts()
+    batch = normalize_texts(texts)
+    for text, (doc, script) in zip(texts, batch, strict=True):
+        alone, alone_script = normalize_text(text)
+        assert (doc.text, doc.offsets, script) == (alone.text, alone.offsets, alone_script)
+
+
+def test_detect_scripts_counts_as_detect_script() -> None:
+    from transforms.normalize import detect_scripts
+
+    texts = _texts()
+    assert detect_scripts(texts) == [detect_script(t) for t in texts]
+    assert "traditional" in detect_scripts(texts) and "simplified" in detect_scripts(texts)
+
+
+def test_triggers_and_fast_paths_change_nothing(monkeypatch) -> None:
+    """With every pre-check answering yes and the plain rewrites in place of the fast ones, the
+    output is the same: the pre-checks are necessary conditions, the fast paths the same rules."""
+    import re
+
+    from transforms import normalize
+
+    texts = _texts()
+    fast = [(d.text, d.offsets) for d, _ in normalize.normalize_texts(texts)]
+    always = re.compile("")
+    monkeypatch.setattr(normalize, "_MD_TRIGGER", {k: lambda t: True for k in normalize._MD_TRIGGER})
+    monkeypatch.setattr(normalize, "_BREAK_TRIGGER", {k: lambda t: True for k in normalize._BREAK_TRIGGER})
+    monkeypatch.setattr(normalize, "_PINYIN_TRIGGER", always)
+    monkeypatch.setattr(normalize, "_GLUED_TRIGGER", always)
+    monkeypatch.setattr(normalize, "_ascii_punct", lambda d: normalize.rewrite(d, normalize._ASCII_PUNCT,
+                                                                               normalize._punct))
+    monkeypatch.setattr(normalize, "rewrite_at", lambda d, starts, p, r: normalize.rewrite(d, p, r))
+    plain = [(d.text, d.offsets) for d, _ in normalize.normalize_texts(texts)]
+    assert fast == plain
+
+
+def test_fast_punctuation_and_layout_spaces_on_random_text() -> None:
+    """Every arrangement of marks, spaces, digits, CJK and closers up to 8 characters long."""
+    import random
+
+    from transforms import normalize
+
+    rng = random.Random(9)
+    alpha = list(",;:,;:  \taZ09中”’）)》」%“《-.²٣\n") + ["\u3400", "\ufaff", "。", "（", "("]
+    for _ in range(30_000):
+        doc = Mapped.of("".join(rng.choice(alpha) for _ in range(rng.randint(0, 8))))
+        want = normalize.rewrite(doc, normalize._ASCII_PUNCT, normalize._punct)
+        got = normalize._ascii_punct(doc)
+        assert (got.text, got.offsets) == (want.text, want.offsets), doc.text
+        want = normalize.rewrite(doc, normalize._LAYOUT_SPACE, normalize._layout_space)
+        got = normalize.rewrite_at(doc, normalize._SPACE_RUN, normalize._LAYOUT_SPACE, normalize._layout_space)
+        assert (got.text, got.offsets) == (want.text, want.offsets), doc.text
