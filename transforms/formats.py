@@ -14,6 +14,7 @@ Page-chrome cues (breadcrumbs, share bars, footers, related links, date labels) 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -733,7 +734,8 @@ def extract_pdf(data: bytes) -> Extracted:
     or opens only by repairing it, goes to pdfplumber, which reads it the way it always did or names
     what is wrong with it (encrypted, truncated, not a PDF) in the words the quarantine uses."""
     try:
-        pages = _pdfium_pages(data)
+        pages = [[dataclasses.replace(ln, text=ln.text.translate(_PDFIUM_FOLD)) for ln in p]
+                 for p in _pdfium_pages(data)]
     except Exception:  # pypdfium2's PdfiumError, _Damaged: the fallback gives the reason
         pages = _plumber_pages(data)
     lines = [ln for p in _strip_running(pages) for ln in p if ln.text.strip()]
@@ -749,6 +751,9 @@ def extract_pdf(data: bytes) -> Extracted:
 
 
 _CID = re.compile(r"\(cid:\d+\)")
+# the Chinese CID fonts' middle dot (12·4, 国家宪法日) decodes to katakana ・ through pdfium's
+# ToUnicode and to · through pdfminer's character collection: the text keeps the · it always had
+_PDFIUM_FOLD = str.maketrans({"\u30fb": "\u00b7"})
 
 
 def _pdf_reason(data: bytes, exc: Exception) -> str:
