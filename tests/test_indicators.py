@@ -619,3 +619,30 @@ def test_a_clause_with_a_count_of_its_own_does_not_refer_back():
     ]
     # a clause without a count still goes on about the one before (执法人员…，全部持证上岗)
     assert codes("全局执法人员共56人，全部持证上岗") == ["enforcement.certified_staff"]
+
+
+def test_a_head_after_the_number_reads_through_a_parenthesis_or_quotes():
+    # IND-BACKOFF-AFTER-ASIDES: the aside is read through after the number as it is before it
+    assert cue_of("年内召开4次党工委（扩大）会议") == [("meeting.leadership_agenda", "backoff:党工委会议")]
+    assert cue_of("年内召开4次“党工委会议”") == [("meeting.leadership_agenda", "backoff:党工委会议")]
+
+
+def test_the_window_after_a_number_stops_at_the_next_list_item():
+    # IND-AFTER-LIST-SEP: 审核 names the 7 contracts, not the 3 meetings before the 、
+    assert cue_of("召开党组会议3次、审核合同7份") == [
+        ("meeting.leadership_agenda", "backoff:党组会议"),
+        ("legal_review.count", "审核"),
+    ]
+    # a cue of the number's own item after it still decides (召开2次专题会议、…)
+    assert cue_of("召开2次专题会议、听取汇报3次")[0] == ("meeting.rule_of_law", "专题会议")
+
+
+def test_a_list_member_with_a_head_of_its_own_keeps_it():
+    # IND-LIST-OWN-HEAD and the head 党组会: the 15 are meetings, the 9 study sessions
+    assert cue_of("全年召开15次党组会、9次中心组理论学习") == [
+        ("meeting.leadership_agenda", "backoff:党组会"),
+        ("study.sessions", "理论学习"),
+    ]
+    # a member whose word names nothing still shares the last noun (IND-NUMBER-LISTS)
+    assert codes("全年新增3个市级、5个县级法治宣传教育基地") == ["publicity.venues", "publicity.venues"]
+

@@ -281,9 +281,10 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
     back_end = pl.col("after_c") + (back.str.len_chars() + 1).fill_null(0)
     own_count = next_start.is_not_null() & (next_start > pl.col("after_c")) & (next_start < back_end)
     m = m.with_columns(after_c=pl.when(own_count).then("after_c").otherwise(back_end))
+    post = pl.when(next_start > pl.col("endc")).then(pl.min_horizontal(next_start, "after_c")).otherwise("after_c")
     m = m.with_columns(
         win_c=pl.max_horizontal("clause_c", "prev_c", pl.col("subj_c").fill_null(0)),
-        post_c=pl.when(next_start > pl.col("endc")).then(pl.min_horizontal(next_start, "after_c")).otherwise("after_c"),
+        post_c=pl.min_horizontal(post, _list_sep_stop()) if rules.enabled("IND-AFTER-LIST-SEP") else post,
     )
     m = _number_lists(m, next_start)
     carry_max = rules.number("indicator_rules.csv", "IND-CARRY-MAX")
@@ -328,6 +329,36 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
 
 
 @rules.rule(
+    id="IND-AFTER-LIST-SEP", stage="indicators",
+    effect="the window after a number ends at the first 、: the next list item is not what the number counts",
+    example="召开党组会议9次、审核合同5份", expect="9次|meeting.leadership_agenda|actual|backoff:党组会议",
+    counter_example="召开党组会议9次、审核合同5份", counter_expect="9次|legal_review.count",
+    why="a 、 after a count opens the next item of a list (…会议9次、审核合同5份): a cue there names that "
+        "item's count, not this one",
+)
+def _list_sep_stop() -> pl.Expr:
+    """Where the first 、 after the number stands (characters into the sentence; the sentence end if none)."""
+    end = pl.col("endc")
+    return end + pl.col("sentence").str.slice(end).str.extract("^([^、]*)").str.len_chars()
+
+
+@rules.rule(
+    id="IND-LIST-OWN-HEAD", stage="indicators",
+    effect="a number whose own word before the list separator is a phrase head does not borrow the list's noun",
+    example="全年召开22次党组会、18次中心组理论学习", expect="22次|meeting.leadership_agenda|actual|backoff:党组会",
+    counter_example="全年召开22次党组会、18次中心组理论学习", counter_expect="22次|study.sessions",
+    why="2个省级、4个县级…基地 share the last noun because 省级 names nothing; 党组会 names what the 22 are",
+)
+def _own_head(between: pl.Expr) -> pl.Expr:
+    """Whether a list member's own short word before the separator (`between`: the text up to the next
+    number) is a phrase head of phrase_heads.csv: then it names its own count."""
+    heads = phrase_heads()["head"].to_list()
+    if not heads or not rules.enabled("IND-LIST-OWN-HEAD"):
+        return pl.lit(False)
+    return between.str.extract(r"^(\p{Han}{1,3})(?:、|和|及|与|以及)").is_in(heads).fill_null(False)
+
+
+@rules.rule(
     id="IND-NUMBER-LISTS", stage="indicators",
     effect="a noun after the last number of a list of numbers names every number of it",
     example="本年度新增12项、调整权限8项、下放3项行政权力事项。", expect="12项|power_list.items",
@@ -346,6 +377,8 @@ def _number_lists(m: pl.DataFrame, next_start: pl.Expr) -> pl.DataFrame:
     joined = (
         (next_start > pl.col("endc")) & between.str.contains(NUMBER_LIST_SEP) & ~between.str.contains(f"[{CLAUSE_END}]")
     )
+    # a member whose own short word is a phrase head (召开22次党组会、18次…学习) names itself
+    joined = joined & ~_own_head(between)
     m = m.with_columns(_joined=joined.fill_null(False))
     # a list is numbered from its last member backwards: a member not joined to the next closes one
     m = m.with_columns(_list=(~pl.col("_joined")).cast(pl.Int32).reverse().cum_sum().reverse().over(KEYS))
@@ -893,6 +926,18 @@ def _words(name: str, rule_id: str) -> list[str]:
     return rules.value(name, rule_id).split() if rules.enabled(rule_id) else []
 
 
+# a parenthesis or a quotation mark the back-off reads through, before the number or after it
+ASIDES = r"[（(][^）)]*[）)]|[“”\"]"
+
+
+@rules.rule(
+    id="IND-BACKOFF-AFTER-ASIDES", stage="indicators",
+    effect="the back-off reads a head after the number through a parenthesis or quotation marks",
+    example="全年召开5次党工委（扩大）会议", expect="5次|meeting.leadership_agenda|actual|backoff:党工委会议",
+    counter_example="全年召开5次党工委（扩大）会议", counter_expect="backoff:会议",
+    why="（扩大） or quotes inside the name of a meeting do not change what is held: before the number they "
+        "are read through already (召开党工委（扩大）会议26次), after it they must be too",
+)
 def _backoff(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
     """Numbers no catalogue cue names, classified by the head of their phrase (…学习4次, 召开…会议5次).
 
@@ -911,7 +956,7 @@ def _backoff(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.DataFrame) -> 
     before = (
         pl.col("sentence")
         .str.slice(pl.col("win_c"), (pl.col("ctx") - pl.col("win_c")).clip(0))
-        .str.replace_all(r"[（(][^）)]*[）)]|[“”\"]", "")
+        .str.replace_all(ASIDES, "")
     )
     if filler:
         before = before.str.replace(f"(?:{filler})+$", "")
@@ -920,6 +965,8 @@ def _backoff(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.DataFrame) -> 
         .str.slice(pl.col("endc"), (pl.col("post_c") - pl.col("endc")).clip(0))
         .str.extract(f"^([^{CLAUSE_END}、]*)")
     )
+    if rules.enabled("IND-BACKOFF-AFTER-ASIDES"):
+        after = after.str.replace_all(ASIDES, "")
     # an indicator's `head_measures` it takes only from a head: 调解6次 is dispute work, while the cue 化解 in
     # 信访积案化解等事项4次 must not take a count of meetings
     extra = pl.col("head_measures").fill_null("") if "head_measures" in catalogue.columns else pl.lit("")
