@@ -646,3 +646,12 @@ def test_a_list_member_with_a_head_of_its_own_keeps_it():
     # a member whose word names nothing still shares the last noun (IND-NUMBER-LISTS)
     assert codes("全年新增3个市级、5个县级法治宣传教育基地") == ["publicity.venues", "publicity.venues"]
 
+
+def test_a_cue_after_a_cancelling_word_is_not_that_cue():
+    # IND-CUE-CANCEL: 人大常委会 is the legislature reported to, not a leadership meeting
+    assert codes("向县人大常委会专题报告法治政府建设工作3次") == ["unclassified"]
+    assert codes("向区人大及其常委会报告工作1次") == ["unclassified"]
+    assert codes("区委常委会会议专题研究法治工作3次") == ["meeting.leadership_agenda"]
+    # the bare word 人大 cancels nothing (人大立法建议 are still legislative opinions)
+    assert codes("向市人大提出立法建议6条") == ["legislation.opinions"]
+

@@ -433,12 +433,34 @@ def _cue_occurrences(sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.DataFram
         *KEYS, start=pl.col("start") + pl.col("word").str.len_bytes().cast(pl.Int64)
     )
     occ = occ.join(negated, on=[*KEYS, "start"], how="anti")
+    occ = occ.join(_cancelled(sentences, occ), on=[*KEYS, "word", "start"], how="anti")
     # a cue inside a title (《信访工作条例》), or a split cue starting in one (《法律援助法》…活动), names
     # the document studied, not the work done
     inside = occ.join(_title_spans(sentences), on=KEYS).filter(
         (pl.col("start") >= pl.col("title_start")) & (pl.col("start") < pl.col("title_end"))
     )
     return occ.join(inside.select(*KEYS, "word", "start").unique(), on=[*KEYS, "word", "start"], how="anti")
+
+
+def _cancelled(sentences: pl.DataFrame, occ: pl.DataFrame) -> pl.DataFrame:
+    """Cue occurrences that start inside a cancelling phrase (人大常委 cancels 常委会, 常委会会议): word, start.
+
+    The people's congress standing committee is the legislature a government reports to, not a
+    leadership meeting of the unit. A phrase of IND-CUE-CANCEL (a word list like IND-NEGATION) is
+    written as the cancelling word followed by the start of the cue it cancels, so a word cancels
+    only the cues it stands right before (人大 is harmless before 立法建议).
+    """
+    words = _words("indicator_rules.csv", "IND-CUE-CANCEL")
+    phrases = _occurrences(sentences, words)
+    if phrases.is_empty() or occ.is_empty():
+        return occ.select(*KEYS, "word", "start").clear()
+    return (
+        occ.select(*KEYS, "word", "start")
+        .join(phrases.select(*KEYS, p_start="start", p_stop=pl.col("start") + pl.col("word").str.len_bytes()), on=KEYS)
+        .filter((pl.col("start") > pl.col("p_start")) & (pl.col("start") < pl.col("p_stop")))
+        .select(*KEYS, "word", "start")
+        .unique()
+    )
 
 
 @rules.rule(
