@@ -655,3 +655,13 @@ def test_a_cue_after_a_cancelling_word_is_not_that_cue():
     # the bare word 人大 cancels nothing (人大立法建议 are still legislative opinions)
     assert codes("向市人大提出立法建议6条") == ["legislation.opinions"]
 
+
+def test_a_weak_cue_that_only_qualifies_a_noun_of_its_own_does_not_decide():
+    # IND-WEAK-MODIFIER with IND-WEAK-TRAIL-MAX = 2: three characters after the weak word are a noun of its own
+    assert codes("设立8家企业法律服务站") == ["unclassified"]
+    assert codes("设立8家企业联络站") == ["unclassified"]
+    assert codes("服务8家企业客户") == ["business.legal_requests_resolved"]
+    assert codes("审核8份合同文本") == ["legal_review.count"]
+    # a weak cue before the number is untouched (办结 names what it ends)
+    assert codes("全年办结来信8件") == ["petition.cases_closed"]
+

@@ -501,6 +501,37 @@ def _actors(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
 
 
 @rules.rule(
+    id="IND-WEAK-MODIFIER", stage="indicators",
+    effect="a weak cue after the number followed by a noun of its own (企业服务…联络点) does not decide",
+    example="成立15家企业服务法律联络点", expect="15家|unclassified",
+    counter_example="成立15家企业服务法律联络点", counter_expect="15家|business.legal_requests_resolved",
+    why="in 15家企业服务法律联络点 企业 only qualifies the noun that ends the phrase: the 15 are liaison points. "
+        "A weak cue is generic; it names the count only when it ends the phrase (帮扶12家企业) or nearly "
+        "(审核15份合同文本: IND-WEAK-TRAIL-MAX characters may follow it)",
+)
+def _weak_modifiers(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
+    """`cand` without the weak cues after the number that more than IND-WEAK-TRAIL-MAX Han characters
+    follow in the after-window: there the weak word modifies a noun of its own."""
+    if not rules.enabled("IND-WEAK-MODIFIER"):
+        return cand
+    trail_max = rules.number("indicator_rules.csv", "IND-WEAK-TRAIL-MAX")
+    # the characters after the cue up to the window's end (byte offsets sit on character bounds)
+    trail = (
+        pl.col("sentence").cast(pl.Binary).bin.slice(pl.col("stop"), (pl.col("post_b") - pl.col("stop")).clip(0))
+        .cast(pl.String).str.count_matches(r"\p{Han}")
+    )
+    modifier = (
+        cand.filter((pl.col("weak") == 1) & (pl.col("place") == "after"))
+        .select(*KEYS, "mention_no", "word", "start", "stop", "post_b")
+        .unique()
+        .join(used.select(*KEYS, "sentence"), on=KEYS)
+        .filter(trail > trail_max)
+        .select(*KEYS, "mention_no", "word", "start")
+    )
+    return cand.join(modifier, on=[*KEYS, "mention_no", "word", "start"], how="anti")
+
+
+@rules.rule(
     id="IND-LISTED-ALIKE", stage="indicators",
     effect="cues listed with 、 before the number stand equally near it (the nearest of them's distance)",
     example="开展领导班子学法、研讨、主题党课、各类讲座12余次", expect="12余次|study.sessions|actual|学法",
@@ -744,6 +775,7 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
     cand = cand.with_columns(tier=tier, place=place).drop_nulls("tier")
     # a weak cue names only its own clause: it is too generic to carry into the next (律师事务所…，惠及…)
     cand = cand.filter(~((pl.col("weak") == 1) & pl.col("place").is_in(["rest", "earlier"])))
+    cand = _weak_modifiers(cand, used)
     cand = _listed_alike(cand, used)
     # family support: how many cues of the same family stand in the same part of the sentence; a cue
     # inside a longer one (办结 in 按时办结率) is not a second word of support
