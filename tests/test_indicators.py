@@ -665,3 +665,9 @@ def test_a_weak_cue_that_only_qualifies_a_noun_of_its_own_does_not_decide():
     # a weak cue before the number is untouched (办结 names what it ends)
     assert codes("全年办结来信8件") == ["petition.cases_closed"]
 
+
+def test_correction_decisions_are_reconsideration_cases():
+    # 纠错决定 (review.admin_cases) is nearer than a listed 确认违法 (litigation.admin_lost)
+    assert cue_of("全年作出变更、确认违法等直接纠错决定6件") == [("review.admin_cases", "纠错决定")]
+    # a judgment in a lawsuit stays a lawsuit lost
+    assert codes("行政诉讼案件中被法院判决确认违法3件") == ["litigation.admin_lost"]
