@@ -102,3 +102,17 @@ def test_the_harness_notices_a_changed_threshold():
     assert h.failures(rulebook.steps_reached(rule)) == []
     with rules.overridden({rule.id: int(rule.value) // 2}):
         assert any(f.startswith("SENT-MAX-LEN: ") for f in h.failures(rulebook.steps_reached(rule)))
+
+
+def test_extra_cases_name_a_rule_and_say_why():
+    """rule_cases.csv adds cases to rules kept elsewhere (a cue word added to a catalogue row): each
+    row names a rule that exists, has an example, an expect and a why, and is run with that rule."""
+    ids = {r.id for r in RULES}
+    extra = rulebook.extra_cases()
+    assert extra, "rule_cases.csv holds the extra cases the README's 'Changing the rules' shows"
+    for rule_id, rows in extra.items():
+        assert rule_id in ids, f"rule_cases.csv names {rule_id}, which no rule has"
+        for row in rows:
+            assert row["example"].strip() and row["expect"].strip() and row["why"].strip(), row
+            rule = next(r for r in RULES if r.id == rule_id)
+            assert (rule.stage, row["example"], rulebook.unescape(row["expect"]), True) in rulebook.cases(rule)

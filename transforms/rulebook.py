@@ -356,10 +356,31 @@ def stage_of(rule_id: str) -> str:
     return PREFIX_STAGE.get(rule_id.split("-", 1)[0], "")
 
 
+# more cases for rules that have one already: a cue word added to a catalogue row, a word added to
+# a list, gets its own example row here (rule_id + the case columns), beside the row's own case
+EXTRA_CASES = "rule_cases.csv"
+
+
+@cache
+def extra_cases() -> dict[str, tuple[dict[str, str], ...]]:
+    """The rows of rule_cases.csv by rule id."""
+    path = TRANSFORMS / "data" / EXTRA_CASES
+    if not path.exists():
+        return {}
+    out: dict[str, list[dict[str, str]]] = defaultdict(list)
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            out[row["rule_id"]].append(row)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def rule_tables() -> list[str]:
-    """The CSV files of transforms/data/ that hold rules (a `rule_id` column)."""
+    """The CSV files of transforms/data/ that hold rules (a `rule_id` column; rule_cases.csv holds
+    cases of rules kept elsewhere)."""
     out = []
     for p in sorted((TRANSFORMS / "data").glob("*.csv")):
+        if p.name == EXTRA_CASES:
+            continue
         with p.open(encoding="utf-8", newline="") as f:
             header = next(csv.reader(f), [])
         if "rule_id" in header:
@@ -429,12 +450,15 @@ def duplicate_ids(rule_list: list[Rule]) -> list[str]:
 
 
 def cases(rule: Rule) -> list[tuple[str, str, str, bool]]:
-    """(stage, text, needle, must_appear) of a rule: its example and its counter-example."""
+    """(stage, text, needle, must_appear) of a rule: its example and its counter-example, then
+    those of its rows in rule_cases.csv."""
     out = []
-    if rule.example and rule.expect:
-        out.append((rule.stage, rule.example, unescape(rule.expect), True))
-    if rule.counter_example:
-        out.append((rule.stage, rule.counter_example, unescape(rule.counter_expect or rule.expect), False))
+    for case in ({f: getattr(rule, f) for f in rules.CASE_FIELDS}, *extra_cases().get(rule.id, ())):
+        if case["example"] and case["expect"]:
+            out.append((rule.stage, case["example"], unescape(case["expect"]), True))
+        if case["counter_example"]:
+            out.append((rule.stage, case["counter_example"],
+                        unescape(case["counter_expect"] or case["expect"]), False))
     return out
 
 
