@@ -23,14 +23,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 
 import opencc
 import polars as pl
+import pyarrow as pa
 
 from transforms import opencc_fast, rules
 from transforms.decode import ZERO_WIDTH, plausible_re
@@ -43,19 +46,72 @@ CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 Repl = str | tuple[str, list[int]] | None
 
 
+Run = tuple[int, int]  # (index in source_text, length): characters that stood next to each other there
+
+
 @dataclass(frozen=True)
 class Mapped:
-    """A text and, per character, its index in the original source_text."""
+    """A text and, per character, its index in the original source_text, held as runs.
+
+    Most characters keep their neighbours through every step, so the map is a few maximal runs
+    (source start, length) rather than one Python int per character (building and copying those
+    cost more than all the rewrites); `offsets` spells the map out."""
 
     text: str
-    offsets: list[int]
+    runs: list[Run]
 
     @classmethod
     def of(cls, text: str) -> Mapped:
-        return cls(text, list(range(len(text))))
+        return cls(text, [(0, len(text))] if text else [])
+
+    @property
+    def offsets(self) -> list[int]:
+        """offsets[i] is the index in source_text of character i."""
+        return [s + k for s, n in self.runs for k in range(n)]
 
 
 Edit = tuple[int, int, str, list[int] | None]
+
+
+class _Runs:
+    """Builds the runs of a new map from stretches of an old one (appending merges contiguous runs,
+    so equal maps have equal runs)."""
+
+    def __init__(self, runs: list[Run]) -> None:
+        self.old = runs
+        self.starts = list(accumulate((n for _, n in runs), initial=0))  # where each old run starts
+        self.out: list[Run] = []
+
+    def add(self, src: int, n: int) -> None:
+        out = self.out
+        if out and out[-1][0] + out[-1][1] == src:
+            out[-1] = (out[-1][0], out[-1][1] + n)
+        else:
+            out.append((src, n))
+
+    def copy(self, a: int, b: int) -> None:
+        """Characters a..b-1 of the old text."""
+        if a >= b:
+            return
+        old, starts = self.old, self.starts
+        i = bisect_right(starts, a) - 1
+        while a < b:
+            src, n = old[i]
+            off = a - starts[i]
+            take = min(n - off, b - a)
+            self.add(src + off, take)
+            a += take
+            i += 1
+
+    def indices(self, idx: list[int]) -> None:
+        """Old characters at these indices, in this order (consecutive ones copied as one stretch)."""
+        k = 0
+        while k < len(idx):
+            j = k + 1
+            while j < len(idx) and idx[j] == idx[j - 1] + 1:
+                j += 1
+            self.copy(idx[k], idx[j - 1] + 1)
+            k = j
 
 
 def splice(doc: Mapped, edits: list[Edit]) -> Mapped:
@@ -63,29 +119,45 @@ def splice(doc: Mapped, edits: list[Edit]) -> Mapped:
 
     `rel[k]` is the index, relative to `start`, of the character that new character k comes
     from; without it a same-length replacement maps 1:1 and any other maps each new
-    character to the replaced character at the same position (clamped). Untouched stretches
-    of the map are copied by list slices.
+    character to the replaced character at the same position (clamped). A new character whose
+    index falls past the text maps to where the edit starts (the last character, at the end).
+    Untouched stretches of the map are copied as runs.
     """
     if not edits:
         return doc
-    text, src = doc.text, doc.offsets
+    text = doc.text
+    size = len(text)
     parts: list[str] = []
-    offs: list[int] = []
+    runs = _Runs(doc.runs)
     last = 0
     for s, e, new, rel in edits:
         parts.append(text[last:s])
-        offs += src[last:s]
+        runs.copy(last, s)
         if new:
-            if rel is None:
-                hi = max(e - s - 1, 0)
-                rel = list(range(len(new))) if len(new) == e - s else [min(k, hi) for k in range(len(new))]
-            anchor = src[min(s, len(src) - 1)] if src else 0
-            offs += [src[s + r] if s + r < len(src) else anchor for r in rel]
+            if rel is None and len(new) == e - s:
+                runs.copy(s, e)
+            else:
+                if rel is None:
+                    hi = max(e - s - 1, 0)
+                    rel = [min(k, hi) for k in range(len(new))]
+                if size:
+                    anchor = min(s, size - 1)
+                    runs.indices([s + r if s + r < size else anchor for r in rel])
+                else:
+                    for _ in rel:
+                        runs.add(0, 1)
         parts.append(new)
         last = e
     parts.append(text[last:])
-    offs += src[last:]
-    return Mapped("".join(parts), offs)
+    runs.copy(last, size)
+    return Mapped("".join(parts), runs.out)
+
+
+def cut(doc: Mapped, start: int, end: int) -> Mapped:
+    """Characters start..end-1 of `doc`, with their map."""
+    runs = _Runs(doc.runs)
+    runs.copy(start, end)
+    return Mapped(doc.text[start:end], runs.out)
 
 
 def rewrite(doc: Mapped, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], Repl]) -> Mapped:
@@ -147,16 +219,22 @@ def drop_chrome(doc: Mapped) -> Mapped:
     keep = drop_chrome_lines(lines)
     if all(keep):
         return doc
-    text, offs, pos = [], [], 0
+    edits: list[Edit] = []
+    pos = 0
     for line, k in zip(lines, keep, strict=True):
-        if k:
-            text.append(line + "\n")
-            offs += doc.offsets[pos : pos + len(line) + 1]
+        if not k:
+            edits.append((pos, min(pos + len(line) + 1, len(doc.text)), "", None))
         pos += len(line) + 1
-    joined = "".join(text)
-    if not doc.text.endswith("\n") and joined.endswith("\n"):
-        joined = joined[:-1]
-    return Mapped(joined, offs[: len(joined)])
+    out = splice(doc, edits)
+    if not doc.text.endswith("\n") and out.text.endswith("\n"):
+        return cut(out, 0, len(out.text) - 1)
+    if doc.text.endswith("\n") and keep[-1]:
+        # the kept empty last line brings a line break of its own (repair_breaks strips it again)
+        runs = _Runs([])
+        runs.out = list(out.runs)
+        runs.add(out.runs[-1][0] + out.runs[-1][1] - 1 if out.runs else 0, 1)
+        return Mapped(out.text + "\n", runs.out)
+    return out
 
 
 # --------------------------------------------------------------------------- (a) markdown
@@ -513,7 +591,7 @@ def to_simplified_many(docs: list[Mapped]) -> list[Mapped]:
         out = [c if len(c) == len(x) else "".join(map(chars.get, x, x)) for c, x in zip(out, lines, strict=True)]
     result, pos = [], 0
     for doc, n in zip(docs, counts, strict=True):
-        result.append(Mapped("\n".join(out[pos : pos + n]), doc.offsets))
+        result.append(Mapped("\n".join(out[pos : pos + n]), doc.runs))
         pos += n
     return result
 
@@ -568,7 +646,7 @@ def _ascii_punct(doc: Mapped) -> Mapped:
     and no decision differs between a neighbour mark written , ; : or ，；：, so the order is free."""
     if not _ASCII_PUNCT_TRIGGER.search(doc.text):
         return doc
-    doc = Mapped(_punct_same_length(doc.text), doc.offsets)
+    doc = Mapped(_punct_same_length(doc.text), doc.runs)
     return rewrite(doc, _ASCII_PUNCT, _punct) if _PUNCT_SPACED.search(doc.text) else doc
 
 
@@ -614,7 +692,7 @@ def unify_width_many(docs: list[Mapped]) -> list[Mapped]:
         keys = list(_WIDTH)
         texts = pl.Series([d.text for d in docs], dtype=pl.String)
         texts = texts.str.replace_many([chr(k) for k in keys], [_WIDTH[k] for k in keys]).to_list()
-        docs = [Mapped(t, d.offsets) for t, d in zip(texts, docs, strict=True)]
+        docs = [Mapped(t, d.runs) for t, d in zip(texts, docs, strict=True)]
     if not rules.enabled("NORM-ASCII-PUNCT"):
         return docs
     return [_ascii_punct(d) for d in docs]
@@ -761,7 +839,7 @@ def repair_breaks(doc: Mapped) -> Mapped:
         doc = rewrite_at(doc, _SPACE_RUN, _LAYOUT_SPACE, _layout_space)
     lead = len(doc.text) - len(doc.text.lstrip("\n"))
     trail = len(doc.text.rstrip("\n"))
-    return Mapped(doc.text[lead:trail], doc.offsets[lead:trail])
+    return cut(doc, lead, trail) if (lead, trail) != (0, len(doc.text)) else doc
 
 
 _GLUED_HEADING = re.compile(rf"(?<=[。！？])(?={_CN_NUM}、|\({_CN_NUM}\)|第{_CN_NUM}部分)")
@@ -822,6 +900,21 @@ def normalize_text(source_text: str) -> tuple[Mapped, str]:
     return normalize_texts([source_text])[0]
 
 
+def offset_column(maps: list[list[Run] | None]) -> pl.Series:
+    """The maps spelled out as one List(Int32) column, natively: each run becomes its range of
+    source indices, and the list boundaries are the texts' lengths (a null map is a null row)."""
+    starts = [s for runs in maps if runs for s, _ in runs]
+    lengths = [n for runs in maps if runs for _, n in runs]
+    values = pl.DataFrame({"s": starts, "n": lengths}, schema={"s": pl.Int32, "n": pl.Int32}).select(
+        pl.int_ranges("s", pl.col("s") + pl.col("n"), dtype=pl.Int32).explode()
+    ).to_series()
+    bounds = list(accumulate((sum(n for _, n in runs) if runs else 0 for runs in maps), initial=0))
+    array = pa.LargeListArray.from_arrays(
+        pa.array(bounds, pa.int64()), values.to_arrow(), mask=pa.array([m is None for m in maps], pa.bool_())
+    )
+    return pl.Series("offset_map", array, dtype=pl.List(pl.Int32))
+
+
 def normalize_documents(docs: pl.DataFrame) -> pl.DataFrame:
     """DOCUMENTS -> NORMALIZED; rows without source_text pass through with nulls."""
     files = docs["source_file"].to_list()
@@ -829,15 +922,15 @@ def normalize_documents(docs: pl.DataFrame) -> pl.DataFrame:
     present = [i for i, t in enumerate(sources) if t is not None]
     text: list[str | None] = [None] * len(files)
     script: list[str | None] = [None] * len(files)
-    offsets: list[list[int] | None] = [None] * len(files)
+    maps: list[list[Run] | None] = [None] * len(files)
     for i, (doc, s) in zip(present, normalize_texts([sources[i] for i in present]), strict=True):
-        text[i], script[i], offsets[i] = doc.text, s, doc.offsets
+        text[i], script[i], maps[i] = doc.text, s, doc.runs
     frame = pl.DataFrame(
         {
             "source_file": pl.Series(files, dtype=pl.String),
             "text": pl.Series(text, dtype=pl.String),
             "source_script": pl.Series(script, dtype=pl.String),
-            "offset_map": pl.Series(offsets, dtype=pl.List(pl.Int32)),
+            "offset_map": offset_column(maps),
         }
     )
     return conform(frame, NORMALIZED)
