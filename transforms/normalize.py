@@ -127,30 +127,48 @@ def splice(doc: Mapped, edits: list[Edit]) -> Mapped:
         return doc
     text = doc.text
     size = len(text)
+    old = doc.runs
     parts: list[str] = []
-    runs = _Runs(doc.runs)
+    out: list[Run] = []
+    lookup: _Runs | None = None  # for the rare new characters taken from elsewhere (a bisect each)
+    i = at = 0  # the old run under the cursor and where it starts: edits come in order, so it only moves on
     last = 0
-    for s, e, new, rel in edits:
+    for s, e, new, rel in [*edits, (size, size, "", None)]:
         parts.append(text[last:s])
-        runs.copy(last, s)
-        if new:
-            if rel is None and len(new) == e - s:
-                runs.copy(s, e)
+        same = bool(new) and rel is None and len(new) == e - s
+        if same:
+            s = e  # a same-length replacement keeps its stretch of the map
+        a = last
+        while a < s:  # copy the map of characters a..s-1
+            src, n = old[i]
+            if at + n <= a:
+                at += n
+                i += 1
+                continue
+            off = a - at
+            take = n - off if n - off < s - a else s - a
+            src += off
+            if out and out[-1][0] + out[-1][1] == src:
+                out[-1] = (out[-1][0], out[-1][1] + take)
             else:
-                if rel is None:
-                    hi = max(e - s - 1, 0)
-                    rel = [min(k, hi) for k in range(len(new))]
-                if size:
-                    anchor = min(s, size - 1)
-                    runs.indices([s + r if s + r < size else anchor for r in rel])
-                else:
-                    for _ in rel:
-                        runs.add(0, 1)
+                out.append((src, take))
+            a += take
+        if new and not same:
+            if lookup is None:
+                lookup = _Runs(old)
+            lookup.out = out
+            if rel is None:
+                hi = max(e - s - 1, 0)
+                rel = [min(k, hi) for k in range(len(new))]
+            if size:
+                anchor = min(s, size - 1)
+                lookup.indices([s + r if s + r < size else anchor for r in rel])
+            else:
+                for _ in rel:
+                    lookup.add(0, 1)
         parts.append(new)
         last = e
-    parts.append(text[last:])
-    runs.copy(last, size)
-    return Mapped("".join(parts), runs.out)
+    return Mapped("".join(parts), out)
 
 
 def cut(doc: Mapped, start: int, end: int) -> Mapped:
