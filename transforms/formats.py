@@ -13,7 +13,6 @@ Page-chrome cues (breadcrumbs, share bars, footers, related links, date labels) 
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
 import io
@@ -27,6 +26,7 @@ from pathlib import Path
 
 import polars as pl
 
+from transforms import rules
 from transforms.decode import (
     STRICT_MAX_REPLACED,
     DecodeError,
@@ -78,9 +78,10 @@ class Chrome:
     date_labels: tuple[str, ...]
 
 
-@cache
+@rules.cached
 def chrome() -> Chrome:
-    rows = list(csv.DictReader((DATA / "formats_chrome.csv").open(encoding="utf-8")))
+    """The page-chrome rules of formats_chrome.csv (DOC-CHROME-*), those switched off left out."""
+    rows = rules.table("formats_chrome.csv")
 
     def lines(action: str) -> tuple[tuple[re.Pattern[str], int], ...]:
         return tuple((re.compile(r["pattern"]), int(r["max_len"] or 10**6)) for r in rows if r["action"] == action)
@@ -90,18 +91,18 @@ def chrome() -> Chrome:
         skip_element=tuple(re.compile(r["pattern"]) for r in rows if r["action"] == "skip_element"),
         drop_line=lines("drop_line"),
         cut_rest=lines("cut_rest"),
-        date_meta=re.compile(meta["date_meta"]),
-        title_meta=re.compile(meta["title_meta"]),
+        date_meta=re.compile(meta.get("date_meta", r"(?!)")),  # a rule switched off matches nothing
+        title_meta=re.compile(meta.get("title_meta", r"(?!)")),
         date_labels=tuple(x for r in rows if r["action"] == "label" for x in r["pattern"].split("|")),
     )
 
 
-@cache
+@rules.cached
 def heading_start() -> re.Pattern[str]:
-    """Start of a heading or list item (data/normalize_heading_starts.txt)."""
-    rows = (DATA / "normalize_heading_starts.txt").read_text(encoding="utf-8").splitlines()
-    pats = [r.strip() for r in rows if r.strip() and not r.startswith("#")]
-    return re.compile(r"\s*(?:" + "|".join(pats) + ")")
+    """Start of a heading or list item (heading_starts.csv, DOC-HEADING-*): a line opening with one
+    is never joined to the line before it (PDF line re-joining, page-break repair in normalize)."""
+    pats = [r["pattern"] for r in rules.table("heading_starts.csv")]
+    return re.compile(r"\s*(?:" + "|".join(pats) + ")") if pats else re.compile(r"(?!)")
 
 
 def drop_chrome_lines(lines: list[str]) -> list[bool]:

@@ -3,6 +3,8 @@
 A rule's example is rendered by the stage it belongs to as plain lines (the contract every
 rule's `expect` is written against):
 
+    documents   the file's text as read (`[html] ` a page: then `page_title=…`, `page_published_on=…`;
+                `[lines] ` printed lines as the PDF reader re-joins them), or `error: <reason>`
     normalize   the normalized text
     sections    `<section_code>\\t<heading>` per section found
     metadata    `field=value` per non-null field (unit_name, unit_full_name, unit_level,
@@ -51,20 +53,20 @@ TRANSFORMS = Path(__file__).resolve().parent
 RAW = ROOT / "raw"
 GOLD = ROOT / "tests" / "gold"
 
-DOCUMENT_STAGES = ("normalize", "sections", "metadata", "screening")
+DOCUMENT_STAGES = ("documents", "normalize", "sections", "metadata", "screening")
 PARAGRAPH_STAGES = ("sentences", "quantities", "indicators", "themes")
 STAGES = DOCUMENT_STAGES + PARAGRAPH_STAGES
-PREFIX_STAGE = {"NORM": "normalize", "SEC": "sections", "META": "metadata", "SENT": "sentences",
+PREFIX_STAGE = {"DOC": "documents", "NORM": "normalize", "SEC": "sections", "META": "metadata", "SENT": "sentences",
                 "QTY": "quantities", "NUM": "quantities", "IND": "indicators", "THEME": "themes",
                 "SCREEN": "screening"}
-ID_FORM = re.compile(r"^(?:NORM|SEC|META|SENT|QTY|NUM|IND|THEME|SCREEN)-(?:[A-Z0-9][A-Z0-9-]*"
+ID_FORM = re.compile(r"^(?:DOC|NORM|SEC|META|SENT|QTY|NUM|IND|THEME|SCREEN)-(?:[A-Z0-9][A-Z0-9-]*"
                      r"|CAT-[A-Za-z0-9_.-]+)$")
 DEFAULT_SECTION = "achievements"
 _SECTION_PREFIX = re.compile(r"^\[([a-z_]+)\] ?")
 _PAGE_PREFIX = re.compile(r"^\[(page_title|page_published_on)=([^\]\n]*)\] ?")
 
 # the steps a Run computes, the step each stage's rules act in, and what each step reads
-STEP_OF_STAGE = {"normalize": "normalized", "sections": "sections", "metadata": "metadata",
+STEP_OF_STAGE = {"documents": "normalized", "normalize": "normalized", "sections": "sections", "metadata": "metadata",
                  "screening": "screening", "sentences": "sentences", "quantities": "mentions",
                  "indicators": "facts", "themes": "themes"}
 STEP_INPUTS: dict[str, tuple[str, ...]] = {
@@ -253,10 +255,38 @@ def _render_themes(run: Run) -> dict[str, str]:
     return _lines_by_file(hits, pl.concat_str("theme", pl.lit("\t"), "clause"))
 
 
+_FILE_PREFIX = re.compile(r"^\[(html|lines)\] ?")
+
+
+def _render_documents(run: Run) -> dict[str, str]:
+    """A documents example is a file's content: `[html] <html>…` a page (its text, then
+    `page_title=…` and `page_published_on=…` when the page gives them), `[lines] a\nb` the lines of
+    a printed page as the PDF reader re-joins them (without positions), else a text file. A file
+    the stage sets aside renders as `error: <reason>`."""
+    from transforms import formats
+
+    out = {}
+    for name, text in run.docs.select("source_file", "source_text").iter_rows():
+        m = _FILE_PREFIX.match(text or "")
+        kind, body = (m.group(1), text[m.end():]) if m else ("text", text or "")
+        try:
+            if kind == "lines":
+                out[name] = formats.rejoin_lines(body.split("\n"))
+                continue
+            got = (formats.extract_html if kind == "html" else formats.extract_text)(body.encode("utf-8"))
+        except (formats.ExtractError, formats.DecodeError) as exc:
+            out[name] = f"error: {exc}"
+            continue
+        page = [f"page_title={got.page_title}"] if got.page_title else []
+        page += [f"page_published_on={got.page_published_on.isoformat()}"] if got.page_published_on else []
+        out[name] = "\n".join([got.text, *page])
+    return out
+
+
 RENDERERS: dict[str, Callable[[Run], dict[str, str]]] = {
-    "normalize": _render_normalize, "sections": _render_sections, "metadata": _render_metadata,
-    "screening": _render_screening, "sentences": _render_sentences, "quantities": _render_quantities,
-    "indicators": _render_indicators, "themes": _render_themes}
+    "documents": _render_documents, "normalize": _render_normalize, "sections": _render_sections,
+    "metadata": _render_metadata, "screening": _render_screening, "sentences": _render_sentences,
+    "quantities": _render_quantities, "indicators": _render_indicators, "themes": _render_themes}
 
 
 def split_prefix(text: str) -> tuple[str, str]:
