@@ -77,7 +77,7 @@ def _before(text: str) -> str:
 
 def _before_many(docs: list[Mapped]) -> list[Mapped]:
     """normalize.to_simplified_many with the old path in place of the native one."""
-    return [Mapped(_before(d.text), d.offsets) for d in docs]
+    return [Mapped(_before(d.text), d.runs) for d in docs]
 
 
 def _native(lines: list[str]) -> list[str]:

@@ -15,6 +15,15 @@ or disjoint occurrences both pick exactly the occurrences not inside a longer on
 is found natively (`contains_any` on every string two crossing keys spell together, e.g.
 閔凶 + 凶兆 -> 閔凶兆); such a line (rare in real text) is converted by OpenCC itself, so the
 output is identical to `OpenCC(config).convert` line by line, on every input.
+
+A group's single characters need no automaton: a phrase match starting at a position beats the
+character key there (it is longer), and a character match covers only its own position, so the
+leftmost-longest phrases are the same with or without the character keys. So all lines, joined
+into one string, go through the phrases alone (~300 keys; each character of a value written as a
+plane-16 private-use stand-in), and then through one table lookup per character (pyarrow `take`
+on the UTF-32 code units), which maps a stand-in back to its character and any other character
+through the group's character table. Text that already holds plane-16 characters takes
+the automaton of all keys, as before.
 """
 
 from __future__ import annotations
@@ -24,6 +33,8 @@ from functools import cache
 
 import opencc
 import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,9 @@ class Group:
     values: list[str]  # the (first) value of each key, from the first dictionary that has it
     crossings: list[str]  # strings where two keys of the group's phrase dictionary cross
     lengths_kept: bool  # every value has its key's length
+    phrases: list[str]  # the keys of two characters or more, longest first
+    marked: list[str]  # their values, each character written as its plane-16 stand-in
+    table: pa.Array | None  # code -> code: the single-character keys, the stand-ins back; None: too many
 
 
 def _crossings(keys: list[str]) -> list[str]:
@@ -62,15 +76,40 @@ def tables(config: str) -> tuple[opencc.OpenCC, tuple[Group, ...]]:
         for _, _, table in reversed(group):  # an earlier dictionary of the group wins
             mapping.update({k: v.split(" ")[0] for k, v in table.items()})
         keys = sorted(mapping, key=len, reverse=True)
+        phrases = [k for k in keys if len(k) > 1]
+        # each character of a phrase value gets a plane-16 stand-in: U+100000 + its number
+        marks = {c: chr(PLANE16 + i) for i, c in enumerate(sorted({c for k in phrases for c in mapping[k]}))}
         groups.append(
             Group(
                 keys=keys,
                 values=[mapping[k] for k in keys],
                 crossings=_crossings(list(group[0][2])),
                 lengths_kept=all(len(k) == len(v) for k, v in mapping.items()),
+                phrases=phrases,
+                marked=["".join(marks[c] for c in mapping[k]) for k in phrases],
+                table=_table({k: v for k, v in mapping.items() if len(k) == 1 and len(v) == 1}, marks)
+                if len(marks) < 0xFFFE else None,
             )
         )
     return cc, tuple(groups)
+
+
+PLANE16 = 0x100000  # supplementary private use area B: no report text has it
+
+
+def _table(chars: dict[str, str], marks: dict[str, str]) -> pa.Array:
+    """uint32 code -> code for every code point: the character keys to their values, each plane-16
+    stand-in back to its character, everything else to itself."""
+    codes = pl.int_range(0, 0x110000, dtype=pl.UInt32, eager=True)
+    pairs = {ord(k): ord(v) for k, v in chars.items()} | {ord(m): ord(c) for c, m in marks.items()}
+    return codes.scatter(list(pairs), list(pairs.values())).to_arrow()
+
+
+def _through_table(text: str, table: pa.Array) -> str:
+    """Each character of `text` through `table` (code -> code), natively."""
+    data = text.encode("utf-32-le")
+    codes = pa.Array.from_buffers(pa.uint32(), len(data) // 4, [None, pa.py_buffer(data)])
+    return pc.take(table, codes).buffers()[1].to_pybytes().decode("utf-32-le")
 
 
 NATIVE_FROM = 2000  # characters: below this OpenCC itself is faster than building the automata (~8 ms)
@@ -84,6 +123,25 @@ def convert_lines(lines: list[str], config: str = "tw2s", native_from: int = NAT
     cc, groups = tables(config)
     if sum(map(len, lines)) < native_from:
         return [cc.convert(line) for line in lines]
+    joined = pl.Series(["\n".join(lines)], dtype=pl.String)
+    if any(g.table is None for g in groups) or joined.str.contains("[\U00100000-\U0010FFFF]").item():
+        return _convert_lines_automaton(lines, cc, groups)
+    crossed: pl.Series | None = None
+    for group in groups:
+        if group.crossings and joined.str.contains_any(group.crossings).item():
+            here = pl.Series(joined.item().split("\n")).str.contains_any(group.crossings)
+            crossed = here if crossed is None else crossed | here
+        marked = joined.str.replace_many(group.phrases, group.marked, leftmost=True).item()
+        assert group.table is not None
+        joined = pl.Series([_through_table(marked, group.table)], dtype=pl.String)
+    out = joined.item().split("\n")
+    for i in crossed.arg_true().to_list() if crossed is not None else ():
+        out[i] = cc.convert(lines[i])
+    return out
+
+
+def _convert_lines_automaton(lines: list[str], cc: opencc.OpenCC, groups: tuple[Group, ...]) -> list[str]:
+    """convert_lines with one automaton of all keys a group (text that holds plane-16 characters)."""
     series = pl.Series(lines, dtype=pl.String)
     crossed = pl.Series([False] * len(lines))
     for group in groups:
