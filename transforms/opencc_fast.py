@@ -19,11 +19,13 @@ output is identical to `OpenCC(config).convert` line by line, on every input.
 A group's single characters need no automaton: a phrase match starting at a position beats the
 character key there (it is longer), and a character match covers only its own position, so the
 leftmost-longest phrases are the same with or without the character keys. So all lines, joined
-into one string, go through the phrases alone (~300 keys; each character of a value written as a
-plane-16 private-use stand-in), and then through one table lookup per character (pyarrow `take`
-on the UTF-32 code units), which maps a stand-in back to its character and any other character
-through the group's character table. Text that already holds plane-16 characters takes
-the automaton of all keys, as before.
+into one string, are run through each group as code units (UTF-32, pyarrow `take` for a table):
+the text is first reduced (every character of a phrase key to a short stand-in below U+0800,
+a line break to itself, any other character to U+0001, which no key holds), the phrases alone
+(~300 keys) are replaced in that short text with values written as plane-16 private-use
+stand-ins, and a stand-in then gives its character while every other position goes through
+the group's character table. The reduced text is a third of the bytes and has no false starts,
+so the automaton runs several times faster than over the text with all ~4,400 keys.
 """
 
 from __future__ import annotations
@@ -45,9 +47,11 @@ class Group:
     values: list[str]  # the (first) value of each key, from the first dictionary that has it
     crossings: list[str]  # strings where two keys of the group's phrase dictionary cross
     lengths_kept: bool  # every value has its key's length
-    phrases: list[str]  # the keys of two characters or more, longest first
+    reduce: pa.Array  # code -> code: a phrase-key character to its short stand-in, \n to itself, else U+0001
+    phrases: list[str]  # the keys of two characters or more, longest first, in short stand-ins
     marked: list[str]  # their values, each character written as its plane-16 stand-in
-    table: pa.Array | None  # code -> code: the single-character keys, the stand-ins back; None: too many
+    short_crossings: list[str]  # the crossings in short stand-ins
+    table: pa.Array  # code -> code: the single-character keys to their values, plane-16 stand-ins back
 
 
 def _crossings(keys: list[str]) -> list[str]:
@@ -77,39 +81,49 @@ def tables(config: str) -> tuple[opencc.OpenCC, tuple[Group, ...]]:
             mapping.update({k: v.split(" ")[0] for k, v in table.items()})
         keys = sorted(mapping, key=len, reverse=True)
         phrases = [k for k in keys if len(k) > 1]
-        # each character of a phrase value gets a plane-16 stand-in: U+100000 + its number
+        crossings = _crossings(list(group[0][2]))
+        short = {c: chr(SHORT + i) for i, c in enumerate(sorted({c for k in phrases + crossings for c in k}))}
         marks = {c: chr(PLANE16 + i) for i, c in enumerate(sorted({c for k in phrases for c in mapping[k]}))}
+        if SHORT + len(short) > 0x800 or len(marks) > 0xFFFE:
+            raise ValueError(f"{config}: too many phrase characters for the stand-ins")
         groups.append(
             Group(
                 keys=keys,
                 values=[mapping[k] for k in keys],
-                crossings=_crossings(list(group[0][2])),
+                crossings=crossings,
                 lengths_kept=all(len(k) == len(v) for k, v in mapping.items()),
-                phrases=phrases,
+                reduce=_code_table({"\n": "\n"} | short, default=1),
+                phrases=["".join(short[c] for c in k) for k in phrases],
                 marked=["".join(marks[c] for c in mapping[k]) for k in phrases],
-                table=_table({k: v for k, v in mapping.items() if len(k) == 1 and len(v) == 1}, marks)
-                if len(marks) < 0xFFFE else None,
+                short_crossings=["".join(short[c] for c in k) for k in crossings],
+                table=_code_table({k: v for k, v in mapping.items() if len(k) == 1 and len(v) == 1}
+                                  | {m: c for c, m in marks.items()}),
             )
         )
     return cc, tuple(groups)
 
 
-PLANE16 = 0x100000  # supplementary private use area B: no report text has it
+PLANE16 = 0x100000  # supplementary private use area B: stand-ins for the characters of phrase values
+SHORT = 0x80  # stand-ins for the characters of phrase keys: two bytes of UTF-8 each
 
 
-def _table(chars: dict[str, str], marks: dict[str, str]) -> pa.Array:
-    """uint32 code -> code for every code point: the character keys to their values, each plane-16
-    stand-in back to its character, everything else to itself."""
-    codes = pl.int_range(0, 0x110000, dtype=pl.UInt32, eager=True)
-    pairs = {ord(k): ord(v) for k, v in chars.items()} | {ord(m): ord(c) for c, m in marks.items()}
-    return codes.scatter(list(pairs), list(pairs.values())).to_arrow()
+def _code_table(pairs: dict[str, str], default: int | None = None) -> pa.Array:
+    """uint32 code -> code for every code point: `pairs`, everything else to itself (or `default`)."""
+    if default is None:
+        codes = pl.int_range(0, 0x110000, dtype=pl.UInt32, eager=True)
+    else:
+        codes = pl.repeat(default, 0x110000, dtype=pl.UInt32, eager=True)
+    return codes.scatter([ord(k) for k in pairs], [ord(v) for v in pairs.values()]).to_arrow()
 
 
-def _through_table(text: str, table: pa.Array) -> str:
-    """Each character of `text` through `table` (code -> code), natively."""
+def _codes(text: str) -> pa.Array:
     data = text.encode("utf-32-le")
-    codes = pa.Array.from_buffers(pa.uint32(), len(data) // 4, [None, pa.py_buffer(data)])
-    return pc.take(table, codes).buffers()[1].to_pybytes().decode("utf-32-le")
+    return pa.Array.from_buffers(pa.uint32(), len(data) // 4, [None, pa.py_buffer(data)])
+
+
+def _text(codes: pa.Array) -> str:
+    data = codes.buffers()[1]
+    return data[4 * codes.offset : 4 * (codes.offset + len(codes))].to_pybytes().decode("utf-32-le")
 
 
 NATIVE_FROM = 2000  # characters: below this OpenCC itself is faster than building the automata (~8 ms)
@@ -123,33 +137,17 @@ def convert_lines(lines: list[str], config: str = "tw2s", native_from: int = NAT
     cc, groups = tables(config)
     if sum(map(len, lines)) < native_from:
         return [cc.convert(line) for line in lines]
-    joined = pl.Series(["\n".join(lines)], dtype=pl.String)
-    if any(g.table is None for g in groups) or joined.str.contains("[\U00100000-\U0010FFFF]").item():
-        return _convert_lines_automaton(lines, cc, groups)
+    codes = _codes("\n".join(lines))
     crossed: pl.Series | None = None
     for group in groups:
-        if group.crossings and joined.str.contains_any(group.crossings).item():
-            here = pl.Series(joined.item().split("\n")).str.contains_any(group.crossings)
+        reduced = pl.Series([_text(pc.take(group.reduce, codes))], dtype=pl.String)
+        if group.short_crossings and reduced.str.contains_any(group.short_crossings).item():
+            here = pl.Series(reduced.item().split("\n")).str.contains_any(group.short_crossings)
             crossed = here if crossed is None else crossed | here
-        marked = joined.str.replace_many(group.phrases, group.marked, leftmost=True).item()
-        assert group.table is not None
-        joined = pl.Series([_through_table(marked, group.table)], dtype=pl.String)
-    out = joined.item().split("\n")
+        marked = _codes(reduced.str.replace_many(group.phrases, group.marked, leftmost=True).item())
+        codes = pc.take(group.table, pc.if_else(pc.greater_equal(marked, PLANE16), marked, codes))
+    out = _text(codes).split("\n")
     for i in crossed.arg_true().to_list() if crossed is not None else ():
-        out[i] = cc.convert(lines[i])
-    return out
-
-
-def _convert_lines_automaton(lines: list[str], cc: opencc.OpenCC, groups: tuple[Group, ...]) -> list[str]:
-    """convert_lines with one automaton of all keys a group (text that holds plane-16 characters)."""
-    series = pl.Series(lines, dtype=pl.String)
-    crossed = pl.Series([False] * len(lines))
-    for group in groups:
-        if group.crossings:
-            crossed = crossed | series.str.contains_any(group.crossings)
-        series = series.str.replace_many(group.keys, group.values, leftmost=True)
-    out = series.to_list()
-    for i in crossed.arg_true().to_list():
         out[i] = cc.convert(lines[i])
     return out
 
