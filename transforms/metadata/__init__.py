@@ -40,6 +40,7 @@ from transforms.metadata.subjects import (
     unit_from_opening,
     unit_from_title,
     unit_reported_on,
+    year_led_opening,
     zone_named_in_text,
 )
 from transforms.metadata.units import Unit, government_issuer, name_rules, parse_unit, yaml_rules
@@ -126,7 +127,8 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
         "unit:signature": lambda: closing[0] or (s["cover"][0] if closing[1] is None else None),
         "unit:field_title": lambda: unit_from_title(field_title),
         "unit:page_title": lambda: page[1],
-        "unit:opening": lambda: unit_from_opening(opening),
+        "unit:opening": lambda: unit_from_opening(opening) or unit_from_opening(
+            year_led_opening(lines[len(header) :]) or ""),
         "unit:reported_on": lambda: unit_reported_on(text),
         "unit:publisher": lambda: next((parse_unit(fields[k]) for k in words("META-PUBLISHER-KEYS") if k in fields),
                                        None),

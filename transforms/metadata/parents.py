@@ -54,11 +54,30 @@ def parent_named_in_text(text: str, unit: Unit) -> str | None:
     t = divisions()
     above = "county" if level == 4 else "prefecture"  # a 市 here is a county-level city (文山市 under 文山州)
     official = division_forms().get(unit.short, unit.short)
-    parents = t.filter((t["name"] == official) & (t["level"] == level))[above].drop_nulls().unique().to_list()
+    rows = t.filter((t["name"] == official) & (t["level"] == level))
+    column = rows[above]
+    if above == "prefecture" and _municipality_parent():  # 两江新区, 静海区: the municipality is the parent
+        column = column.fill_null(rows["province"])
+    parents = column.drop_nulls().unique().to_list()
     rest = text.replace(unit.short, "")
     written = {p: [f for f in _written_forms(p) if f in rest] for p in parents}
     named = [max(forms, key=len) for forms in written.values() if forms]
     return named[0] if len(named) == 1 else None
+
+
+@rules.rule(id="META-PARENT-MUNICIPALITY", stage="metadata",
+            effect="a district of a municipality (no prefecture above it) has the municipality as the parent "
+                   "the text names",
+            example="两江新区2023年法治政府建设情况报告\\n一、主要工作\\n贯彻《重庆市法治政府建设实施方案》，"
+                    "本年度围绕依法行政开展了多项工作，各项任务基本完成。",
+            expect="parent_name=重庆市",
+            counter_example="两江新区2023年法治政府建设情况报告\\n一、主要工作\\n本年度围绕依法行政开展了多项工作，"
+                            "各项任务基本完成。",
+            counter_expect="parent_name=",
+            why="Beijing, Tianjin, Shanghai and Chongqing hold their districts directly: the province column "
+                "is the parent")
+def _municipality_parent() -> bool:
+    return rules.enabled("META-PARENT-MUNICIPALITY")
 
 
 def _written_forms(official: str) -> tuple[str, ...]:

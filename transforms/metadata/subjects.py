@@ -69,6 +69,32 @@ def unit_from_opening(opening: str) -> Unit | None:
     return None
 
 
+@rules.rule(id="META-OPENING-YEAR-LINE", stage="metadata",
+            effect="when the first body line names no unit, the first line before the first part heading "
+                   "that opens with the year (2023年，…) is the opening sentence",
+            example="当前浏览器版本过低，可能会有安全风险且无法正常显示，建议您升级或使用其他浏览器。\\n"
+                    "2023年，青石经济开发区坚持依法行政，全市法治政府建设工作任务全面完成，《重庆市法治政府建设实施方案》落实。\\n"
+                    "一、主要工作\\n本年度围绕依法行政开展了多项工作，各项任务基本完成。",
+            expect="unit_name=青石经济开发区",
+            counter_example="当前浏览器版本过低，可能会有安全风险且无法正常显示，建议您升级或使用其他浏览器。\\n"
+                            "一、主要工作\\n2023年，青石经济开发区坚持依法行政，全市法治政府建设工作任务全面完成，"
+                            "《重庆市法治政府建设实施方案》落实。",
+            counter_expect="unit_name=青石经济开发区",
+            why="a scraped page may keep a browser notice or banner above the report; its opening sentence "
+                "still starts with the year, and a zone it names as subject beats the city its cited plans name")
+def year_led_opening(body: list[str]) -> str | None:
+    """The first body line before the first part heading (META-COVER-END) opening with a year."""
+    if not rules.enabled("META-OPENING-YEAR-LINE"):
+        return None
+    end, year = rx("META-COVER-END"), rx("META-YEAR-OPENING")
+    for ln in body:
+        if end.match(ln):
+            return None
+        if year.match(ln):
+            return ln
+    return None
+
+
 def unit_reported_on(text: str) -> Unit | None:
     """"现将某某市2022年法治政府建设情况报告如下": the unit the report says it reports on."""
     m = rx("META-REPORT-AS").search(re.sub(r"《[^》]*》", "", text[: REPORTED_ON_SPAN]))
@@ -98,12 +124,13 @@ def self_named_unit(text: str) -> Unit | None:
     two names tie. A town or street counts only under a name the division table has at that level.
     """
     levels = Counter(next(g for g in m.groups() if g) for m in rx("META-SELF-DIVISION").finditer(text))
+    times = levels.most_common(1)[0][1] if levels else 0
+    department = name_rules()["self_levels"].get("部门")  # a bureau saying 我局 and 全市: the city is its field
+    if department is not None and (said := len(department.findall(text))) and said >= times:
+        return self_named_department(text)
     if not levels:
         return None
-    tail, times = levels.most_common(1)[0]
-    department = name_rules()["self_levels"].get("部门")  # a bureau saying 我局 and 全市: the city is its field
-    if department is not None and len(department.findall(text)) >= times:
-        return None
+    tail = levels.most_common(1)[0][0]
     forms = _town_names() if tail in ("镇", "乡", "街道") else division_forms()
     seen: Counter[str] = Counter()
     back = SELF_NAMED_LOOKBACK
@@ -119,6 +146,37 @@ def self_named_unit(text: str) -> Unit | None:
     if not top or (len(top) > 1 and top[1][1] == top[0][1]):
         return None
     return parse_unit(top[0][0])
+
+
+@rules.rule(id="META-SELF-NAMED-DEPARTMENT", stage="metadata",
+            effect="a report saying only 我局 is the department its text names most with its division in front",
+            example="一、主要工作\\n现将我局法治政府建设工作开展情况总结如下：制定《2024年度青阳县应急管理局学法计划》，"
+                    "我局坚持依法行政，本年度围绕依法行政开展了多项工作，各项任务基本完成。",
+            expect="unit_name=应急管理局",
+            counter_example="一、主要工作\\n现将我局法治政府建设工作开展情况总结如下：制定《2024年度学法计划》，"
+                            "我局坚持依法行政，全县干部群众的法治意识明显增强，应急管理局各项任务基本完成。",
+            counter_expect="unit_name=",
+            why="a bureau's report never names itself in its opening but cites its own plans "
+                "(《某某县某某局学法计划》); "
+                "the 全县 it serves is its parent, not its name")
+def self_named_department(text: str) -> Unit | None:
+    """The department a report saying 我局 names most as <division><department> (霍邱县应急管理局),
+    a name that begins with a division it was written under; none when two tie."""
+    if not rules.enabled("META-SELF-NAMED-DEPARTMENT"):
+        return None
+    forms = division_forms()
+    seen: Counter[Unit] = Counter()
+    for m in rx("META-DEPARTMENT-NAMED").finditer(text):
+        name = m.group(0)
+        for j in range(len(name) - 3):  # the longest tail that reads as a department under a division
+            u = parse_unit(name[j:])
+            if u is not None and u.level == "部门" and u.parents and u.parents[0] in forms:
+                seen[u] += 1
+                break
+    top = seen.most_common(2)
+    if not top or (len(top) > 1 and top[1][1] == top[0][1]):
+        return None
+    return top[0][0]
 
 
 @rules.rule(id="META-ZONE-IN-TEXT", stage="metadata",

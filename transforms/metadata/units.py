@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from transforms import lexicon, rules
-from transforms.metadata.patterns import limit
+from transforms.metadata.patterns import limit, rx
 from transforms.places import admin_names, split_parents
 
 NAMES_PATH = Path(__file__).resolve().parent.parent / "data" / "unit_names.yaml"
@@ -124,6 +124,8 @@ def parse_unit(name: str | None) -> Unit | None:
     names = name_rules()
     rule = next((s for s in names["suffixes"] if full.endswith(s["suffix"])), None)
     if rule is None or full == rule["suffix"] or names["not_units"].search(full):  # a bare level word names no unit
+        return None
+    if rx("META-SELF-REFERENCE-NOT-UNIT").search(full):  # 现将我局: a report speaking of itself
         return None
     core = full[: len(full) - len(rule["drop"])] if rule["drop"] else full
     core += rule["add"]
