@@ -383,8 +383,8 @@ def test_triggers_and_fast_paths_change_nothing(monkeypatch) -> None:
     monkeypatch.setattr(normalize, "_BREAK_TRIGGER", {k: lambda t: True for k in normalize._BREAK_TRIGGER})
     monkeypatch.setattr(normalize, "_PINYIN_TRIGGER", always)
     monkeypatch.setattr(normalize, "_GLUED_TRIGGER", always)
-    monkeypatch.setattr(normalize, "_ascii_punct", lambda d: normalize.rewrite(d, normalize._ASCII_PUNCT,
-                                                                               normalize._punct))
+    monkeypatch.setattr(normalize, "_ascii_punct", lambda d, spaced=None: normalize.rewrite(d, normalize._ASCII_PUNCT,
+                                                                                            normalize._punct))
     monkeypatch.setattr(normalize, "rewrite_at", lambda d, starts, p, r: normalize.rewrite(d, p, r))
     plain = [(d.text, d.offsets) for d, _ in normalize.normalize_texts(texts)]
     assert fast == plain

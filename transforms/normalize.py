@@ -26,8 +26,9 @@ import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate
 from pathlib import Path
 
@@ -37,7 +38,7 @@ import pyarrow as pa
 
 from transforms import opencc_fast, rules
 from transforms.decode import ZERO_WIDTH, plausible_re
-from transforms.formats import drop_chrome_lines, heading_start
+from transforms.formats import chrome, drop_chrome_lines, heading_start
 from transforms.lexicon import CN_SMALL
 from transforms.schemas import NORMALIZED, conform
 
@@ -223,9 +224,19 @@ def _number(rule_id: str) -> int:
     return rules.number("normalize_rules.csv", rule_id)
 
 
-@rules.cached  # asked for each match of a rewrite: one look-up a run, cleared when rules are switched
+_SWITCHES: ContextVar[dict[str, bool] | None] = ContextVar("normalize_switches", default=None)
+
+
 def _on(rule_id: str) -> bool:
-    return rules.enabled(rule_id)
+    """rules.enabled, read once a batch inside normalize_texts (it reads the environment on each
+    call, and the steps ask per document and per match)."""
+    switches = _SWITCHES.get()
+    if switches is None:
+        return rules.enabled(rule_id)
+    got = switches.get(rule_id)
+    if got is None:
+        got = switches[rule_id] = rules.enabled(rule_id)
+    return got
 
 
 # --------------------------------------------------------------------------- web chrome
@@ -253,6 +264,22 @@ def drop_chrome(doc: Mapped) -> Mapped:
         runs.add(out.runs[-1][0] + out.runs[-1][1] - 1 if out.runs else 0, 1)
         return Mapped(out.text + "\n", runs.out)
     return out
+
+
+def drop_chrome_many(docs: list[Mapped]) -> list[Mapped]:
+    """`drop_chrome` of each document, skipping those where no chrome pattern matches anywhere
+    (found natively for all at once: most reports have no chrome line, and the line by line test
+    costs a Python call per line and pattern)."""
+    cfg = chrome()
+    patterns = [p.pattern for p, _ in cfg.drop_line + cfg.cut_rest]
+    if not docs or not patterns:
+        return docs
+    texts = pl.Series([d.text for d in docs], dtype=pl.String)
+    try:  # a line's match is a match in the text (line anchors hold at each line with (?m))
+        maybe = texts.str.contains("(?m)" + "|".join(f"(?:{p})" for p in patterns)).to_list()
+    except pl.exceptions.PolarsError:  # a pattern the native engine does not read: every text
+        maybe = [True] * len(docs)
+    return [drop_chrome(d) if m else d for d, m in zip(docs, maybe, strict=True)]
 
 
 # --------------------------------------------------------------------------- (a) markdown
@@ -376,7 +403,7 @@ def strip_markdown(doc: Mapped) -> Mapped:
         ("NORM-MD-STRAY", _MD_STRAY, lambda m: ""),
     ]
     for rule_id, pattern, repl in steps:
-        if rules.enabled(rule_id) and _MD_TRIGGER[rule_id](doc.text):
+        if _on(rule_id) and _MD_TRIGGER[rule_id](doc.text):
             doc = rewrite(doc, pattern, repl)
     return doc
 
@@ -410,7 +437,7 @@ def is_pinyin(gloss: str) -> bool:
 )
 def strip_pinyin(doc: Mapped) -> Mapped:
     """`陽(yáng)` -> `陽`; keeps `(社區)`, `(1)`, `(WTO)`, `(2021-2025年)`, `(app)`."""
-    if not rules.enabled("NORM-PINYIN-GLOSS") or not _PINYIN_TRIGGER.search(doc.text):
+    if not _on("NORM-PINYIN-GLOSS") or not _PINYIN_TRIGGER.search(doc.text):
         return doc
     return rewrite(doc, _PINYIN_GLOSS, lambda m: "" if is_pinyin(m.group(1)) else None)
 
@@ -439,6 +466,7 @@ def _readings(run: str) -> list[tuple[bytes, tuple[str, ...]]]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)  # traditional text repeats its runs of rare characters (與, 機關 ...): one try each
 def _try_repair(run: str, weak_ok: bool = True) -> tuple[str, int] | None:
     """The repaired text and how many orphan bytes it dropped, or None (`weak_ok`: also try
     the GBK re-read one byte off)."""
@@ -496,7 +524,7 @@ def _fix_run(text: str, start: int, end: int, floor: int) -> Edit | None:
 def repair_mojibake(doc: Mapped) -> Mapped:
     """Re-read runs of rare characters as mis-decoded bytes; keep a repair only if it is all
     common characters (never a replacement character); otherwise leave the run alone."""
-    for loose in (False, True) if rules.enabled("NORM-MOJIBAKE") else ():
+    for loose in (False, True) if _on("NORM-MOJIBAKE") else ():
         edits: list[Edit] = []
         for m in _suspicious_run(loose).finditer(doc.text):
             edit = _fix_run(doc.text, m.start(), m.end(), edits[-1][1] if edits else 0)
@@ -658,14 +686,18 @@ def _punct_same_length(text: str) -> str:
     return text
 
 
-def _ascii_punct(doc: Mapped) -> Mapped:
+def _ascii_punct(doc: Mapped, spaced: bool | None = None) -> Mapped:
     """NORM-ASCII-PUNCT on one text: the marks alone natively, then `rewrite` for those with spaces
     beside them (rare). A mark with no space beside it is a match of its own, never part of another;
-    and no decision differs between a neighbour mark written , ; : or ，；：, so the order is free."""
-    if not _ASCII_PUNCT_TRIGGER.search(doc.text):
+    and no decision differs between a neighbour mark written , ; : or ，；：, so the order is free.
+    `spaced`: whether the text has a mark with a space or tab beside it, if known (the marks alone
+    are never beside one, so rewriting them changes no such pair)."""
+    if spaced is None and not _ASCII_PUNCT_TRIGGER.search(doc.text):
         return doc
     doc = Mapped(_punct_same_length(doc.text), doc.runs)
-    return rewrite(doc, _ASCII_PUNCT, _punct) if _PUNCT_SPACED.search(doc.text) else doc
+    if spaced is None:
+        spaced = bool(_PUNCT_SPACED.search(doc.text))
+    return rewrite(doc, _ASCII_PUNCT, _punct) if spaced else doc
 
 
 def _punct(m: re.Match[str]) -> Repl:
@@ -706,14 +738,19 @@ def unify_width(doc: Mapped) -> Mapped:
 def unify_width_many(docs: list[Mapped]) -> list[Mapped]:
     """`unify_width` of each document; the character table natively over all of them at once
     (every entry is one character for one, so the offset maps stay as they are)."""
-    if rules.enabled("NORM-WIDTH") and docs:
-        keys = list(_WIDTH)
-        texts = pl.Series([d.text for d in docs], dtype=pl.String)
-        texts = texts.str.replace_many([chr(k) for k in keys], [_WIDTH[k] for k in keys]).to_list()
-        docs = [Mapped(t, d.runs) for t, d in zip(texts, docs, strict=True)]
-    if not rules.enabled("NORM-ASCII-PUNCT"):
+    if not docs:
         return docs
-    return [_ascii_punct(d) for d in docs]
+    texts = pl.Series([d.text for d in docs], dtype=pl.String)
+    if _on("NORM-WIDTH"):
+        keys = list(_WIDTH)
+        texts = texts.str.replace_many([chr(k) for k in keys], [_WIDTH[k] for k in keys])
+        docs = [Mapped(t, d.runs) for t, d in zip(texts.to_list(), docs, strict=True)]
+    if not _on("NORM-ASCII-PUNCT"):
+        return docs
+    # which texts have a mark, and one with a space or tab beside it: natively, for all at once
+    marks = texts.str.contains(_ASCII_PUNCT_TRIGGER.pattern).to_list()
+    spaced = texts.str.contains(_PUNCT_SPACED.pattern).to_list()
+    return [_ascii_punct(d, sp) if m else d for d, m, sp in zip(docs, marks, spaced, strict=True)]
 
 
 # --------------------------------------------------------------------------- (f) breaks, spaces
@@ -851,9 +888,9 @@ def repair_breaks(doc: Mapped) -> Mapped:
         ("NORM-BLANK-LINES", _BLANKS, lambda m: "\n"),
     ]
     for rule_id, pattern, repl in steps:
-        if rules.enabled(rule_id) and _BREAK_TRIGGER[rule_id](doc.text):
+        if _on(rule_id) and _BREAK_TRIGGER[rule_id](doc.text):
             doc = rewrite(doc, pattern, repl)
-    if rules.enabled("NORM-LAYOUT-SPACE") and " " in doc.text:
+    if _on("NORM-LAYOUT-SPACE") and " " in doc.text:
         doc = rewrite_at(doc, _SPACE_RUN, _LAYOUT_SPACE, _layout_space)
     lead = len(doc.text) - len(doc.text.lstrip("\n"))
     trail = len(doc.text.rstrip("\n"))
@@ -879,7 +916,7 @@ def split_glued_headings(doc: Mapped) -> Mapped:
         end = text.find("\n", m.end())
         return "\n" if (end if end >= 0 else len(text)) - start >= min_line else None
 
-    if not rules.enabled("NORM-GLUED-HEADING") or not _GLUED_TRIGGER.search(doc.text):
+    if not _on("NORM-GLUED-HEADING") or not _GLUED_TRIGGER.search(doc.text):
         return doc
     min_line = _number("NORM-GLUED-LINE-MIN")  # a line this long that runs numbered parts together
     return rewrite(doc, _GLUED_HEADING, repl)
@@ -895,19 +932,28 @@ def split_glued_headings(doc: Mapped) -> Mapped:
 )
 def normalize_texts(source_texts: list[str]) -> list[tuple[Mapped, str]]:
     """`normalize_text` of each text. Step by step over all texts, so the steps that are one
-    native pass (script detection, t2s, width) run once a batch, not once a document."""
+    native pass (script detection, t2s, width) run once a batch, not once a document; the rules'
+    switches are read once a batch."""
+    token = _SWITCHES.set({})
+    try:
+        return _normalize_texts(source_texts)
+    finally:
+        _SWITCHES.reset(token)
+
+
+def _normalize_texts(source_texts: list[str]) -> list[tuple[Mapped, str]]:
     docs = [Mapped.of(t.replace("\r\n", " \n").replace("\r", "\n")) for t in source_texts]
     # zero-width characters (1\u200b2件 is 12件): read_documents removes them from source_text already
     # (and says so in `repairs`); a text that reaches here with them still reads as if they were not there
-    if rules.enabled("NORM-ZERO-WIDTH"):
+    if _on("NORM-ZERO-WIDTH"):
         docs = [rewrite(d, _ZERO_WIDTH, lambda m: "") for d in docs]
     docs = [repair_mojibake(strip_pinyin(strip_markdown(d))) for d in docs]
     scripts = detect_scripts([d.text for d in docs])
-    if rules.enabled("NORM-T2S"):
+    if _on("NORM-T2S"):
         trad = [i for i, s in enumerate(scripts) if s == "traditional"]
         for i, doc in zip(trad, to_simplified_many([docs[i] for i in trad]), strict=True):
             docs[i] = doc
-    docs = [drop_chrome(d) for d in docs]  # after conversion: the cues are written in simplified
+    docs = drop_chrome_many(docs)  # after conversion: the cues are written in simplified
     docs = unify_width_many(docs)
     docs = [split_glued_headings(repair_breaks(d)) for d in docs]
     return list(zip(docs, scripts, strict=True))
