@@ -577,23 +577,28 @@ def detect_script(text: str, threshold: float | None = None) -> str:
 
 
 @cache
-def _script_classes() -> tuple[str, str]:
-    """The two character sets as regex classes (all CJK: nothing in them needs escaping)."""
+def _script_table() -> pl.Series:
+    """Code point -> 1 for a character only traditional text uses, 2**32 for one only simplified uses."""
     only_trad, only_simp = _script_sets()
-    assert all(ord(c) > 0x7F for c in only_trad | only_simp)
-    return "[" + "".join(sorted(only_trad)) + "]", "[" + "".join(sorted(only_simp)) + "]"
+    pairs = {ord(c): 1 for c in only_trad} | {ord(c): 1 << 32 for c in only_simp}
+    return pl.repeat(0, 0x110000, dtype=pl.Int64, eager=True).scatter(list(pairs), list(pairs.values()))
 
 
 def detect_scripts(texts: list[str]) -> list[str]:
-    """`detect_script` of each text, counted natively over all texts at once (Counter costs ~25 ms a MB)."""
+    """`detect_script` of each text, counted natively over all texts at once (Counter costs ~25 ms a
+    MB): every code unit through a table, a running sum, and its difference across each text."""
     if not texts:
         return []
     threshold = float(rules.value("normalize_rules.csv", "NORM-TRAD-SHARE"))
-    trad_class, simp_class = _script_classes()
-    series = pl.Series(texts, dtype=pl.String)
-    trad = series.str.count_matches(trad_class).to_list()
-    simp = series.str.count_matches(simp_class).to_list()
-    return ["traditional" if t and t / (t + s) > threshold else "simplified" for t, s in zip(trad, simp, strict=True)]
+    running = _script_table().gather(pl.from_arrow(opencc_fast.code_units("".join(texts)))).cum_sum()
+    running = pl.concat([pl.Series([0], dtype=pl.Int64), running])
+    ends = list(accumulate(map(len, texts)))
+    counts = (running.gather(ends) - running.gather([0, *ends[:-1]])).to_list()
+    out = []
+    for n in counts:
+        trad, simp = n & 0xFFFFFFFF, n >> 32
+        out.append("traditional" if trad and trad / (trad + simp) > threshold else "simplified")
+    return out
 
 
 @rules.cached

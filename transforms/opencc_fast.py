@@ -116,7 +116,8 @@ def _code_table(pairs: dict[str, str], default: int | None = None) -> pa.Array:
     return codes.scatter([ord(k) for k in pairs], [ord(v) for v in pairs.values()]).to_arrow()
 
 
-def _codes(text: str) -> pa.Array:
+def code_units(text: str) -> pa.Array:
+    """The UTF-32 code units of `text` as a uint32 array (no copy beyond the encoding)."""
     data = text.encode("utf-32-le")
     return pa.Array.from_buffers(pa.uint32(), len(data) // 4, [None, pa.py_buffer(data)])
 
@@ -137,15 +138,19 @@ def convert_lines(lines: list[str], config: str = "tw2s", native_from: int = NAT
     cc, groups = tables(config)
     if sum(map(len, lines)) < native_from:
         return [cc.convert(line) for line in lines]
-    codes = _codes("\n".join(lines))
+    codes = code_units("\n".join(lines))
     crossed: pl.Series | None = None
     for group in groups:
         reduced = pl.Series([_text(pc.take(group.reduce, codes))], dtype=pl.String)
         if group.short_crossings and reduced.str.contains_any(group.short_crossings).item():
             here = pl.Series(reduced.item().split("\n")).str.contains_any(group.short_crossings)
             crossed = here if crossed is None else crossed | here
-        marked = _codes(reduced.str.replace_many(group.phrases, group.marked, leftmost=True).item())
-        codes = pc.take(group.table, pc.if_else(pc.greater_equal(marked, PLANE16), marked, codes))
+        marked = code_units(reduced.str.replace_many(group.phrases, group.marked, leftmost=True).item())
+        # a stand-in where a phrase matched, else the character itself: then all through the table
+        pick = pl.DataFrame({"m": pl.from_arrow(marked), "c": pl.from_arrow(codes)}).select(
+            pl.when(pl.col("m") >= PLANE16).then(pl.col("m")).otherwise(pl.col("c"))
+        )
+        codes = pc.take(group.table, pick.to_series().to_arrow())
     out = _text(codes).split("\n")
     for i in crossed.arg_true().to_list() if crossed is not None else ():
         out[i] = cc.convert(lines[i])
