@@ -117,3 +117,21 @@ def test_metadata_rendering_shows_the_place_and_reads_page_prefixes():
     page = "[page_title=青石镇2024年法治政府建设情况报告_某县人民政府网] [page_published_on=2025-02-03] 一、主要工作\\n"
     got = rulebook.render("metadata", page + body).split("\n")
     assert "unit_name=青石镇" in got and "published_on=2025-02-03" in got and "report_year=2024" in got
+
+
+def test_name_bounds_are_the_tables_longest_names():
+    """LONGEST_NAME / LONGEST_STEM / SHORTEST_NAME are bounds, not rules: they must hold every name
+    of the table (a window as wide finds every name, a wider one nothing more)."""
+    from transforms.places import LONGEST_NAME, LONGEST_STEM, SHORTEST_NAME, division_forms
+
+    names = divisions()["name"].to_list()
+    assert max(map(len, names)) == LONGEST_NAME
+    assert max(map(len, division_forms())) <= LONGEST_NAME
+    assert max(map(len, admin_stems())) == LONGEST_STEM
+    assert min(map(len, names)) >= SHORTEST_NAME
+
+
+def test_the_longest_autonomous_counties_are_peeled_off():
+    # 镇沅彝族哈尼族拉祜族自治县 has 13 characters, 积石山保安族东乡族撒拉族自治县 15: a window of 12 missed them
+    assert split_parents("镇沅彝族哈尼族拉祜族自治县司法局") == (["镇沅彝族哈尼族拉祜族自治县"], "司法局")
+    assert split_parents("积石山保安族东乡族撒拉族自治县司法局") == (["积石山保安族东乡族撒拉族自治县"], "司法局")

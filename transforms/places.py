@@ -24,6 +24,14 @@ import polars as pl
 
 from transforms import rules
 
+# Bounds, not rules: the longest names of the division table (tests/test_places.py holds them to
+# it), so a window this wide holds any name a text can write and a wider one finds nothing more.
+LONGEST_NAME = 15  # 积石山保安族东乡族撒拉族自治县 (镇沅彝族哈尼族拉祜族自治县 13, a town at most 14)
+LONGEST_STEM = 8  # 达尔罕茂明安联合 (旗)
+# A bound, not a rule: the shortest division name has two characters (息县), so a shorter prefix
+# names none.
+SHORTEST_NAME = 2
+
 PLACE_COLUMNS = pl.Schema(
     {
         "place_province": pl.String,
@@ -112,9 +120,9 @@ def admin_stem(name: str) -> str | None:
     for tail in _stem_tails():
         if name.endswith(tail):
             core = name[: -len(tail)]
-            while tail.startswith("自治") and ethnic.search(core) and len(ethnic.sub("", core)) >= 2:
+            while tail.startswith("自治") and ethnic.search(core) and len(ethnic.sub("", core)) >= _stem_min():
                 core = ethnic.sub("", core)
-            return core if len(core) >= 2 else None
+            return core if len(core) >= _stem_min() else None
     return None
 
 
@@ -151,7 +159,19 @@ def _ancestor_sets() -> dict[str, list[frozenset[str]]]:
     return out
 
 
-def split_parents(name: str, min_rest: int = 2) -> tuple[list[str], str]:
+@rules.cached
+def _stem_min() -> int:
+    """The shortest stem that may stand for its division (唐山 for 唐山市; 息 for 息县 may not)."""
+    return rules.number("place_rules.csv", "META-PLACE-STEM-MIN-LEN")
+
+
+@rules.cached
+def _min_rest() -> int:
+    """The fewest characters a name keeps of its own when a division is peeled off its front."""
+    return rules.number("place_rules.csv", "META-PLACE-MIN-REST")
+
+
+def split_parents(name: str) -> tuple[list[str], str]:
     """Peel known division names off the front: 湖北省黄石市阳新县经济开发区 → ([…, 阳新县], 经济开发区).
 
     A stem may stand for its division (河北唐山芦台经济开发区 → [河北省, 唐山市]) when it names one
@@ -159,23 +179,24 @@ def split_parents(name: str, min_rest: int = 2) -> tuple[list[str], str]:
     东城街道 keeps its name (the rest, 街道, is a bare level word), not 东城区 + 街道.
     """
     names, stems, shorts = admin_names(), admin_stems(), short_forms()
+    min_rest, stem_min = _min_rest(), _stem_min()
     chain: list[str] = []
     rest = name
     while True:
         if rest in shorts:  # 镇宁自治县 is a name of its own, not 镇宁 + 自治县
             return chain, rest
         best = ""
-        for k in range(2, min(len(rest) - min_rest, 12) + 1):
+        for k in range(SHORTEST_NAME, min(len(rest) - min_rest, LONGEST_NAME) + 1):
             if rest[:k] in names or rest[:k] in shorts:  # 屏边县 as written for 屏边苗族自治县
                 best = rest[:k]
         if best:
             chain.append(best)
             rest = rest[len(best) :]
             continue
-        for k in range(min(len(rest) - min_rest, 6), 1, -1):
+        for k in range(min(len(rest) - min_rest, LONGEST_STEM), stem_min - 1, -1):
             full = stems.get(rest[:k])
             left = rest[k:]
-            if full is None or rest.startswith(full) or len(_level_words().sub("", left)) < 2:
+            if full is None or rest.startswith(full) or len(_level_words().sub("", left)) < min_rest:
                 continue  # no stem, the division's own full name, or nothing of a name left
             if chain and not any(chain[-1] in anc for anc in _ancestor_sets()[full]):
                 continue
