@@ -535,3 +535,14 @@ def test_the_metadata_package_counts_whole_in_its_stage_version(tmp_path):
     _, meta = versions()
     (root / "metadata" / "years.py").write_text("# edited\n", encoding="utf-8")
     assert versions()[0] == norm and versions()[1] != meta
+
+
+def test_self_named_unit_finds_the_longest_division_names():
+    """The look-back for a division name before its level word is the table's longest name, a bound:
+    镇沅彝族哈尼族拉祜族自治县 (13 characters) was cut off by the old window of 12."""
+    from transforms.metadata.subjects import self_named_unit
+
+    text = ("一、主要工作\n我县坚持依法行政，全县干部群众法治意识增强。"
+            "落实《镇沅彝族哈尼族拉祜族自治县法治政府建设实施方案》。")
+    unit = self_named_unit(text)
+    assert unit is not None and unit.short == "镇沅彝族哈尼族拉祜族自治县"

@@ -31,7 +31,7 @@ from transforms.metadata.header import (
     lines_of,
 )
 from transforms.metadata.parents import addressed_parent, parent_named_in_text, parents_in_lines
-from transforms.metadata.patterns import FOOTER_LINE_LEN, FOOTER_LINES, words
+from transforms.metadata.patterns import limit, words
 from transforms.metadata.signature import cover_signature, find_signature, header_stamp, parse_date
 from transforms.metadata.subjects import (
     level_of_self_reference,
@@ -117,7 +117,7 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
     opening = next((ln for ln in lines[len(header) :] if ln), "") if len(header) < len(lines) else ""
     page = page_title_unit(row.get("page_title"))
     closing = find_signature(lines)
-    footer_lines = [ln for ln in lines[-FOOTER_LINES :] if len(ln) <= FOOTER_LINE_LEN]
+    footer_lines = [ln for ln in lines[-limit("META-FOOTER-LINES") :] if len(ln) <= limit("META-FOOTER-LINE-LEN")]
     s = _Sources()
     s.getters |= {
         # a covering letter's 落款: its date is a source of the report's date (trusted after the

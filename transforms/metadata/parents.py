@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from transforms import rules
-from transforms.metadata.patterns import ADDRESSEE_HEADER_LINES, ADDRESSEE_MAX_LEN, ranks, rx
+from transforms.metadata.patterns import limit, ranks, rx
 from transforms.metadata.units import Unit, name_rules
 from transforms.places import division_forms, short_forms, split_parents
 
@@ -20,8 +20,8 @@ def addressed_parent(header: list[str], unit: Unit) -> str | None:
     """
     from transforms.places import divisions
 
-    for ln in header[: ADDRESSEE_HEADER_LINES]:
-        if not re.search(r"[:：]$", ln) or len(ln) > ADDRESSEE_MAX_LEN:
+    for ln in header[: limit("META-ADDRESSEE-HEADER-LINES")]:
+        if not re.search(r"[:：]$", ln) or len(ln) > limit("META-ADDRESSEE-MAX-LEN"):
             continue
         forms = division_forms()  # 红河州 is written for 红河哈尼族彝族自治州
         names = [n for n in rx("META-ADDRESSEE").findall(ln) if n in forms]

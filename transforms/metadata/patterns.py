@@ -20,21 +20,11 @@ _SHARED = {"YEAR": lexicon.YEAR, "YEAR_20": lexicon.YEAR_20, "CN_SMALL": lexicon
 _PLACEHOLDER = re.compile(r"\{(" + "|".join(_SHARED) + r")\}")
 
 
-# Lengths and windows not yet rows of metadata_rules.csv: each still needs a case on each side of
-# its boundary (so ±1, ×0.5 and ×2 fail one) before it can become a threshold row; until then they
-# are named here, one per purpose, so a reader finds them in one place.
-GLUED_TITLE_SPAN = 400  # first characters searched for a title run into the body
-ADDRESSEE_HEADER_LINES = 12  # first header lines searched for the addressee (某某市人民政府：)
-ADDRESSEE_MAX_LEN = 40  # longest addressee line
-STAMP_HEADER_LINES = 12  # first header lines searched for the page's time stamp
-SIGNATURE_BODY_LEN = 40  # a line this long below a date is body: that date is no 落款
-OPENING_CLAUSES = 4  # first clauses of each opening sentence searched for its subject
-OPENING_NAME_MAX_LEN = 24  # a unit named in the opening is shorter than this
-REPORTED_ON_SPAN = 1500  # first characters searched for 现将…情况报告如下
-SELF_NAMED_LOOKBACK = 11  # characters looked back for a division name before its level word
-ZONE_LOOKBACK = 6  # characters looked back for the place before a zone's generic name
-FOOTER_LINES = 6  # last lines searched for a page footer's date field
-FOOTER_LINE_LEN = 80  # longest footer line
+# A bound, not a rule: the first characters of the first line searched for a title run into the
+# body. META-GLUED-TITLE itself spans at most 30 + 2 + 40 + 2 characters (issuer, 关于, subject,
+# 报告), and a title opens the text, so a window of 400 holds any match the pattern can make near
+# the start; it only spares a regex search through a whole report printed as one line.
+GLUED_TITLE_SPAN = 400
 
 
 @rules.cached

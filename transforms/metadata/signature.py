@@ -12,7 +12,7 @@ import datetime as dt
 import re
 
 from transforms import numerals, rules
-from transforms.metadata.patterns import SIGNATURE_BODY_LEN, STAMP_HEADER_LINES, limit, pattern, rx
+from transforms.metadata.patterns import limit, pattern, rx
 from transforms.metadata.units import Unit, name_rules, parse_unit
 
 # a date's digits (transforms.numerals), and the look-alikes typed for 〇 in a year (二○二五, 二O二五)
@@ -67,7 +67,7 @@ def find_signature(lines: list[str]) -> tuple[Unit | None, dt.date | None]:
     date_rx, footer, junk, seal = date_re(), rx("META-FOOTER"), rx("META-JUNK-TAIL"), rx("META-SEAL")
     party = name_rules()["party"]
     tail = [ln for ln in lines if ln][-limit("META-SIGNATURE-TAIL-LINES") :]
-    body_len, above_n = SIGNATURE_BODY_LEN, limit("META-SIGNATURE-UNIT-ABOVE")
+    body_len, above_n = limit("META-SIGNATURE-BODY-LEN"), limit("META-SIGNATURE-UNIT-ABOVE")
     for i in range(len(tail) - 1, -1, -1):
         ln = tail[i]
         after = tail[i + 1 :]
@@ -117,5 +117,5 @@ def header_stamp(header: list[str]) -> str | None:
     under the title ("2026-01-27"): the page's date, since a signing date is written 2026年1月27日
     and stands at the end."""
     stamp, bare = rx("META-STAMP"), rx("META-STAMP-BARE")
-    rows = header[: STAMP_HEADER_LINES]
+    rows = header[: limit("META-STAMP-HEADER-LINES")]
     return next((m.group(1) for ln in rows if (m := stamp.match(ln) or bare.match(ln))), None)

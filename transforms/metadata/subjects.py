@@ -9,17 +9,9 @@ from collections import Counter
 from functools import lru_cache
 
 from transforms import lexicon, rules
-from transforms.metadata.patterns import (
-    OPENING_CLAUSES,
-    OPENING_NAME_MAX_LEN,
-    REPORTED_ON_SPAN,
-    SELF_NAMED_LOOKBACK,
-    ZONE_LOOKBACK,
-    rx,
-    words,
-)
+from transforms.metadata.patterns import limit, rx, words
 from transforms.metadata.units import Unit, government_issuer, name_rules, parse_unit
-from transforms.places import admin_names, admin_stems, division_forms
+from transforms.places import LONGEST_NAME, admin_names, admin_stems, division_forms
 
 _SENTENCE_END = f"[{re.escape(lexicon.HARD_END)}]"
 
@@ -47,12 +39,12 @@ def unit_from_opening(opening: str) -> Unit | None:
     """
     names = name_rules()
     sentences = re.split(_SENTENCE_END, opening, maxsplit=2)[:2]  # "2024年是…之年。某某街道始终坚持…"
-    clauses = [c for sentence in sentences for c in re.split(r"[，,:：]", sentence)[: OPENING_CLAUSES]]
+    clauses = [c for sentence in sentences for c in re.split(r"[，,:：]", sentence)[: limit("META-OPENING-CLAUSES")]]
     for clause in clauses:  # 、 joins a clause: 在区委、区政府…领导下
         c = re.sub(rf"^\s*{lexicon.YEAR}\s*(?:年度|年)?(?:以来|来)?\s*", "", clause).strip()
         if len(c) < 3 or names["skip"].match(c) or c[0] in names["generic"]:
             continue
-        for k in range(2, min(len(c), OPENING_NAME_MAX_LEN)):
+        for k in range(2, min(len(c), limit("META-OPENING-NAME-MAX-LEN"))):
             u = parse_unit(c[:k])
             if u is None or not names["follow"].match(c[k:]) or names["party"].search(u.full):
                 continue
@@ -97,7 +89,7 @@ def year_led_opening(body: list[str]) -> str | None:
 
 def unit_reported_on(text: str) -> Unit | None:
     """"现将某某市2022年法治政府建设情况报告如下": the unit the report says it reports on."""
-    m = rx("META-REPORT-AS").search(re.sub(r"《[^》]*》", "", text[: REPORTED_ON_SPAN]))
+    m = rx("META-REPORT-AS").search(re.sub(r"《[^》]*》", "", text[: limit("META-REPORTED-ON-SPAN")]))
     return parse_unit(m.group(1)) if m else None
 
 
@@ -133,7 +125,7 @@ def self_named_unit(text: str) -> Unit | None:
     tail = levels.most_common(1)[0][0]
     forms = _town_names() if tail in ("镇", "乡", "街道") else division_forms()
     seen: Counter[str] = Counter()
-    back = SELF_NAMED_LOOKBACK
+    back = LONGEST_NAME - 1  # a bound: any division name ending at the level word fits
     for i in range(len(text)):
         if not text.startswith(tail, i):
             continue
@@ -196,7 +188,7 @@ def zone_named_in_text(text: str, unit: Unit) -> Unit | None:
     forms, stems = division_forms(), admin_stems()
     seen: Counter[str] = Counter()
     for m in re.finditer(re.escape(unit.short), text):
-        back = ZONE_LOOKBACK
+        back = LONGEST_NAME  # a bound: any division name or stem before the zone's word fits
         head = text[max(0, m.start() - back) : m.start()]
         tails = (head[-k:] for k in range(min(back, len(head)), 1, -1))
         place = next((t for t in tails if t in forms or t in stems), None)
