@@ -406,3 +406,21 @@ def test_fast_punctuation_and_layout_spaces_on_random_text() -> None:
         want = normalize.rewrite(doc, normalize._LAYOUT_SPACE, normalize._layout_space)
         got = normalize.rewrite_at(doc, normalize._SPACE_RUN, normalize._LAYOUT_SPACE, normalize._layout_space)
         assert (got.text, got.offsets) == (want.text, want.offsets), doc.text
+
+
+def test_break_and_edge_space_starts_on_random_text() -> None:
+    """Trying _BREAK and _EDGE_SPACE only where their matches can start (rewrite_at) finds what the
+    engine finds trying every position, on every arrangement of breaks, spaces, tabs, hanzi and digits."""
+    import random
+
+    from transforms import normalize
+
+    rng = random.Random(10)
+    alpha = list("\n\n \t中文1。，a") + ["\u4dc0", "\uf900"]
+    for _ in range(30_000):
+        doc = Mapped.of("".join(rng.choice(alpha) for _ in range(rng.randint(0, 10))))
+        for rule_id, pattern, repl in (("NORM-JOIN-BREAK", normalize._BREAK, lambda m: ""),
+                                       ("NORM-EDGE-SPACE", normalize._EDGE_SPACE, lambda m: "")):
+            want = normalize.rewrite(doc, pattern, repl)
+            got = normalize.rewrite_at(doc, normalize._BREAK_STARTS[rule_id], pattern, repl)
+            assert (got.text, got.offsets) == (want.text, want.offsets), (rule_id, doc.text)

@@ -25,7 +25,7 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -190,21 +190,52 @@ def rewrite(doc: Mapped, pattern: re.Pattern[str], repl: Callable[[re.Match[str]
     return splice(doc, edits)
 
 
-def rewrite_at(doc: Mapped, starts: re.Pattern[str], pattern: re.Pattern[str],
+def rewrite_at(doc: Mapped, starts: re.Pattern[str] | Callable[[str], Iterable[int]], pattern: re.Pattern[str],
                repl: Callable[[re.Match[str]], Repl]) -> Mapped:
     """`rewrite(doc, pattern, repl)` for a pattern that opens with a look-behind (the engine tries it at
-    every position, ~40 MB/s): it is tried only where `starts` matches (a literal the engine scans for).
-    Only for patterns whose every match starts where `starts` matches and ends before the next such place."""
+    every position, ~40 MB/s): it is tried only where `starts` matches (a literal the engine scans for),
+    or at the positions `starts(text)` gives, in order. Only for patterns whose every match starts at
+    such a place; one inside the previous match is skipped, as the engine would."""
     edits: list[Edit] = []
     text = doc.text
-    for candidate in starts.finditer(text):
-        m = pattern.match(text, candidate.start())  # a look-behind still sees the text before
+    end = 0
+    places = (c.start() for c in starts.finditer(text)) if isinstance(starts, re.Pattern) else starts(text)
+    for at in places:
+        if at < end:
+            continue
+        m = pattern.match(text, at)  # a look-behind still sees the text before
         if m is not None:
+            end = m.end()
             out = repl(m)
             if out is not None:
                 new, rel = out if isinstance(out, tuple) else (out, None)
-                edits.append((m.start(), m.end(), new, rel))
+                edits.append((m.start(), end, new, rel))
     return splice(doc, edits)
+
+
+def _line_edges(text: str) -> Iterator[int]:
+    """Each line's start and the start of the spaces and tabs that end it, in order (where an
+    _EDGE_SPACE match can start)."""
+    yield 0
+    for p in _before_breaks(text):
+        yield p
+        yield text.index("\n", p) + 1
+    p = len(text)
+    while p and text[p - 1] in " \t":
+        p -= 1
+    yield p
+
+
+def _before_breaks(text: str) -> Iterator[int]:
+    """The start of the spaces and tabs before each line break (where a _BREAK match can start)."""
+    find = text.find
+    q = find("\n")
+    while q >= 0:
+        p = q
+        while p and text[p - 1] in " \t":
+            p -= 1
+        yield p
+        q = find("\n", q + 1)
 
 
 def keep_groups(m: re.Match[str], *groups: int | str) -> tuple[str, list[int]]:
@@ -799,6 +830,14 @@ _BREAK_TRIGGER: dict[str, Callable[[str], bool]] = {
 }
 
 
+# where the matches of a pattern can start, for those the engine would try at every position
+# (rewrite_at): _BREAK's after a hanzi at the spaces before a line break, _EDGE_SPACE's at a line's edges
+_BREAK_STARTS: dict[str, Callable[[str], Iterable[int]]] = {
+    "NORM-JOIN-BREAK": _before_breaks,
+    "NORM-EDGE-SPACE": _line_edges,
+}
+
+
 def _join(m: re.Match[str]) -> Repl:
     text = m.string
     line_start = text.rfind("\n", 0, m.start()) + 1
@@ -894,7 +933,8 @@ def repair_breaks(doc: Mapped) -> Mapped:
     ]
     for rule_id, pattern, repl in steps:
         if _on(rule_id) and _BREAK_TRIGGER[rule_id](doc.text):
-            doc = rewrite(doc, pattern, repl)
+            starts = _BREAK_STARTS.get(rule_id)
+            doc = rewrite_at(doc, starts, pattern, repl) if starts else rewrite(doc, pattern, repl)
     if _on("NORM-LAYOUT-SPACE") and " " in doc.text:
         doc = rewrite_at(doc, _SPACE_RUN, _LAYOUT_SPACE, _layout_space)
     lead = len(doc.text) - len(doc.text.lstrip("\n"))
