@@ -383,6 +383,7 @@ def test_triggers_and_fast_paths_change_nothing(monkeypatch) -> None:
     monkeypatch.setattr(normalize, "_BREAK_TRIGGER", {k: lambda t: True for k in normalize._BREAK_TRIGGER})
     monkeypatch.setattr(normalize, "_PINYIN_TRIGGER", always)
     monkeypatch.setattr(normalize, "_GLUED_TRIGGER", always)
+    monkeypatch.setattr(normalize, "_NATIVE_TRIGGER", {k: "" for k in normalize._NATIVE_TRIGGER})
     monkeypatch.setattr(normalize, "_ascii_punct", lambda d, spaced=None: normalize.rewrite(d, normalize._ASCII_PUNCT,
                                                                                             normalize._punct))
     monkeypatch.setattr(normalize, "rewrite_at", lambda d, starts, p, r: normalize.rewrite(d, p, r))

@@ -688,6 +688,12 @@ _WIDTH = str.maketrans(
      "\u3000": " ", "\u00a0": " ", "\u2002": " ", "\u2003": " "}
 )
 _ZERO_WIDTH = re.compile(f"[{ZERO_WIDTH}]")
+
+
+@cache
+def _width_table() -> pa.Array:
+    """_WIDTH as a code-point table (every entry is one character for one)."""
+    return opencc_fast.code_table({chr(k): v for k, v in _WIDTH.items()})
 _ASCII_PUNCT = re.compile(r"[ \t]*([,;:])[ \t]*")
 _ASCII_PUNCT_TRIGGER = re.compile(r"[,;:]")
 _PUNCT_SPACED = re.compile(r"[ \t][,;:]|[,;:][ \t]")
@@ -776,13 +782,12 @@ def unify_width_many(docs: list[Mapped]) -> list[Mapped]:
     (every entry is one character for one, so the offset maps stay as they are)."""
     if not docs:
         return docs
-    texts = pl.Series([d.text for d in docs], dtype=pl.String)
     if _on("NORM-WIDTH"):
-        keys = list(_WIDTH)
-        texts = texts.str.replace_many([chr(k) for k in keys], [_WIDTH[k] for k in keys])
-        docs = [Mapped(t, d.runs) for t, d in zip(texts.to_list(), docs, strict=True)]
+        texts = opencc_fast.translate_all([d.text for d in docs], _width_table())
+        docs = [Mapped(t, d.runs) for t, d in zip(texts, docs, strict=True)]
     if not _on("NORM-ASCII-PUNCT"):
         return docs
+    texts = pl.Series([d.text for d in docs], dtype=pl.String)
     # which texts have a mark, and one with a space or tab beside it: natively, for all at once
     marks = texts.str.contains(_ASCII_PUNCT_TRIGGER.pattern).to_list()
     spaced = texts.str.contains(_PUNCT_SPACED.pattern).to_list()
@@ -970,6 +975,24 @@ def split_glued_headings(doc: Mapped) -> Mapped:
 # --------------------------------------------------------------------------- composition
 
 
+# A necessary condition of a step, tried natively on all texts at once (the engine's own search
+# costs ~20 ms a batch each): a zero-width character, a bracket before a Latin letter (a pinyin
+# gloss), a sentence end before a part heading (_GLUED_TRIGGER without its look-ahead)
+_NATIVE_TRIGGER = {
+    "NORM-ZERO-WIDTH": _ZERO_WIDTH.pattern,
+    "NORM-PINYIN-GLOSS": _PINYIN_TRIGGER.pattern,
+    "NORM-GLUED-HEADING": rf"[。！？](?:{_CN_NUM}、|\({_CN_NUM}\)|第{_CN_NUM}部分)",
+}
+
+
+def _where(docs: list[Mapped], pattern: str, step: Callable[[Mapped], Mapped]) -> list[Mapped]:
+    """`step` of the documents whose text has a match of `pattern` (natively), the others as they are."""
+    if not docs:
+        return docs
+    has = pl.Series([d.text for d in docs], dtype=pl.String).str.contains(pattern).to_list()
+    return [step(d) if h else d for d, h in zip(docs, has, strict=True)]
+
+
 @rules.rule(
     id="NORM-ZERO-WIDTH", stage="normalize", effect="zero-width characters are dropped",
     example='全年办理案件1\u200b2件。', expect='12件',
@@ -991,8 +1014,10 @@ def _normalize_texts(source_texts: list[str]) -> list[tuple[Mapped, str]]:
     # zero-width characters (1\u200b2件 is 12件): read_documents removes them from source_text already
     # (and says so in `repairs`); a text that reaches here with them still reads as if they were not there
     if _on("NORM-ZERO-WIDTH"):
-        docs = [rewrite(d, _ZERO_WIDTH, lambda m: "") for d in docs]
-    docs = [repair_mojibake(strip_pinyin(strip_markdown(d))) for d in docs]
+        docs = _where(docs, _NATIVE_TRIGGER["NORM-ZERO-WIDTH"], lambda d: rewrite(d, _ZERO_WIDTH, lambda m: ""))
+    docs = [strip_markdown(d) for d in docs]
+    docs = _where(docs, _NATIVE_TRIGGER["NORM-PINYIN-GLOSS"], strip_pinyin)
+    docs = [repair_mojibake(d) for d in docs]
     scripts = detect_scripts([d.text for d in docs])
     if _on("NORM-T2S"):
         trad = [i for i, s in enumerate(scripts) if s == "traditional"]
@@ -1000,7 +1025,8 @@ def _normalize_texts(source_texts: list[str]) -> list[tuple[Mapped, str]]:
             docs[i] = doc
     docs = drop_chrome_many(docs)  # after conversion: the cues are written in simplified
     docs = unify_width_many(docs)
-    docs = [split_glued_headings(repair_breaks(d)) for d in docs]
+    docs = [repair_breaks(d) for d in docs]
+    docs = _where(docs, _NATIVE_TRIGGER["NORM-GLUED-HEADING"], split_glued_headings)
     return list(zip(docs, scripts, strict=True))
 
 
