@@ -202,6 +202,16 @@ def test_short_texts_go_through_opencc_itself() -> None:
     assert opencc_fast.convert_lines([]) == []
 
 
+def test_whole_texts_convert_as_their_lines() -> None:
+    """convert_texts (all texts joined, cut back by length) gives each text's lines as OpenCC does,
+    crossing lines, empty texts and texts that end in a line break included."""
+    cc = _cc("tw2s")
+    texts = [CORPUS, "\n".join(CROSSING), "", "\n", CORPUS + "\n回覆盆子\n", "臺北"]
+    want = ["\n".join(cc.convert(x) for x in t.split("\n")) for t in texts]
+    assert opencc_fast.convert_texts(texts, native_from=0) == want
+    assert opencc_fast.convert_texts(texts) == want
+
+
 # --------------------------------------------------------------------------- speed
 
 

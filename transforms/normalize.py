@@ -661,20 +661,17 @@ def to_simplified_many(docs: list[Mapped]) -> list[Mapped]:
     if not docs:
         return []
     override, pairs, chars = _converter()
-    lines: list[str] = []
-    counts: list[int] = []
-    for doc in docs:
-        text = override.sub(lambda m: pairs[m.group(0)], doc.text)
-        split = text.split("\n")
-        lines += split
-        counts.append(len(split))
-    out = opencc_fast.convert_lines(lines, "tw2s")
-    if not opencc_fast.lengths_kept("tw2s"):
-        out = [c if len(c) == len(x) else "".join(map(chars.get, x, x)) for c, x in zip(out, lines, strict=True)]
+    texts = [override.sub(lambda m: pairs[m.group(0)], doc.text) for doc in docs]
+    if opencc_fast.lengths_kept("tw2s"):
+        return [Mapped(t, d.runs) for t, d in zip(opencc_fast.convert_texts(texts, "tw2s"), docs, strict=True)]
+    lines = [text.split("\n") for text in texts]
+    out = opencc_fast.convert_lines([x for split in lines for x in split], "tw2s")
+    out = [c if len(c) == len(x) else "".join(map(chars.get, x, x))
+           for c, x in zip(out, [x for split in lines for x in split], strict=True)]
     result, pos = [], 0
-    for doc, n in zip(docs, counts, strict=True):
-        result.append(Mapped("\n".join(out[pos : pos + n]), doc.runs))
-        pos += n
+    for doc, split in zip(docs, lines, strict=True):
+        result.append(Mapped("\n".join(out[pos : pos + len(split)]), doc.runs))
+        pos += len(split)
     return result
 
 

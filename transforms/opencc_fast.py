@@ -148,7 +148,28 @@ def convert_lines(lines: list[str], config: str = "tw2s", native_from: int = NAT
     cc, groups = tables(config)
     if sum(map(len, lines)) < native_from:
         return [cc.convert(line) for line in lines]
-    codes = code_units("\n".join(lines))
+    return _convert_joined("\n".join(lines), cc, groups).split("\n")
+
+
+def convert_texts(texts: list[str], config: str = "tw2s", native_from: int = NATIVE_FROM) -> list[str]:
+    """`[convert(text) for text in texts]`: all texts joined by line breaks in one native pass, cut
+    back by their lengths (every replacement keeps its key's length: `lengths_kept`)."""
+    if not lengths_kept(config):
+        raise ValueError(f"{config}: a replacement changes the length; convert line by line")
+    cc, groups = tables(config)
+    if sum(map(len, texts)) < native_from:
+        return [convert(text, config) for text in texts]
+    joined = _convert_joined("\n".join(texts), cc, groups)
+    out, at = [], 0
+    for text in texts:
+        out.append(joined[at : at + len(text)])
+        at += len(text) + 1
+    return out
+
+
+def _convert_joined(text: str, cc: opencc.OpenCC, groups: tuple[Group, ...]) -> str:
+    """The lines of `text` converted natively, those where keys cross by OpenCC itself."""
+    codes = code_units(text)
     crossed: pl.Series | None = None
     for group in groups:
         reduced = pl.Series([_text(pc.take(group.reduce, codes))], dtype=pl.String)
@@ -161,10 +182,13 @@ def convert_lines(lines: list[str], config: str = "tw2s", native_from: int = NAT
             pl.when(pl.col("m") >= PLANE16).then(pl.col("m")).otherwise(pl.col("c"))
         )
         codes = pc.take(group.table, pick.to_series().to_arrow())
-    out = _text(codes).split("\n")
-    for i in crossed.arg_true().to_list() if crossed is not None else ():
-        out[i] = cc.convert(lines[i])
-    return out
+    out = _text(codes)
+    if crossed is None or not crossed.any():
+        return out
+    lines, source = out.split("\n"), text.split("\n")
+    for i in crossed.arg_true().to_list():
+        lines[i] = cc.convert(source[i])
+    return "\n".join(lines)
 
 
 def convert(text: str, config: str = "tw2s") -> str:
