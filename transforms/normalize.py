@@ -195,15 +195,14 @@ def rewrite_at(doc: Mapped, starts: re.Pattern[str] | Callable[[str], Iterable[i
     """`rewrite(doc, pattern, repl)` for a pattern that opens with a look-behind (the engine tries it at
     every position, ~40 MB/s): it is tried only where `starts` matches (a literal the engine scans for),
     or at the positions `starts(text)` gives, in order. Only for patterns whose every match starts at
-    such a place; one inside the previous match is skipped, as the engine would."""
+    such a place or right where the previous match ends (a place inside it is tried there, where the
+    engine goes on)."""
     edits: list[Edit] = []
     text = doc.text
     end = 0
     places = (c.start() for c in starts.finditer(text)) if isinstance(starts, re.Pattern) else starts(text)
     for at in places:
-        if at < end:
-            continue
-        m = pattern.match(text, at)  # a look-behind still sees the text before
+        m = pattern.match(text, max(at, end))  # a look-behind still sees the text before
         if m is not None:
             end = m.end()
             out = repl(m)
@@ -211,6 +210,15 @@ def rewrite_at(doc: Mapped, starts: re.Pattern[str] | Callable[[str], Iterable[i
                 new, rel = out if isinstance(out, tuple) else (out, None)
                 edits.append((m.start(), end, new, rel))
     return splice(doc, edits)
+
+
+def _before_marks(text: str) -> Iterator[int]:
+    """The start of the spaces and tabs before each ASCII , ; : (where an _ASCII_PUNCT match can start)."""
+    for m in _ASCII_PUNCT_TRIGGER.finditer(text):
+        p = m.start()
+        while p and text[p - 1] in " \t":
+            p -= 1
+        yield p
 
 
 def _line_edges(text: str) -> Iterator[int]:
@@ -736,7 +744,7 @@ def _ascii_punct(doc: Mapped, spaced: bool | None = None) -> Mapped:
     doc = Mapped(_punct_same_length(doc.text), doc.runs)
     if spaced is None:
         spaced = bool(_PUNCT_SPACED.search(doc.text))
-    return rewrite(doc, _ASCII_PUNCT, _punct) if spaced else doc
+    return rewrite_at(doc, _before_marks, _ASCII_PUNCT, _punct) if spaced else doc
 
 
 def _punct(m: re.Match[str]) -> Repl:
