@@ -251,13 +251,9 @@ def test_a_paragraph_opening_with_a_short_sentence_is_a_run_in_heading():
         "压实法治建设第一责任人职责。街道主任带头讲法治课，年内主持专题会议研究法治工作。\n" + BODY
     )
     assert found(text) == {"achievements": 1, "leadership_duty": 2}
-    # a long opening sentence, or one with a comma, is a body paragraph, no run-in heading …
+    # a long opening sentence, or one with a comma, is a body paragraph: no heading names the duty
     body = "街道党政主要负责人认真履行推进法治建设第一责任人职责并亲自部署重要工作。其余从略。\n"
-    parts, _ = run("一、主要举措和成效\n" + body + BODY)
-    duty = parts.filter(pl.col("section") == "leadership_duty")
-    # … though a paragraph opening with the leaders doing their duty reports it, that paragraph alone
-    assert duty["heading"].to_list() == [body.split("其余")[0]]
-    assert duty["char_end"].to_list() == [len("一、主要举措和成效\n") + len(body) - 1]
+    assert found("一、主要举措和成效\n" + body + BODY) == {"achievements": 1}
     assert found("一、主要举措和成效\n全年工作中，履行第一责任人职责。其余从略。\n") == {"achievements": 1}
 
 
@@ -277,19 +273,22 @@ def test_a_run_in_item_inside_a_paragraph_is_a_heading_like_one_opening_its_line
     assert found(body) == {"achievements": 1}
 
 
-def test_a_paragraph_that_opens_with_the_leaders_doing_their_duty_reports_it():
+def test_a_body_paragraph_on_the_leaders_duty_is_no_part_of_its_own():
+    """Only a heading (or a run-in item's lead) names the leadership_duty part: a paragraph of the
+    achievements whose first clause has the leaders doing their duty stays in the achievements."""
     head = "一、扛牢主体责任，夯实法治建设根基\n"
     duty = "局党政主要负责人严格履行法治建设第一责任人职责，将法治建设纳入全局重点工作。\n"
-    assert found(head + duty + BODY + "二、存在的问题\n" + BODY) == {
-        "achievements": 1,
-        "leadership_duty": 2,
-        "shortcomings": 1,
-    }
+    assert found(head + duty + BODY + "二、存在的问题\n" + BODY) == {"achievements": 1, "shortcomings": 1}
     county = "县主要领导带头履行法治建设第一责任人职责，主持专题会议。\n"
-    assert found(head + county)["leadership_duty"] == 2
-    # the leaders as the object of a rule put into practice are no report of the duty
-    other = "全年认真落实党政主要负责人履行推进法治建设第一责任人职责，按期完成任务。\n"
-    assert "leadership_duty" not in found(head + other + BODY)
+    assert "leadership_duty" not in found(head + county + BODY)
+
+
+def test_report_on_law_names_the_part_only_at_the_top():
+    """述法 as a part of its own is the leaders' duty; an item on it under another part is not."""
+    assert found("一、主要工作\n" + BODY + "二、领导干部述法工作\n" + BODY) == {
+        "achievements": 1, "leadership_duty": 1}
+    item = "一、主要工作\n（一）加强学法用法\n全年开展培训3次。四是打好“述法”基础牌。把第一责任人纳入述法对象。\n"
+    assert found(item + BODY) == {"achievements": 1}
 
 
 def test_what_needs_improving_names_the_shortcomings():

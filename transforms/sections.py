@@ -57,10 +57,9 @@ class SectionCues:
     top_cues: tuple[str, ...]
     exclude: tuple[str, ...]
     fallback: bool
-    paragraph_cues: tuple[str, ...] = ()
 
 
-_KINDS = {"global_exclude": "noise", "cues": "cue", "top_cues": "cue", "exclude": "noise", "paragraph_cues": "cue"}
+_KINDS = {"global_exclude": "noise", "cues": "cue", "top_cues": "cue", "exclude": "noise"}
 
 
 @lru_cache(maxsize=4)
@@ -106,7 +105,6 @@ def load_cues(path: Path = CUES_PATH) -> tuple[tuple[str, ...], tuple[SectionCue
             top_cues=_patterns(spec.get("top_cues")),
             exclude=_patterns(spec.get("exclude")),
             fallback=bool(spec.get("fallback", False)),
-            paragraph_cues=_patterns(spec.get("paragraph_cues")),
         )
         for code, spec in raw["sections"].items()
     )
@@ -329,7 +327,6 @@ def _doc_sections(
     thematic = _thematic_achievements(info, heads, ordered, top, text_len)
     if thematic is not None:
         ordered = sorted([*ordered, thematic], key=lambda h: h.start)
-    ordered = sorted([*ordered, *_paragraph_parts(info, heads, ordered)], key=lambda h: h.start)
 
     # ends: a top part runs to the next top part; a sub-part to the next line of its rank or above
     # (found by bisection: a long report has thousands of headings and outline lines)
@@ -344,7 +341,7 @@ def _doc_sections(
         nxt_top = top_starts[i] if i < len(top_starts) else text_len
         if h.level == 1:
             h.end = nxt_top
-        elif not h.end:  # a part told in one paragraph (_paragraph_parts) already ends with it
+        else:
             starts = outline_at.get(h.rank, []) if h.rank is not None else []
             if h.rank is not None and h.rank not in outline_at:  # a rank no outline line has: the ones above it
                 starts = sorted(s for s, rk in outline if rk <= h.rank)
@@ -408,41 +405,6 @@ def _thematic_achievements(
     return _Heading(
         r["line_no"], r["line_start"] + r["lead"], r["rank"], ["achievements"], {"achievements": False}, heading
     )
-
-
-@lru_cache(maxsize=8)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
-@rules.rule(
-    id="SEC-PARAGRAPH-PART", stage="sections", effect="a part no heading names, told by one paragraph (paragraph_cues)",
-    example="一、扛牢主体责任\\n局党政主要负责人严格履行法治建设第一责任人职责，带头学法。",
-    expect="leadership_duty\t局党政主要负责人严格履行",
-    why="the leaders' duty is often one paragraph under a thematic heading, not a part of its own",
-)
-def _paragraph_parts(info: dict[int, dict], heads: dict[int, _Heading], ordered: list[_Heading]) -> list[_Heading]:
-    """A part no heading names, told by a paragraph whose first clause says it (`paragraph_cues`):
-    under "一、扛牢主体责任", "局党政主要负责人严格履行法治建设第一责任人职责，…" reports the leaders'
-    duty. The part is that paragraph alone (level 2); the first such paragraph counts."""
-    found = {s for h in ordered for s in h.sections}
-    out: list[_Heading] = []
-    if not rules.enabled("SEC-PARAGRAPH-PART"):
-        return out
-    for spec in load_cues()[1]:
-        if not spec.paragraph_cues or spec.code in found:
-            continue
-        pattern = _compiled("|".join(f"(?:{p})" for p in spec.paragraph_cues))
-        for r in sorted(info.values(), key=lambda r: r["line_start"]):
-            first = re.split(r"[，,；;。：:！？]", r["body"][r["prefix_len"] :], maxsplit=1)[0]
-            if r["line_no"] in heads or not pattern.search(first):
-                continue
-            heading = _heading_text(r["body"], r["prefix_len"])
-            h = _Heading(r["line_no"], r["line_start"] + r["lead"], None, [spec.code], {spec.code: False}, heading, 2)
-            h.end = r["line_start"] + len(r["line"])
-            out.append(h)
-            break
-    return out
 
 
 def spans_from_sections(parts: list[tuple[str, int, int]], text_len: int) -> list[tuple[int, int, str]]:
