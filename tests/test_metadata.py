@@ -145,6 +145,16 @@ def test_inline_header_fields_give_publication_date_and_parent():
     assert m["report_year"] == 2024
 
 
+def test_a_date_key_run_into_its_date_after_other_fields_of_the_row():
+    for row in ("来源：某某县司法局 作者：发布时间2025年09月05日 点击数：",
+                "来源:某某县司法局 作者: 发布时间 2025年09月05日 点击数:"):
+        m = meta("某某县2023年度法治政府建设工作报告\n" + row + "\n2023年，" + PARA)
+        assert m["published_on"] == dt.date(2025, 9, 5)
+    # a short key run into a date, or a key with hanzi before it, is no field
+    for row in ("来源：某某县司法局 作者：时间2025年09月05日", "来源：某某县司法局 本次发布时间2025年09月05日"):
+        assert meta("某某县2023年度法治政府建设工作报告\n" + row + "\n2023年，" + PARA)["published_on"] is None
+
+
 def test_tab_separated_header_and_title_glued_to_a_header_line():
     text = "名称\t某某开发区管委会法治建设年度报告\n索引号\t0001\t发布日期\t2023-03-06\n2022年，" + PARA
     assert meta(text)["published_on"] == dt.date(2023, 3, 6)

@@ -59,6 +59,26 @@ def field_glued_re() -> re.Pattern[str]:
     return re.compile(r"^\s*(" + "|".join(long_keys) + r")\s*(?=[\u4e00-\u9fff\d])") if long_keys else NEVER
 
 
+@rules.rule(id="META-FIELD-KEY-DATE", stage="metadata",
+            effect="a key of four characters or more after other fields of a row may run into its date with no mark",
+            example="某某县2023年度法治政府建设工作报告\\n来源:某某县司法局 作者: 发布时间 2025年09月05日 点击数:\\n"
+                    "2023年，本县坚持依法行政，取得成效。",
+            expect="published_on=2025-09-05",
+            counter_example="某某县2023年度法治政府建设工作报告\\n来源:某某县司法局 作者: 时间 2025年09月05日\\n"
+                            "2023年，本县坚持依法行政，取得成效。",
+            counter_expect="published_on=2025-09-05",
+            why="a portal's source row (来源:… 作者: 发布时间 2025年09月05日) may part 发布时间 from its date "
+                "by a space that normalizing drops; a date must follow at once, no hanzi stand before the key, and a "
+                "two-character key (时间) run into a date is too often prose")
+@rules.cached
+def field_key_date_re() -> re.Pattern[str]:
+    date = pattern("META-DATE-FIELD")
+    if not rules.enabled("META-FIELD-KEY-DATE") or not date:
+        return NEVER
+    long_keys = sorted((k for k in words("META-FIELD-KEYS") if len(k) >= 4), key=len, reverse=True)
+    return re.compile(r"(?<![\u4e00-\u9fff])(" + "|".join(long_keys) + rf")\s*(?={date})") if long_keys else NEVER
+
+
 def header_lines(lines: list[str]) -> list[str]:
     """Lines before the first body paragraph (a punctuated or very long line that is no table row).
 
@@ -141,9 +161,9 @@ def glued_title(text: str) -> str | None:
 def header_fields(header: list[str]) -> dict[str, str]:
     """Header fields "key | value |" or "key: value key2: value2"; a value ends at "|" or the next key."""
     fields: dict[str, str] = {}
-    field, glued = field_re(), field_glued_re()
+    field, glued, dated = field_re(), field_glued_re(), field_key_date_re()
     for ln in header:
-        keys = list(field.finditer(ln)) or list(glued.finditer(ln))
+        keys = sorted([*field.finditer(ln), *dated.finditer(ln)], key=lambda k: k.start()) or list(glued.finditer(ln))
         for i, k in enumerate(keys):
             stop = keys[i + 1].start() if i + 1 < len(keys) else len(ln)
             value = re.split(r"[|\[【]", ln[k.end() : stop])[0].strip()
