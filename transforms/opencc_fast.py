@@ -19,13 +19,14 @@ output is identical to `OpenCC(config).convert` line by line, on every input.
 A group's single characters need no automaton: a phrase match starting at a position beats the
 character key there (it is longer), and a character match covers only its own position, so the
 leftmost-longest phrases are the same with or without the character keys. So all lines, joined
-into one string, are run through each group as code units (UTF-32, pyarrow `take` for a table):
-the text is first reduced (every character of a phrase key to a short stand-in below U+0800,
-a line break to itself, any other character to U+0001, which no key holds), the phrases alone
-(~300 keys) are replaced in that short text with values written as plane-16 private-use
-stand-ins, and a stand-in then gives its character while every other position goes through
-the group's character table. The reduced text is a third of the bytes and has no false starts,
-so the automaton runs several times faster than over the text with all ~4,400 keys.
+into one string, are run through each group as code units (UTF-32; pyarrow `take` for a table)
+without ever becoming a Python string: each character becomes a pair of ASCII bytes (a character
+of a phrase key its own pair from one set of bytes, a line break \n\n, any other character
+\x01\x01, which no key holds), the phrases alone (~300 keys, as pairs) are replaced in that
+ASCII text by their values as pairs from a second set of bytes, and the output, read back as one
+uint16 per character, gives a value character where a phrase matched while every other position
+goes through the group's character table. The first bytes of a pair never stand second, so a
+key can only match whole pairs; the automaton scans 2 bytes a character with no false starts.
 """
 
 from __future__ import annotations
@@ -47,11 +48,12 @@ class Group:
     values: list[str]  # the (first) value of each key, from the first dictionary that has it
     crossings: list[str]  # strings where two keys of the group's phrase dictionary cross
     lengths_kept: bool  # every value has its key's length
-    reduce: pa.Array  # code -> code: a phrase-key character to its short stand-in, \n to itself, else U+0001
-    phrases: list[str]  # the keys of two characters or more, longest first, in short stand-ins
-    marked: list[str]  # their values, each character written as its plane-16 stand-in
-    short_crossings: list[str]  # the crossings in short stand-ins
-    table: pa.Array  # code -> code: the single-character keys to their values, plane-16 stand-ins back
+    pairs: pa.Array  # code -> uint16: a phrase-key character's byte pair, \n\n for \n, else \x01\x01
+    phrases: list[str]  # the keys of two characters or more, longest first, as byte pairs
+    marked: list[str]  # their values as byte pairs of the second set
+    pair_crossings: list[str]  # the crossings as byte pairs
+    back: pa.Array  # uint16 pair -> the value character it stands for (0: no value pair)
+    table: pa.Array  # code -> code: the single-character keys to their values
 
 
 def _crossings(keys: list[str]) -> list[str]:
@@ -82,29 +84,40 @@ def tables(config: str) -> tuple[opencc.OpenCC, tuple[Group, ...]]:
         keys = sorted(mapping, key=len, reverse=True)
         phrases = [k for k in keys if len(k) > 1]
         crossings = _crossings(list(group[0][2]))
-        short = {c: chr(SHORT + i) for i, c in enumerate(sorted({c for k in phrases + crossings for c in k}))}
-        marks = {c: chr(PLANE16 + i) for i, c in enumerate(sorted({c for k in phrases for c in mapping[k]}))}
-        if SHORT + len(short) > 0x800 or len(marks) > 0xFFFE:
-            raise ValueError(f"{config}: too many phrase characters for the stand-ins")
+        keyed = sorted({c for k in phrases + crossings for c in k})
+        valued = sorted({c for k in phrases for c in mapping[k]})
+        if len(keyed) > 31 * 32 or len(valued) > 31 * 21:
+            raise ValueError(f"{config}: too many phrase characters for the byte pairs")
+        key_pair = {c: chr(0x21 + i % 31) + chr(0x40 + i // 31) for i, c in enumerate(keyed)}
+        value_pair = {c: chr(0x60 + i % 31) + chr(0x0B + i // 31) for i, c in enumerate(valued)}
         groups.append(
             Group(
                 keys=keys,
                 values=[mapping[k] for k in keys],
                 crossings=crossings,
                 lengths_kept=all(len(k) == len(v) for k, v in mapping.items()),
-                reduce=code_table({"\n": "\n"} | short, default=1),
-                phrases=["".join(short[c] for c in k) for k in phrases],
-                marked=["".join(marks[c] for c in mapping[k]) for k in phrases],
-                short_crossings=["".join(short[c] for c in k) for k in crossings],
-                table=code_table({k: v for k, v in mapping.items() if len(k) == 1 and len(v) == 1}
-                                  | {m: c for c, m in marks.items()}),
+                pairs=_pair_table(key_pair),
+                phrases=["".join(key_pair[c] for c in k) for k in phrases],
+                marked=["".join(value_pair[c] for c in mapping[k]) for k in phrases],
+                pair_crossings=["".join(key_pair[c] for c in k) for k in crossings],
+                back=pl.repeat(0, 0x10000, dtype=pl.UInt32, eager=True).scatter(
+                    [_pair_value(p) for p in value_pair.values()], [ord(c) for c in value_pair]).to_arrow(),
+                table=code_table({k: v for k, v in mapping.items() if len(k) == 1 and len(v) == 1}),
             )
         )
     return cc, tuple(groups)
 
 
-PLANE16 = 0x100000  # supplementary private use area B: stand-ins for the characters of phrase values
-SHORT = 0x80  # stand-ins for the characters of phrase keys: two bytes of UTF-8 each
+def _pair_value(pair: str) -> int:
+    """Two ASCII bytes read as one little-endian uint16."""
+    return ord(pair[0]) | ord(pair[1]) << 8
+
+
+def _pair_table(key_pair: dict[str, str]) -> pa.Array:
+    """code -> uint16 byte pair: the keyed characters their own, \n \n\n, anything else \x01\x01."""
+    pairs = {ord(c): _pair_value(p) for c, p in key_pair.items()} | {ord("\n"): _pair_value("\n\n")}
+    table = pl.repeat(_pair_value("\x01\x01"), 0x110000, dtype=pl.UInt16, eager=True)
+    return table.scatter(list(pairs), list(pairs.values())).to_arrow()
 
 
 def code_table(pairs: dict[str, str], default: int | None = None) -> pa.Array:
@@ -172,16 +185,17 @@ def _convert_joined(text: str, cc: opencc.OpenCC, groups: tuple[Group, ...]) -> 
     codes = code_units(text)
     crossed: pl.Series | None = None
     for group in groups:
-        reduced = pl.Series([_text(pc.take(group.reduce, codes))], dtype=pl.String)
-        if group.short_crossings and reduced.str.contains_any(group.short_crossings).item():
-            here = pl.Series(reduced.item().split("\n")).str.contains_any(group.short_crossings)
-            crossed = here if crossed is None else crossed | here
-        marked = code_units(reduced.str.replace_many(group.phrases, group.marked, leftmost=True).item())
-        # a stand-in where a phrase matched, else the character itself: then all through the table
-        pick = pl.DataFrame({"m": pl.from_arrow(marked), "c": pl.from_arrow(codes)}).select(
-            pl.when(pl.col("m") >= PLANE16).then(pl.col("m")).otherwise(pl.col("c"))
+        ascii_pairs = _as_string(pc.take(group.pairs, codes))
+        if group.pair_crossings and ascii_pairs.str.contains_any(group.pair_crossings).item():
+            lines = pl.Series(ascii_pairs.item().split("\n\n")).str.contains_any(group.pair_crossings)
+            crossed = lines if crossed is None else crossed | lines
+        replaced = ascii_pairs.str.replace_many(group.phrases, group.marked, leftmost=True)
+        values = pc.take(group.back, _as_pairs(replaced, len(codes)))
+        # the value character where a phrase matched, else the character through the table
+        pick = pl.DataFrame({"v": pl.from_arrow(values), "c": pl.from_arrow(pc.take(group.table, codes))}).select(
+            pl.when(pl.col("v") > 0).then(pl.col("v")).otherwise(pl.col("c"))
         )
-        codes = pc.take(group.table, pick.to_series().to_arrow())
+        codes = pick.to_series().to_arrow()
     out = _text(codes)
     if crossed is None or not crossed.any():
         return out
@@ -189,6 +203,23 @@ def _convert_joined(text: str, cc: opencc.OpenCC, groups: tuple[Group, ...]) -> 
     for i in crossed.arg_true().to_list():
         lines[i] = cc.convert(source[i])
     return "\n".join(lines)
+
+
+def _as_string(pairs: pa.Array) -> pl.Series:
+    """A uint16 array's bytes as one ASCII string (no Python string made)."""
+    data = pairs.buffers()[1][2 * pairs.offset : 2 * (pairs.offset + len(pairs))]
+    offsets = pa.array([0, len(data)], pa.int64()).buffers()[1]
+    return pl.Series(pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, data]))
+
+
+def _as_pairs(ascii_pairs: pl.Series, n: int) -> pa.Array:
+    """One ASCII string of n byte pairs read back as n uint16 (the replacements keep every length)."""
+    array = ascii_pairs.to_arrow(compat_level=pl.CompatLevel.oldest())
+    offsets = pa.Array.from_buffers(pa.int64(), 2, [None, array.buffers()[1]], offset=array.offset)
+    start, end = offsets[0].as_py(), offsets[1].as_py()
+    if end - start != 2 * n:
+        raise ValueError("a replacement changed the length")
+    return pa.Array.from_buffers(pa.uint16(), n, [None, array.buffers()[2][start:end]])
 
 
 def convert(text: str, config: str = "tw2s") -> str:
