@@ -193,7 +193,7 @@ def _enumeration() -> pl.Expr:
     lead = clause.str.contains(_alternation(leads)) if leads else pl.lit(False)
     noun_after = pl.col("right").str.contains(r"^\p{Han}") & ~pl.col("right").str.contains(
         f"^(?:{_alt('QTY-ENUM-NOT-NOUN')})")
-    return (
+    listed = (
         pl.col("mw").is_in(words)
         & pl.col("dash").is_null()
         & clause.str.contains("、")
@@ -203,6 +203,24 @@ def _enumeration() -> pl.Expr:
         & ((pl.col("base") == k) | (etc & (pl.col("base") > k) & pl.col("mw").is_in(_noise("enumeration_class"))))
         & (noun_after | lead)
     )
+    return listed | (pl.col("mw").is_in(words) & pl.col("dash").is_null() & _quoted_list(clause) & noun_after)
+
+
+@rules.rule(
+    id="QTY-ENUM-QUOTED", stage="quantities",
+    effect="quoted names set side by side (“甲”“乙”) are a list: a number right after them equal to their count "
+           "restates it",
+    example="开展“收件即受理”“首席事务代表制”两项改革，办结案件12件", expect="12件|12|item|exact",
+    counter_example="开展“收件即受理”“首席事务代表制”两项改革", counter_expect="两项|2|item",
+    why="“甲”“乙”“丙”三项改革 names the reforms just quoted, with no 、 between them; a single quoted name "
+        "(培育“法律明白人”两名) or a count that differs from the names is a real count",
+)
+def _quoted_list(clause: pl.Expr) -> pl.Expr:
+    """The clause ends with two or more quoted names side by side, as many as the number says."""
+    if not rules.enabled("QTY-ENUM-QUOTED"):
+        return pl.lit(False)
+    k = clause.str.extract("((?:“[^“”]*”)+)$").str.count_matches("“")
+    return ((k >= 2) & (pl.col("base") == k)).fill_null(False)
 
 
 def _scaled_words() -> list[str]:
