@@ -484,3 +484,20 @@ def test_tenths_are_percent(text, value, qualifier):
     found = mentions(text)
     assert [(m["value"], m["measure_code"], m["qualifier"]) for m in found] == [(value, "percent", qualifier)]
     assert mentions("做到一成不变") == [] and mentions("每一成员单位") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("开展“收件即受理”“首席事务代表制”“容缺受理”三项改革", []),  # three quoted names, 三项 restates them
+        ("开展“收件即受理”“首席事务代表制”三项改革", ["三项"]),  # two names, three reforms: a real count
+        ("打造“法治夜市”1个品牌", ["1个"]),  # one quoted name is no list
+        ("培育“法律明白人”两名", ["两名"]),  # 名 is no enumeration word
+        ("按照三个“一号工程”部署", []),  # a numbered slogan
+        ("创建两个“枫桥式”司法所", ["两个"]),  # the quote holds no numeral: a count
+    ],
+)
+def test_quoted_lists_and_numbered_slogans(text, kept):
+    """QTY-ENUM-QUOTED needs at least two quoted names, as many as the number says; the numbered-slogan
+    pattern needs a numeral opening the quote."""
+    assert [m["surface"] for m in mentions(text)] == kept
