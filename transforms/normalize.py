@@ -1,9 +1,12 @@
 """source_text -> normalized simplified `text`, with an offset map back to source_text.
 
-Every step is a pure function `Mapped -> Mapped`; a `Mapped` is a string plus `offsets`,
-where offsets[i] is the index in the ORIGINAL source_text of character i. Steps rewrite text
-only through `rewrite()`, which copies untouched stretches of the map by C-level list slices,
-so provenance survives every edit and no per-character Python loop runs on the hot path.
+Every step is a pure function `Mapped -> Mapped`; a `Mapped` is a string plus its map, where
+offsets[i] is the index in the ORIGINAL source_text of character i, held as runs of neighbours
+(source start, length). Steps rewrite text only through `rewrite()` / `splice()`, which copy
+untouched stretches of the map as runs, so provenance survives every edit, no per-character
+Python loop runs on the hot path, and the map is spelled out once, natively (offset_column).
+Steps that are one table or one automaton (script detection, t2s, width) and the pre-checks that
+spare a regex pass run natively over all texts of a batch at once.
 
 Order: zero-width characters -> markdown -> pinyin glosses -> mojibake -> traditional to simplified -> web chrome lines
 (navigation/share/footer lines of pages saved as text; cues in data/formats_chrome.csv)
