@@ -326,3 +326,34 @@ def test_a_docx_that_unpacks_to_far_more_than_a_report_is_refused_unread():
     assert len(buf.getvalue()) < 2**20
     with pytest.raises(ExtractError, match="too large: the Word document unpacks to 100 MB"):
         extract_docx(buf.getvalue())
+
+
+def test_the_native_chrome_precheck_finds_every_chrome_line_python_finds():
+    """normalize skips texts where the chrome patterns, compiled together by polars' Rust engine,
+    match nowhere: each drop/cut pattern must mean the same there as in Python's re, or a chrome
+    line of a page saved as text would stay. Each DOC-CHROME example line, as a text page, is found
+    by both and dropped by normalize."""
+    import re as _re
+
+    import polars as pl
+
+    from transforms.formats import chrome
+    from transforms.normalize import normalize_text
+    from transforms.rules import table
+
+    cfg = chrome()
+    native = "(?m)" + "|".join(f"(?:{p.pattern})" for p, _ in cfg.drop_line + cfg.cut_rest)
+    lines = []
+    for row in table("formats_chrome.csv"):
+        if row["action"] != "drop_line":
+            continue
+        found = _re.search(r"<p>甲乙丙丁戊己庚辛</p><p>(.*?)</p>", row["example"])
+        if found:
+            lines.append(found.group(1))
+    assert len(lines) >= 8
+    for line in lines:
+        page = f"某镇2024年度法治政府建设情况报告\n{line}\n全年开展普法宣传活动十二场，调解矛盾纠纷三十件。"
+        assert any(p.search(line) for p, _ in cfg.drop_line), line
+        assert pl.Series([page]).str.contains(native).item(), line
+        doc, _ = normalize_text(page)
+        assert line.strip() not in doc.text, line
