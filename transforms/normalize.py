@@ -911,7 +911,7 @@ def _layout_space(m: re.Match[str]) -> Repl:
 @rules.rule(
     id="NORM-JOIN-NOT-HEADING", stage="normalize", effect="a heading or list line is not joined to the line before",
     example='全年开展培训，覆盖干部\\n一、存在的问题', expect='覆盖干部\n一、存在的问题',
-    why="the heading starts (normalize_heading_starts.txt) open a line of their own",
+    why="the heading starts (heading_starts.csv) open a line of their own",
 )
 @rules.rule(
     id="NORM-JOIN-FIELDS", stage="normalize", effect="two key：value lines of a page's info table are not joined",
