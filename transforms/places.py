@@ -171,6 +171,22 @@ def _min_rest() -> int:
     return rules.number("place_rules.csv", "META-PLACE-MIN-REST")
 
 
+_DASHES = "-－—–‐"
+
+
+@rules.rule(id="META-PLACE-DASH-JOINS", stage="metadata",
+            effect="a place written before a dash is part of a joint name (广西-东盟…), not a parent in front",
+            example="2024年，广西-东盟经济技术开发区坚持依法行政，本年度围绕依法行政开展了多项工作，各项任务基本完成。",
+            expect="unit_name=广西-东盟经济技术开发区",
+            counter_example="2024年，广西东盟经济技术开发区坚持依法行政，本年度围绕依法行政开展了多项工作，各项任务基本完成。",
+            counter_expect="unit_name=广西-东盟",
+            why="a dash joins two places into one proper name (广西-东盟, 中国-东盟); "
+                "without it the place in front is the division the unit lies in")
+def dash_joined(rest: str) -> bool:
+    """Whether what follows a place opens with a dash that joins it to the next name."""
+    return rules.enabled("META-PLACE-DASH-JOINS") and rest[:1] in _DASHES
+
+
 def split_parents(name: str) -> tuple[list[str], str]:
     """Peel known division names off the front: 湖北省黄石市阳新县经济开发区 → ([…, 阳新县], 经济开发区).
 
@@ -189,6 +205,8 @@ def split_parents(name: str) -> tuple[list[str], str]:
         for k in range(SHORTEST_NAME, min(len(rest) - min_rest, LONGEST_NAME) + 1):
             if rest[:k] in names or rest[:k] in shorts:  # 屏边县 as written for 屏边苗族自治县
                 best = rest[:k]
+        if best and dash_joined(rest[len(best) :]):
+            return chain, rest
         if best:
             chain.append(best)
             rest = rest[len(best) :]
@@ -198,6 +216,8 @@ def split_parents(name: str) -> tuple[list[str], str]:
             left = rest[k:]
             if full is None or rest.startswith(full) or len(_level_words().sub("", left)) < min_rest:
                 continue  # no stem, the division's own full name, or nothing of a name left
+            if dash_joined(left):
+                return chain, rest
             if chain and not any(chain[-1] in anc for anc in _ancestor_sets()[full]):
                 continue
             best = full

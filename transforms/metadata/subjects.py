@@ -38,6 +38,7 @@ def unit_from_opening(opening: str) -> Unit | None:
     pronoun or collective (我局, 全县), a bare level word (街道, 县委县政府) or a party organ.
     """
     names = name_rules()
+    opening = rx("META-OPENING-ALIAS").sub("", opening)  # 某某开发区（以下简称“某某”）坚持…
     sentences = re.split(_SENTENCE_END, opening, maxsplit=2)[:2]  # "2024年是…之年。某某街道始终坚持…"
     clauses = [c for sentence in sentences for c in re.split(r"[，,:：]", sentence)[: limit("META-OPENING-CLAUSES")]]
     for clause in clauses:  # 、 joins a clause: 在区委、区政府…领导下
@@ -137,7 +138,28 @@ def self_named_unit(text: str) -> Unit | None:
     # named once is enough when no other division of that level is named at all
     if not top or (len(top) > 1 and top[1][1] == top[0][1]):
         return None
+    if department is not None and department.search(text) and (bureau := sector_bureau(text)):
+        return parse_unit(top[0][0] + bureau)
     return parse_unit(top[0][0])
+
+
+@rules.rule(id="META-SELF-NAMED-SECTOR", stage="metadata",
+            effect="a report saying 我局 whose text leads 全市<sector>系统 is that sector's bureau of the division "
+                   "it names (全市司法行政系统 + 遂宁市 → 遂宁市司法局)",
+            example="2022年，全市司法行政系统坚持依法行政，贯彻《青州市法治政府建设实施方案》。\n一、主要工作\n"
+                    "我局坚持依法行政，全市法治意识明显增强，本年度各项任务基本完成。",
+            expect="unit_full_name=青州市司法局",
+            counter_example="2022年，全市司法行政系统坚持依法行政，贯彻《青州市法治政府建设实施方案》。\n一、主要工作\n"
+                            "我市坚持依法行政，全市法治意识明显增强，本年度各项任务基本完成。",
+            counter_expect="unit_full_name=青州市司法局",
+            why="a bureau reports for the system it leads across its division (全市司法行政系统) and calls "
+                "itself only 我局; the sector names the bureau, the division it serves is its parent")
+def sector_bureau(text: str) -> str | None:
+    """The bureau of the first sector system the text names (全县应急管理系统 → 应急管理局)."""
+    if not rules.enabled("META-SELF-NAMED-SECTOR"):
+        return None
+    bureaus = dict(w.split(":", 1) for w in words("META-SECTOR-BUREAUS"))
+    return next((bureaus[m.group(1)] for m in rx("META-SECTOR-SYSTEM").finditer(text) if m.group(1) in bureaus), None)
 
 
 @rules.rule(id="META-SELF-NAMED-DEPARTMENT", stage="metadata",
