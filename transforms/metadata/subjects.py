@@ -11,7 +11,7 @@ from functools import lru_cache
 from transforms import lexicon, rules
 from transforms.metadata.patterns import limit, rx, words
 from transforms.metadata.units import Unit, government_issuer, name_rules, parse_unit
-from transforms.places import LONGEST_NAME, admin_names, admin_stems, division_forms
+from transforms.places import LONGEST_NAME, LONGEST_STEM, admin_names, admin_stems, division_forms
 
 _SENTENCE_END = f"[{re.escape(lexicon.HARD_END)}]"
 
@@ -134,13 +134,40 @@ def self_named_unit(text: str) -> Unit | None:
         name = next((text[j:end] for j in range(max(0, i - back), i - 1) if text[j:end] in forms), None)
         if name and not name.endswith("自治区"):
             seen[name] += 1
-    top = seen.most_common(2)
+    top = seen.most_common(2) or stem_in_frame(text, tail).most_common(2)
     # named once is enough when no other division of that level is named at all
     if not top or (len(top) > 1 and top[1][1] == top[0][1]):
         return None
     if department is not None and department.search(text) and (bureau := sector_bureau(text)):
         return parse_unit(top[0][0] + bureau)
     return parse_unit(top[0][0])
+
+
+@rules.rule(id="META-SELF-NAMED-STEM", stage="metadata",
+            effect="a report saying only 我市 that never writes a city's full name is the city whose stem it "
+                   "writes in a name's frame (法治天水, 天水广播电视台)",
+            example="2022年，我市坚持依法行政，全市法治政府建设取得新成效。\n一、主要工作\n"
+                    "市政府领导带头宣讲，《法治天水》栏目推出专题，全市干部法治意识明显增强。",
+            expect="unit_full_name=天水市",
+            counter_example="2022年，我市坚持依法行政，全市法治政府建设取得新成效。\n一、主要工作\n"
+                            "市政府领导带头宣讲，天水栏目推出专题，全市干部法治意识明显增强。",
+            counter_expect="unit_full_name=天水市",
+            why="a page that lost its title keeps the city only in its slogans (法治X, 平安X) and media "
+                "(X广播电视台, X日报), which use the stem; a stem elsewhere may be a plain word (长治久安)")
+def stem_in_frame(text: str, tail: str) -> Counter[str]:
+    """Divisions ending in `tail` whose stem stands right after a frame's prefix word or right
+    before its suffix word (META-STEM-FRAME), counted by their full name."""
+    seen: Counter[str] = Counter()
+    if not rules.enabled("META-SELF-NAMED-STEM"):
+        return seen
+    stems = admin_stems()
+    for m in rx("META-STEM-FRAME").finditer(text):
+        spans = ((m.end(), m.end() + k) if m.group("pre") else (m.start() - k, m.start())
+                 for k in range(LONGEST_STEM, 1, -1))
+        full = next((f for a, b in spans if a >= 0 and (f := stems.get(text[a:b])) and f.endswith(tail)), None)
+        if full:
+            seen[full] += 1
+    return seen
 
 
 @rules.rule(id="META-SELF-NAMED-SECTOR", stage="metadata",
