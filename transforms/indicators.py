@@ -947,6 +947,8 @@ def classify_facts(
     cues = _cue_table(catalogue.with_columns(pl.col("order").cast(pl.Int32)))
     chosen = pl.concat([_choose(part, sentences, cues) for part in _sentence_chunks(m)])
     chosen = pl.concat([chosen, _backoff(m, catalogue, chosen)])
+    if rules.enabled("IND-DECISION-PROCEDURE"):
+        chosen = pl.concat([chosen, _procedure_items(m, chosen)])
     after = pl.col("sentence").str.slice(pl.col("endc"), (pl.col("post_c") - pl.col("endc")).clip(0))
     nearest = pl.when(pl.col("window").str.contains(r"[\u4e00-\u9fff]")).then("window").otherwise(after)
     nearest = nearest.str.replace_all(r"[\d.,%、\s()（）“”\"]+", " ").str.strip_chars().str.split(" ").list.last()
@@ -1041,6 +1043,36 @@ def _backoff(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.DataFrame) -> 
         .join(heads, on="head")
         .join(accepts, left_on=["indicator", "measure_code"], right_on=["indicator", "accepts"], how="semi")
         .select(*KEYS, "mention_no", indicator_code="indicator", chosen_cue=pl.lit("backoff:") + pl.col("head"))
+        .unique([*KEYS, "mention_no"], keep="first", maintain_order=True)
+    )
+
+
+@rules.rule(
+    id="IND-DECISION-PROCEDURE", stage="indicators",
+    effect="a count of 事项 no cue names, in a sentence naming two steps of the statutory decision procedure, "
+           "counts major administrative decisions",
+    example="对涉及社会管理、生态环境保护等4项重点事项，严格落实公众参与、专家论证、风险评估、合法性审查程序",
+    expect="4项|decision.major_decisions|actual|procedure:事项",
+    counter_example="梳理年度重点事项4项，逐项明确责任单位和完成时限",
+    counter_expect="decision.major_decisions",
+    why="公众参与、专家论证、风险评估、合法性审查、集体讨论决定 are the five steps a major decision must pass: "
+        "the items put through them are major decisions, whatever the report calls them (重点事项, 重要事项); "
+        "a 事项 without those steps is any task",
+)
+def _procedure_items(m: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
+    """Open counts of 事项 (in the measure major decisions take) in a sentence that names at least
+    IND-DECISION-STEPS-MIN steps of IND-DECISION-STEPS: the items the decision procedure applies to."""
+    steps = _words("indicator_rules.csv", "IND-DECISION-STEPS")
+    least = rules.number("indicator_rules.csv", "IND-DECISION-STEPS-MIN")
+    if not steps:
+        return chosen.clear()
+    clause = pl.col("sentence").str.slice(pl.col("clause_c"), (pl.col("after_c") - pl.col("clause_c")).clip(0))
+    named = pl.sum_horizontal(pl.col("sentence").str.contains(w, literal=True).cast(pl.Int32) for w in steps)
+    return (
+        m.join(chosen.select(*KEYS, "mention_no"), on=[*KEYS, "mention_no"], how="anti")
+        .filter((pl.col("measure_code") == "item") & clause.str.contains("事项", literal=True) & (named >= least))
+        .select(*KEYS, "mention_no", indicator_code=pl.lit("decision.major_decisions"),
+                chosen_cue=pl.lit("procedure:事项"))
         .unique([*KEYS, "mention_no"], keep="first", maintain_order=True)
     )
 
