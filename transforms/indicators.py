@@ -209,8 +209,10 @@ def _gap_occurrences(sentences: pl.DataFrame, cues: list[str]) -> pl.DataFrame:
         head, tail = cue.split(GAP, 1)
         gap_max = rules.number("indicator_rules.csv", "IND-GAP-MAX")
         pattern = f"(?s)(?P<pre>.*?)(?P<hit>{head}[^{CLAUSE_END}]{{0,{gap_max}}}?{tail})"
+        # only sentences holding both parts can match: a literal pre-filter spares the regex most of them
+        has = pl.col("sentence").str.contains(head, literal=True) & pl.col("sentence").str.contains(tail, literal=True)
         frames.append(
-            sentences.select(*KEYS, "sentence", piece=pl.col("sentence").str.extract_all(pattern))
+            sentences.filter(has).select(*KEYS, "sentence", piece=pl.col("sentence").str.extract_all(pattern))
             .explode("piece")
             .drop_nulls("piece")
             .with_columns(stop=pl.col("piece").str.len_bytes().cum_sum().over(KEYS).cast(pl.Int64))

@@ -246,6 +246,7 @@ def short_forms() -> dict[str, str]:
     return {form: next(iter(full)) for form, full in found.items() if len(full) == 1 and form not in names}
 
 
+@rules.cached
 def division_forms() -> dict[str, str]:
     """Every name a province, prefecture or county may be written with → its name in the table."""
     return {n: n for n in admin_names()} | short_forms()
