@@ -285,6 +285,14 @@ class _Heading:
     counter_example="二、存在的问题\\n（一）存在的问题较多\\n全年办理案件12件。", counter_expect="(一)存在的问题较多",
     why="a sub-heading inside the part it names adds nothing: the part already covers it",
 )
+@rules.rule(
+    id="SEC-TOP-NUMBERED", stage="sections",
+    effect="where the parts are numbered (一、), top_cues name none on an unnumbered line",
+    example="四、其他\\n全年办理案件12件。", expect="other\t四、其他",
+    counter_example="[ 体裁分类 ]\\n其他\\n一、主要工作\\n全年办理案件12件。", counter_expect="other",
+    why="a generic word alone on an unnumbered line (其他 as a portal field's value) names no part where the "
+    "report numbers its parts: the part it would name is numbered like its neighbours",
+)
 def _doc_sections(
     doc_lines: pl.DataFrame, matches: pl.DataFrame, text_len: int
 ) -> list[tuple[str, str, int, int, int]]:
@@ -319,10 +327,14 @@ def _doc_sections(
     top = min(numbered, default=1)
     if has_bare:
         top = min(top, 1)
+    # 一、 or 第一部分 number the parts (a lost numeral, 、 alone, says the numbering is damaged)
+    numbers_parts = any(r["style"] in ("cn", "part") and r["candidate"] for r in info.values())
     for h in heads.values():
         h.level = 1 if h.rank is None or h.rank <= top else 2
         if rules.enabled("SEC-TOP-ONLY"):
             h.sections = [s for s in h.sections if h.level == 1 or not h.top_only[s]]
+        if rules.enabled("SEC-TOP-NUMBERED") and numbers_parts:
+            h.sections = [s for s in h.sections if h.rank is not None or not h.top_only[s]]
     ordered = sorted((h for h in heads.values() if h.sections), key=lambda h: h.start)
     thematic = _thematic_achievements(info, heads, ordered, top, text_len)
     if thematic is not None:

@@ -30,7 +30,12 @@ from transforms.metadata.header import (
     issuer_under_title,
     lines_of,
 )
-from transforms.metadata.parents import addressed_parent, parent_named_in_text, parents_in_lines
+from transforms.metadata.parents import (
+    addressed_parent,
+    parent_named_in_text,
+    parent_of_bare_level,
+    parents_in_lines,
+)
 from transforms.metadata.patterns import limit, words
 from transforms.metadata.signature import cover_signature, find_signature, header_stamp, parse_date
 from transforms.metadata.subjects import (
@@ -167,6 +172,7 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
             "parent:header_line": lambda: parents_in_lines(header, unit) or None,
             "parent:addressee": lambda: (a,) if (a := addressed_parent(header, unit)) else None,
             "parent:text": lambda: (n,) if (n := parent_named_in_text(text, unit)) else None,
+            "parent:bare_level": lambda: (n,) if (n := parent_of_bare_level(text, unit)) else None,
         }
     parents: tuple[str, ...] = (s.first("parent") or ()) if unit is not None else ()
     return {

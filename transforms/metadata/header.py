@@ -158,11 +158,47 @@ def glued_title(text: str) -> str | None:
     return m.group(1) if m and name_rules()["title"].search(m.group(1)) else None
 
 
+_BODY12 = "\\n".join(["全年办理案件12件，各项任务基本完成。"] * 12)  # a body past the 落款's tail window
+
+
+@rules.rule(id="META-FIELD-NEXT-LINE", stage="metadata",
+            effect="a line holding only a bracketed field key ([ 成文日期 ]) takes the next line as its value",
+            example="某某镇2023年法治政府建设工作报告\\n[ 成文日期 ]\\n2024-02-01\\n" + _BODY12,
+            expect="report_date=2024-02-01",
+            counter_example="某某镇2023年法治政府建设工作报告\\n[ 成文日期 ]\\n[ 发布日期 ]\\n2024-02-01\\n" + _BODY12,
+            counter_expect="report_date=2024-02-01",
+            why="a portal's field list copied from a page with bullets puts each key and its value on lines of "
+                "their own; a key line followed by another key line has lost its value")
+def _key_line_joined(header: list[str]) -> list[str]:
+    """Header lines with a lone key line and the value line under it written as one line."""
+    if not rules.enabled("META-FIELD-NEXT-LINE"):
+        return header
+    alone = field_key_line_re()
+    out: list[str] = []
+    i = 0
+    while i < len(header):
+        ln = header[i]
+        if alone.fullmatch(ln) and i + 1 < len(header) and header[i + 1] and not alone.fullmatch(header[i + 1]):
+            out.append(f"{ln} {header[i + 1]}")
+            i += 2
+            continue
+        out.append(ln)
+        i += 1
+    return out
+
+
+@rules.cached
+def field_key_line_re() -> re.Pattern[str]:
+    """A line that is a bracketed field key and nothing else ("[ 成文日期 ]", "【发布机构】")."""
+    keys = [_key_joiner().join(k) for k in sorted(words("META-FIELD-KEYS"), key=len, reverse=True)]
+    return re.compile(rf"[\[【]\s*(?:{'|'.join(keys)})\s*[\]】]\s*[:：]?") if keys else NEVER
+
+
 def header_fields(header: list[str]) -> dict[str, str]:
     """Header fields "key | value |" or "key: value key2: value2"; a value ends at "|" or the next key."""
     fields: dict[str, str] = {}
     field, glued, dated = field_re(), field_glued_re(), field_key_date_re()
-    for ln in header:
+    for ln in _key_line_joined(header):
         keys = sorted([*field.finditer(ln), *dated.finditer(ln)], key=lambda k: k.start()) or list(glued.finditer(ln))
         for i, k in enumerate(keys):
             stop = keys[i + 1].start() if i + 1 < len(keys) else len(ln)

@@ -103,3 +103,31 @@ def parents_in_lines(lines: list[str], unit: Unit) -> tuple[str, ...]:
                 if chain and rest == unit.short:
                     return tuple(chain)
     return ()
+
+
+@rules.rule(id="META-PARENT-BARE-LEVEL", stage="metadata",
+            effect="a department written with a bare level word (县司法局) belongs to the one division of that "
+                   "level the text names",
+            example="2023年以来，县司法局在县委、县政府的坚强领导下，依法行政取得成效。\\n一、主要工作\\n全年在阳新县办理案件12件，各项任务基本完成。",
+            expect="parent_name=阳新县",
+            counter_example="2023年以来，县司法局在县委、县政府的坚强领导下，依法行政取得成效。\\n一、主要工作\\n全年在阳新县、黄梅县办理案件12件，"
+                            "各项任务基本完成。",
+            counter_expect="parent_name=",
+            why="县 in 县司法局 stands for the county the report is about; only one county of the text can be it "
+                "(two named: no parent is taken)")
+def parent_of_bare_level(text: str, unit: Unit) -> str | None:
+    """The one division ending in the department's bare level word (县, 区, 市, 旗) that the text names."""
+    if not rules.enabled("META-PARENT-BARE-LEVEL") or unit.level != "部门" or unit.parents:
+        return None
+    word = unit.full[:1]
+    if word not in name_rules()["bare_level"] or unit.full[1:] != unit.short:
+        return None
+    forms = division_forms()
+    named: set[str] = set()
+    for m in re.finditer(re.escape(word), text):
+        for n in range(limit("META-PARENT-BARE-LEVEL-MAX-NAME"), 1, -1):
+            name = text[max(0, m.end() - n) : m.end()]
+            if len(name) == n and name in forms:
+                named.add(forms[name])
+                break
+    return named.pop() if len(named) == 1 else None
