@@ -171,8 +171,9 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
             "parent:written": written,
             "parent:header_line": lambda: parents_in_lines(header, unit) or None,
             "parent:addressee": lambda: (a,) if (a := addressed_parent(header, unit)) else None,
-            "parent:text": lambda: (n,) if (n := parent_named_in_text(text, unit)) else None,
-            "parent:bare_level": lambda: (n,) if (n := parent_of_bare_level(text, unit)) else None,
+            # a town's county, or a 县司法局's county: the one the text names (never both for one unit)
+            "parent:text": lambda: (n,) if (n := parent_named_in_text(text, unit) or parent_of_bare_level(text, unit))
+            else None,
         }
     parents: tuple[str, ...] = (s.first("parent") or ()) if unit is not None else ()
     return {
