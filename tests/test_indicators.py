@@ -671,3 +671,21 @@ def test_correction_decisions_are_reconsideration_cases():
     assert cue_of("全年作出变更、确认违法等直接纠错决定6件") == [("review.admin_cases", "纠错决定")]
     # a judgment in a lawsuit stays a lawsuit lost
     assert codes("行政诉讼案件中被法院判决确认违法3件") == ["litigation.admin_lost"]
+
+
+def test_an_adjacent_phrase_head_outranks_a_far_catalogue_cue():
+    # IND-HEAD-OVER-FAR-CUE: 信访 is a topic of the meetings, 党工委会议 right before the number what is counted
+    assert cue_of("就信访法治化、法治政府建设、行政应诉等重点工作召开党工委会议4次") == [
+        ("meeting.leadership_agenda", "backoff:党工委会议")
+    ]
+    # a head after the number too (召开22次党组会), over a cue of the clause before
+    assert cue_of("严格落实第一议题制度，召开22次党组会、18次中心组理论学习") == [
+        ("meeting.leadership_agenda", "backoff:党组会"),
+        ("study.sessions", "理论学习"),
+    ]
+    # IND-HEAD-FAR-CUE-MIN = 4: a cue four characters from the head still decides, five do not
+    assert codes("开展集中学法，并召开会议12次") == ["study.sessions"]
+    assert codes("开展集中学法，组织召开会议12次") == ["meeting.rule_of_law"]
+    # a cue next to the head (集中学法会议) or naming the number itself is untouched
+    assert codes("组织集中学法会议12次") == ["study.sessions"]
+    assert codes("全年组织集中学法12次") == ["study.sessions"]

@@ -807,9 +807,10 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
         _ranked(cand.with_columns(gapped=pl.col("word").str.contains(GAP, literal=True)))
         .group_by(*KEYS, "mention_no", maintain_order=True)
         .first()
-        .select(*KEYS, "mention_no", indicator_code="indicator", chosen_cue="word")
+        .select(*KEYS, "mention_no", "place", indicator_code="indicator", chosen_cue="word")
     )
-    return pl.concat([chosen, _carried(m, sentences, cues, chosen)])
+    carried = _carried(m, sentences, cues, chosen.drop("place")).with_columns(place=pl.lit("carried"))
+    return pl.concat([chosen, carried.select(chosen.columns)])
 
 
 @rules.rule(
@@ -948,6 +949,7 @@ def classify_facts(
     m = _frame(mentions, sentences)
     cues = _cue_table(catalogue.with_columns(pl.col("order").cast(pl.Int32)))
     chosen = pl.concat([_choose(part, sentences, cues) for part in _sentence_chunks(m)])
+    chosen = _head_over_far_cue(m, catalogue, chosen).drop("place")
     chosen = pl.concat([chosen, _backoff(m, catalogue, chosen)])
     if rules.enabled("IND-DECISION-PROCEDURE"):
         chosen = pl.concat([chosen, _procedure_items(m, chosen)])
@@ -1005,12 +1007,30 @@ def _backoff(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.DataFrame) -> 
     of phrase_heads.csv that ends the phrase wins; it gives its indicator only when that indicator
     takes the number's measure. The cue is `backoff:<head>`, so analysts can tell these facts apart.
     """
-    heads = phrase_heads()
     open_ = m.join(chosen.select(*KEYS, "mention_no"), on=[*KEYS, "mention_no"], how="anti")
-    if heads.is_empty() or open_.is_empty():
+    heads = _phrase_heads(open_, catalogue)
+    if heads is None:
         return chosen.clear()
+    return heads.select(*KEYS, "mention_no", indicator_code="indicator", chosen_cue=pl.lit("backoff:") + pl.col("head"))
+
+
+def _head_parts() -> tuple[str, str] | None:
+    """The regex alternations of the phrase heads (longest first) and of the back-off's filler words."""
+    heads = phrase_heads()
+    if heads.is_empty():
+        return None
     alternation = "|".join(re.escape(h) for h in sorted(set(heads["head"]), key=len, reverse=True))
-    filler = "|".join(re.escape(w) for w in _words("indicator_rules.csv", "IND-BACKOFF-FILLER"))
+    return alternation, "|".join(re.escape(w) for w in _words("indicator_rules.csv", "IND-BACKOFF-FILLER"))
+
+
+def _phrase_heads(frame: pl.DataFrame, catalogue: pl.DataFrame, extra: tuple[str, ...] = ()) -> pl.DataFrame | None:
+    """Per mention of `frame`, the phrase head adjacent to its number (see _backoff) and its indicator,
+    when that indicator takes the number's measure; `side` says whether the head stands before it.
+    None when no head is declared or `frame` is empty. `extra` columns of `frame` are kept."""
+    parts = _head_parts()
+    if parts is None or frame.is_empty():
+        return None
+    alternation, filler = parts
     before = (
         pl.col("sentence")
         .str.slice(pl.col("win_c"), (pl.col("ctx") - pl.col("win_c")).clip(0))
@@ -1027,25 +1047,78 @@ def _backoff(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.DataFrame) -> 
         after = after.str.replace_all(ASIDES, "")
     # an indicator's `head_measures` it takes only from a head: 调解6次 is dispute work, while the cue 化解 in
     # 信访积案化解等事项4次 must not take a count of meetings
-    extra = pl.col("head_measures").fill_null("") if "head_measures" in catalogue.columns else pl.lit("")
+    head_only = pl.col("head_measures").fill_null("") if "head_measures" in catalogue.columns else pl.lit("")
     accepts = catalogue.select(
         "indicator",
         accepts=pl.concat_list(
-            pl.col("measure"), pl.col("also_measures").fill_null("").str.split(" "), extra.str.split(" ")
+            pl.col("measure"), pl.col("also_measures").fill_null("").str.split(" "), head_only.str.split(" ")
         ),
     ).explode("accepts")
+    ahead = before.str.extract(f"({alternation})$")
     return (
-        open_.select(
+        frame.select(
             *KEYS,
             "mention_no",
             "measure_code",
-            head=pl.coalesce(before.str.extract(f"({alternation})$"), after.str.extract(f"({alternation})$")),
+            *extra,
+            side=pl.when(ahead.is_not_null()).then(pl.lit("before")).otherwise(pl.lit("after")),
+            head=pl.coalesce(ahead, after.str.extract(f"({alternation})$")),
         )
         .drop_nulls("head")
-        .join(heads, on="head")
+        .join(phrase_heads(), on="head")
         .join(accepts, left_on=["indicator", "measure_code"], right_on=["indicator", "accepts"], how="semi")
-        .select(*KEYS, "mention_no", indicator_code="indicator", chosen_cue=pl.lit("backoff:") + pl.col("head"))
         .unique([*KEYS, "mention_no"], keep="first", maintain_order=True)
+    )
+
+
+@rules.rule(
+    id="IND-HEAD-OVER-FAR-CUE", stage="indicators",
+    effect="a phrase head adjacent to the number outranks a catalogue cue standing farther than "
+           "IND-HEAD-FAR-CUE-MIN characters from it",
+    example="就信访法治化、法治政府建设等重点工作召开党工委会议4次",
+    expect="4次|meeting.leadership_agenda|actual|backoff:党工委会议",
+    counter_example="就信访法治化、法治政府建设等重点工作召开党工委会议4次", counter_expect="|信访",
+    why="the noun the number counts stands next to it (召开党工委会议4次, 召开22次党组会): a cue far before it "
+        "names a topic of the meetings, not what is counted; the head decides, no catalogue cue does, so the "
+        "cue reads backoff:<head> as for any fact a head classifies",
+)
+def _head_over_far_cue(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
+    """`chosen` with the facts whose catalogue cue stands before the number (its own clause or a part
+    carried over) farther than IND-HEAD-FAR-CUE-MIN characters from an adjacent phrase head given
+    to that head instead. The distance is counted in the text between the cue's end and the head's
+    start (a head before the number) or the number (a head after it), asides and the back-off's
+    fillers left out; a cue not found in that text as written (a split or a quoted cue) stays."""
+    if not rules.enabled("IND-HEAD-OVER-FAR-CUE"):
+        return chosen
+    far = rules.number("indicator_rules.csv", "IND-HEAD-FAR-CUE-MIN")
+    parts = _head_parts()
+    pool = chosen.filter(pl.col("place").is_in(["own", "earlier"]) & (pl.col("indicator_code") != "")).join(
+        m, on=[*KEYS, "mention_no"]
+    )
+    if parts is None or pool.is_empty():
+        return chosen
+    heads = _phrase_heads(pool, catalogue, extra=("chosen_cue", "indicator_code", "sentence", "ctx"))
+    if heads is None or heads.is_empty():
+        return chosen
+    alternation, filler = parts
+    tail = pl.col("chosen_cue").str.split(GAP).list.last()
+    pieces = pl.col("sentence").str.slice(0, pl.col("ctx")).str.split(tail)
+    gap = pieces.list.last().str.replace_all(ASIDES, "")
+    if filler:
+        gap = gap.str.replace(f"(?:{filler})+$", "")
+    gap = pl.when(pl.col("side") == "before").then(gap.str.replace(f"(?:{alternation})$", "")).otherwise(gap)
+    won = heads.filter(
+        (pl.col("indicator") != pl.col("indicator_code")) & (pieces.list.len() > 1) & (gap.str.len_chars() > far)
+    ).select(*KEYS, "mention_no", new_code="indicator", new_cue=pl.lit("backoff:") + pl.col("head"))
+    if won.is_empty():
+        return chosen
+    return (
+        chosen.join(won, on=[*KEYS, "mention_no"], how="left")
+        .with_columns(
+            indicator_code=pl.coalesce("new_code", "indicator_code"),
+            chosen_cue=pl.coalesce("new_cue", "chosen_cue"),
+        )
+        .drop("new_code", "new_cue")
     )
 
 
