@@ -43,22 +43,6 @@ def field_re() -> re.Pattern[str]:
     return re.compile(rf"({'|'.join(keys)}){mark}") if keys and mark else NEVER
 
 
-@rules.rule(id="META-FIELD-GLUED", stage="metadata",
-            effect="a key of four characters or more opening a line may run into its value with no mark",
-            example="某某镇2023年法治政府建设工作报告\\n发布日期2024-02-01\\n2023年，本镇坚持依法行政，取得成效。",
-            expect="published_on=2024-02-01",
-            counter_example="某某镇2023年法治政府建设工作报告\\n日期2024-02-01\\n2023年，本镇坚持依法行政，取得成效。",
-            counter_expect="published_on=2024-02-01",
-            why="copied pages lose the cell border between 发布日期 and its value; a two-character key "
-                "glued to a word is too often prose")
-@rules.cached
-def field_glued_re() -> re.Pattern[str]:
-    if not rules.enabled("META-FIELD-GLUED"):
-        return NEVER
-    long_keys = sorted((k for k in words("META-FIELD-KEYS") if len(k) >= 4), key=len, reverse=True)
-    return re.compile(r"^\s*(" + "|".join(long_keys) + r")\s*(?=[\u4e00-\u9fff\d])") if long_keys else NEVER
-
-
 @rules.rule(id="META-FIELD-KEY-DATE", stage="metadata",
             effect="a key of four characters or more after other fields of a row may run into its date with no mark",
             example="某某县2023年度法治政府建设工作报告\\n来源:某某县司法局 作者: 发布时间 2025年09月05日 点击数:\\n"
@@ -197,9 +181,9 @@ def field_key_line_re() -> re.Pattern[str]:
 def header_fields(header: list[str]) -> dict[str, str]:
     """Header fields "key | value |" or "key: value key2: value2"; a value ends at "|" or the next key."""
     fields: dict[str, str] = {}
-    field, glued, dated = field_re(), field_glued_re(), field_key_date_re()
+    field, dated = field_re(), field_key_date_re()
     for ln in _key_line_joined(header):
-        keys = sorted([*field.finditer(ln), *dated.finditer(ln)], key=lambda k: k.start()) or list(glued.finditer(ln))
+        keys = sorted([*field.finditer(ln), *dated.finditer(ln)], key=lambda k: k.start())
         for i, k in enumerate(keys):
             stop = keys[i + 1].start() if i + 1 < len(keys) else len(ln)
             value = re.split(r"[|\[【]", ln[k.end() : stop])[0].strip()
