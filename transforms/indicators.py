@@ -21,7 +21,7 @@ from pathlib import Path
 import polars as pl
 
 from transforms import rules
-from transforms.lexicon import CLAUSE_END, CN_SMALL, CN_SMALL_DIGITS, HARD_END, QUOTES, SENT_END, YEAR_20
+from transforms.lexicon import CLAUSE_END, CN_SMALL, CN_SMALL_DIGITS, HARD_END, QUOTES, SENT_END, YEAR_20, alternation
 from transforms.schemas import FACTS, conform
 
 DATA = Path(__file__).with_name("data")
@@ -124,18 +124,12 @@ def cue_blockers(in_sentence: bool = False) -> list[str]:
     return (table.filter(pl.col("in_sentence") == 1) if in_sentence else table)["word"].to_list()
 
 
-def _alternation(words: list[str]) -> str | None:
-    """A regex alternation of literal words, longest first (今年以来 before 今年); None for no words."""
-    words = sorted(dict.fromkeys(w for w in words if w), key=len, reverse=True)
-    return "|".join(re.escape(w) for w in words) if words else None
-
-
 @rules.cached
 def sentence_fillers() -> list[str]:
     """Words that say when or how often, not what (IND-CARRY-FILLER: 全年累计开展20余次 is still a bare
     clause), with the blockers of cue_blockers.csv that act only across sentences (其中): inside one
     they go on about the count before them (清理…44件，其中继续有效23件)."""
-    return [*_words("indicator_rules.csv", "IND-CARRY-FILLER"), *_across_only()]
+    return [*rules.words("indicator_rules.csv", "IND-CARRY-FILLER"), *_across_only()]
 
 
 @rules.cached
@@ -156,8 +150,8 @@ def _refer_back() -> str | None:
     """Words opening a clause that goes on about the count before it (执法人员11人，全部持证上岗): those
     of IND-REFER-BACK-NOUN after the count's noun repeated (up to IND-REFER-NOUN-MAX characters),
     those of IND-REFER-BACK right at the clause start."""
-    after_noun = _alternation(_words("indicator_rules.csv", "IND-REFER-BACK-NOUN"))
-    at_start = _alternation(_words("indicator_rules.csv", "IND-REFER-BACK"))
+    after_noun = alternation(rules.words("indicator_rules.csv", "IND-REFER-BACK-NOUN")) or None
+    at_start = alternation(rules.words("indicator_rules.csv", "IND-REFER-BACK")) or None
     noun_max = rules.number("indicator_rules.csv", "IND-REFER-NOUN-MAX")
     parts = [f"\\p{{Han}}{{0,{noun_max}}}?(?:{after_noun})" if after_noun else None, at_start]
     return "|".join(x for x in parts if x) or None
@@ -165,13 +159,13 @@ def _refer_back() -> str | None:
 
 def _has_any(text: pl.Expr, words: list[str]) -> pl.Expr:
     """Whether `text` holds one of the literal `words` (False for none)."""
-    pattern = _alternation(words)
+    pattern = alternation(words) or None
     return text.str.contains(pattern) if pattern else pl.lit(False)
 
 
 def _drop_words(text: pl.Expr, words: list[str]) -> pl.Expr:
     """`text` without every occurrence of the literal `words`."""
-    pattern = _alternation(words)
+    pattern = alternation(words) or None
     return text.str.replace_all(pattern, "") if pattern else text
 
 
@@ -292,14 +286,14 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
     carry_max = rules.number("indicator_rules.csv", "IND-CARRY-MAX")
     window = pl.col("sentence").str.slice(pl.col("win_c"), (pl.col("ctx") - pl.col("win_c")).clip(0))
     # a listed subject with no cue of its own borrows the shared rest of its list (受理、办结…案件)
-    list_end = _alternation(_words("indicator_rules.csv", "IND-LIST-END"))
+    list_end = alternation(rules.words("indicator_rules.csv", "IND-LIST-END")) or None
     rest = (
         pl.col("sentence").str.slice(pl.col("ctx")).str.extract(f"^([^{CLAUSE_END}]*?)(?:{list_end})")
         if list_end
         else pl.lit(None, pl.String)
     )
     fillers = sentence_fillers()
-    coverage = _words("indicator_rules.csv", "IND-COVERAGE-CUES")
+    coverage = rules.words("indicator_rules.csv", "IND-COVERAGE-CUES")
     prefix = pl.col("sentence").str.slice(0, pl.col("ctx"))
     m = m.with_columns(
         tail_c=pl.when(pl.col("subject").is_not_null()).then(pl.col("ctx") + rest.str.len_chars()),
@@ -310,7 +304,7 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
         # a clause with its own words (受理矛盾纠纷) or a change (同比上升) does not inherit a subject;
         # a coverage word is not a word of its own (覆盖执法人员260人次 still continues the part)
         may_carry=(
-            _drop_words(window, [*fillers, *_words("indicator_rules.csv", "IND-GENERIC-WORDS"), *coverage])
+            _drop_words(window, [*fillers, *rules.words("indicator_rules.csv", "IND-GENERIC-WORDS"), *coverage])
             .str.count_matches(r"[\u4e00-\u9fff]")
             <= carry_max
         )
@@ -431,7 +425,7 @@ def _cue_occurrences(sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.DataFram
         occ = pl.concat([occ, gaps.select(occ.columns)])
     occ = occ.with_columns(stop=pl.col("start") + pl.col("length"))
     # a cue right after a negation word (非许可事项) is not that cue
-    negated = _occurrences(sentences, _words("indicator_rules.csv", "IND-NEGATION")).select(
+    negated = _occurrences(sentences, rules.words("indicator_rules.csv", "IND-NEGATION")).select(
         *KEYS, start=pl.col("start") + pl.col("word").str.len_bytes().cast(pl.Int64)
     )
     occ = occ.join(negated, on=[*KEYS, "start"], how="anti")
@@ -452,7 +446,7 @@ def _cancelled(sentences: pl.DataFrame, occ: pl.DataFrame) -> pl.DataFrame:
     written as the cancelling word followed by the start of the cue it cancels, so a word cancels
     only the cues it stands right before (人大 is harmless before 立法建议).
     """
-    words = _words("indicator_rules.csv", "IND-CUE-CANCEL")
+    words = rules.words("indicator_rules.csv", "IND-CUE-CANCEL")
     phrases = _occurrences(sentences, words)
     if phrases.is_empty() or occ.is_empty():
         return occ.select(*KEYS, "word", "start").clear()
@@ -482,7 +476,7 @@ def _actors(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     """
     if not rules.enabled("IND-ACTOR"):
         return cand.select(*KEYS, "mention_no", "start").clear().with_columns(actor=pl.lit(True))
-    verbs = _occurrences(used, _words("indicator_rules.csv", "IND-ACTOR-VERBS")).select(*KEYS, verb_b="start")
+    verbs = _occurrences(used, rules.words("indicator_rules.csv", "IND-ACTOR-VERBS")).select(*KEYS, verb_b="start")
     gap_max = rules.number("indicator_rules.csv", "IND-ACTOR-GAP-MAX")
     # the gap in characters (byte offsets sit on character bounds, so the bytes between decode whole)
     gap = (
@@ -601,7 +595,7 @@ def _etc_objects(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     """
     if not rules.enabled("IND-ETC-OBJECTS"):
         return cand.with_columns(etc_object=pl.lit(False))
-    etc = _occurrences(used, _words("indicator_rules.csv", "IND-LIST-CLOSERS")).select(*KEYS, etc="start")
+    etc = _occurrences(used, rules.words("indicator_rules.csv", "IND-LIST-CLOSERS")).select(*KEYS, etc="start")
     obj = (
         cand.filter(pl.col("listed"))
         .select(*KEYS, "mention_no", "start", "stop", "ctx_b")
@@ -744,7 +738,7 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
     tail = (pl.col("start") >= pl.col("ctx_b")) & (pl.col("stop") <= pl.col("tail_b"))
     shared = (pl.col("start") >= pl.col("share_b")) & (pl.col("stop") <= pl.col("share_end_b"))
     earlier = (pl.col("start") >= pl.col("scope_b")) & (pl.col("stop") <= pl.col("ctx_b")) & pl.col("may_carry")
-    coverage = pl.col("word").is_in(_words("indicator_rules.csv", "IND-COVERAGE-CUES"))
+    coverage = pl.col("word").is_in(rules.words("indicator_rules.csv", "IND-COVERAGE-CUES"))
     # where a cue stands (IND-TIER-* of indicator_tiers.csv name these places; a cue of the number's own
     # clause is never "earlier", a bare coverage word of it is a place of its own)
     places = {
@@ -828,9 +822,6 @@ def _kind(m: pl.DataFrame) -> pl.Expr:
     """
     cues = kind_cues().with_columns(pl.col("plan_only").fill_null(0), pl.col("elsewhere_with").fill_null(""))
     scope = pl.col("sentence").str.slice(pl.col("scope_c"), pl.col("ctx") - pl.col("scope_c"))
-
-    def alternation(words: list[str]) -> str:
-        return "|".join(sorted(words, key=len, reverse=True))
 
     # a plan-only cue (确保) counts in the other parts only with one of its `elsewhere_with` words
     # between it and the number (确保…达到98%)
@@ -956,7 +947,7 @@ def classify_facts(
     after = pl.col("sentence").str.slice(pl.col("endc"), (pl.col("post_c") - pl.col("endc")).clip(0))
     nearest = pl.when(pl.col("window").str.contains(r"[\u4e00-\u9fff]")).then("window").otherwise(after)
     nearest = nearest.str.replace_all(r"[\d.,%、\s()（）“”\"]+", " ").str.strip_chars().str.split(" ").list.last()
-    filler = _alternation([*_words("indicator_rules.csv", "IND-CUE-FILLER"), *_across_only()])
+    filler = alternation([*rules.words("indicator_rules.csv", "IND-CUE-FILLER"), *_across_only()]) or None
     if filler:
         nearest = nearest.str.replace(f"^(?:{filler})+", "")
     evidence = pl.col("sentence").str.slice(pl.col("clause_c"), pl.col("after_c") - pl.col("clause_c"))
@@ -979,11 +970,6 @@ def phrase_heads() -> pl.DataFrame:
     return pl.DataFrame(rows, schema={"head": pl.String, "indicator": pl.String}) if rows else pl.DataFrame(
         schema={"head": pl.String, "indicator": pl.String}
     )
-
-
-def _words(name: str, rule_id: str) -> list[str]:
-    """A word list kept as one rule row (space-separated in `value`); none while the rule is off."""
-    return rules.value(name, rule_id).split() if rules.enabled(rule_id) else []
 
 
 # a parenthesis or a quotation mark the back-off reads through, before the number or after it
@@ -1019,8 +1005,8 @@ def _head_parts() -> tuple[str, str] | None:
     heads = phrase_heads()
     if heads.is_empty():
         return None
-    alternation = "|".join(re.escape(h) for h in sorted(set(heads["head"]), key=len, reverse=True))
-    return alternation, "|".join(re.escape(w) for w in _words("indicator_rules.csv", "IND-BACKOFF-FILLER"))
+    fillers = rules.words("indicator_rules.csv", "IND-BACKOFF-FILLER")
+    return alternation(heads["head"]), "|".join(re.escape(w) for w in fillers)
 
 
 def _phrase_heads(frame: pl.DataFrame, catalogue: pl.DataFrame, extra: tuple[str, ...] = ()) -> pl.DataFrame | None:
@@ -1137,7 +1123,7 @@ def _head_over_far_cue(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.Data
 def _procedure_items(m: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
     """Open counts of 事项 (in the measure major decisions take) in a sentence that names at least
     IND-DECISION-STEPS-MIN steps of IND-DECISION-STEPS: the items the decision procedure applies to."""
-    steps = _words("indicator_rules.csv", "IND-DECISION-STEPS")
+    steps = rules.words("indicator_rules.csv", "IND-DECISION-STEPS")
     least = rules.number("indicator_rules.csv", "IND-DECISION-STEPS-MIN")
     if not steps:
         return chosen.clear()

@@ -2,6 +2,9 @@
 the small Chinese numerals of headings and dates. Numerals with values (counts, money) live in
 transforms.numerals. Change a class here and every stage that reads it follows."""
 
+import re
+from collections.abc import Iterable
+
 # sentence and clause ends (full- and half-width)
 HARD_END = "；;。！？!?"  # ends a statement: a cue never reads across it
 SENT_END = "。！？!?；;"  # same characters, in the order the sentence splitter lists them
@@ -18,3 +21,9 @@ CN_SMALL = f"[{CN_SMALL_DIGITS}]"
 YEAR = r"(?:19|20)\d{2}"
 # a year of this century only: targets and report years (到2026年底)
 YEAR_20 = r"20\d{2}"
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex alternation of literal words, longest first (今年以来 before 今年, 人次 before 人), so the
+    longest word wins where several start; '' for no words (callers choose what none means)."""
+    return "|".join(re.escape(w) for w in sorted({w for w in words if w}, key=lambda w: (-len(w), w)))

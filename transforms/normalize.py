@@ -42,7 +42,7 @@ import pyarrow as pa
 from transforms import opencc_fast, rules
 from transforms.decode import ZERO_WIDTH, plausible_re
 from transforms.formats import chrome, drop_chrome_lines, heading_start
-from transforms.lexicon import CN_SMALL
+from transforms.lexicon import CN_SMALL, alternation
 from transforms.schemas import NORMALIZED, conform
 
 DATA = Path(__file__).parent / "data"
@@ -648,7 +648,7 @@ def _converter() -> tuple[re.Pattern[str], dict[str, str], dict[str, str]]:
     """Same-length fixes applied before tw2s (normalize_rules.csv, kind=t2s), the character table."""
     rows = rules.table("normalize_rules.csv")
     pairs = {r["pattern"]: r["value"] for r in rows if r["kind"] == "t2s" and len(r["pattern"]) == len(r["value"])}
-    pattern = re.compile("|".join(sorted(map(re.escape, pairs), key=len, reverse=True)) or r"(?!)")
+    pattern = re.compile(alternation(pairs) or r"(?!)")
     return pattern, pairs, _dictionary("TSCharacters.txt")
 
 

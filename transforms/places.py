@@ -23,6 +23,7 @@ from importlib import resources
 import polars as pl
 
 from transforms import rules
+from transforms.lexicon import alternation
 
 # Bounds, not rules: the longest names of the division table (tests/test_places.py holds them to
 # it), so a window this wide holds any name a text can write and a wider one finds nothing more.
@@ -51,7 +52,7 @@ def _rows() -> dict[str, dict[str, str]]:
 
 def _words(rule_id: str) -> tuple[str, ...]:
     """A vocabulary rule's words in the order written; empty while it is off."""
-    return tuple((_rows().get(rule_id) or {}).get("words", "").split())
+    return tuple(rules.words("place_rules.csv", rule_id, "words"))
 
 
 @rules.cached
@@ -59,10 +60,6 @@ def levels_of() -> dict[str, tuple[int, ...]]:
     """unit_level → the division levels it is looked for at (1 province, 2 prefecture, 3 county,
     4 town/street): the META-PLACE-LEVEL-* rows."""
     return {r["words"]: tuple(int(x) for x in r["levels"].split()) for r in _rows().values() if r["kind"] == "level"}
-
-
-def _alternation(words: tuple[str, ...]) -> str:
-    return "|".join(map(re.escape, sorted(words, key=len, reverse=True))) or "(?!)"
 
 
 @rules.cached
@@ -73,12 +70,12 @@ def _stem_tails() -> tuple[str, ...]:
 @rules.cached
 def _level_words() -> re.Pattern[str]:
     """What may end a unit's own name: a rest that is nothing but these ("街道", "镇人民政府") is no name."""
-    return re.compile(rf"(?:{_alternation(_words('META-PLACE-LEVEL-WORDS'))})+$")
+    return re.compile(rf"(?:{(alternation(_words('META-PLACE-LEVEL-WORDS')) or '(?!)')})+$")
 
 
 @rules.cached
 def _ethnic() -> re.Pattern[str]:
-    return re.compile(rf"(?:{_alternation(_words('META-PLACE-ETHNIC'))})族?$")
+    return re.compile(rf"(?:{(alternation(_words('META-PLACE-ETHNIC')) or '(?!)')})族?$")
 
 
 @lru_cache(maxsize=1)

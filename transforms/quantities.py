@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from transforms import rules
-from transforms.lexicon import CLAUSE_END
+from transforms.lexicon import CLAUSE_END, alternation
 from transforms.numerals import (
     ARABIC_NUM,
     CN_CHARS,
@@ -51,29 +51,24 @@ def _n(rule_id: str) -> int:
 
 
 def _vocab(rule_id: str) -> list[str]:
-    """A word list of quantity_rules.csv (its `value`, words split at spaces); empty when off."""
-    return rules.value("quantity_rules.csv", rule_id).split() if rules.enabled(rule_id) else []
+    """A word list of quantity_rules.csv; empty when off."""
+    return rules.words("quantity_rules.csv", rule_id)
 
 
 def _alt(rule_id: str) -> str:
     """A word list as a regex alternation (matching nothing when the list is off or empty)."""
     words = _vocab(rule_id)
-    return _alternation(words) if words else NEVER
+    return alternation(words) if words else NEVER
 
 
 def _opt(rule_id: str) -> str:
     """A word list as an optional regex group."""
     words = _vocab(rule_id)
-    return f"(?:{_alternation(words)})?" if words else ""
+    return f"(?:{alternation(words)})?" if words else ""
 
 
 def _words(cell: str | None) -> list[str]:
     return (cell or "").split()
-
-
-def _alternation(words: list[str]) -> str:
-    """Regex alternation with the longest word first, so 人次 wins over 人."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 @rules.cached
@@ -161,7 +156,7 @@ def _split_list(expr: pl.Expr) -> pl.Expr:
     if keep:
         expr = expr.str.replace_many(keep, ["".join(marks.get(c, c) for c in w) for w in keep])
     if others:
-        expr = expr.str.replace_all(_alternation(others), "、")
+        expr = expr.str.replace_all(alternation(others), "、")
     if keep:
         expr = expr.str.replace_many(list(marks.values()), list(marks))
     return expr.str.split("、")
@@ -190,7 +185,7 @@ def _enumeration() -> pl.Expr:
     clause = pl.col("before").str.extract(f"([^{CLAUSE_END}]*)$")
     k = _split_list(clause).list.len()
     etc = clause.str.ends_with("等")
-    lead = clause.str.contains(_alternation(leads)) if leads else pl.lit(False)
+    lead = clause.str.contains(alternation(leads)) if leads else pl.lit(False)
     noun_after = pl.col("right").str.contains(r"^\p{Han}") & ~pl.col("right").str.contains(
         f"^(?:{_alt('QTY-ENUM-NOT-NOUN')})")
     listed = (
@@ -231,14 +226,14 @@ def _scaled_words() -> list[str]:
 
 def _quantity_pattern() -> str:
     words = [w for w in measure_words() if w not in _scaled_words()]
-    infix = _alternation(list(qualifier_cues()["infix"]))
+    infix = alternation(list(qualifier_cues()["infix"]))
     num = ARABIC_NUM + "|" + cn_num_pattern(financial=_financial_on())
     pct = num + f"(?:点[零〇{PLAIN_DIGITS}]+)?"  # 百分之九十七点五; elsewhere 点 is too often a word (一点一滴)
     scale = "|".join(SCALE)
     return (
         rf"(?s)(?P<pre>.*?)(?:百分之(?P<pnum>{pct})"
         rf"|(?P<num>{num})(?:(?P<dash>{_alt('QTY-RANGE-SEP')})(?P<num2>{num}))?"
-        rf"(?P<inf1>{infix})?(?P<scale>{scale})?(?P<inf2>{infix})?(?P<mw>{_alternation(words)}))"
+        rf"(?P<inf1>{infix})?(?P<scale>{scale})?(?P<inf2>{infix})?(?P<mw>{alternation(words)}))"
     )
 
 
@@ -317,13 +312,13 @@ def _value(col: str, mapping: dict[str, float | None]) -> pl.Expr:
 def _ends_with_any(expr: pl.Expr, words: list[str]) -> pl.Expr:
     if not words:
         return pl.lit(False)
-    return expr.str.contains(f"(?:{_alternation(words)})$")
+    return expr.str.contains(f"(?:{alternation(words)})$")
 
 
 def _starts_with_any(expr: pl.Expr, words: list[str]) -> pl.Expr:
     if not words:
         return pl.lit(False)
-    return expr.str.contains(f"^(?:{_alternation(words)})")
+    return expr.str.contains(f"^(?:{alternation(words)})")
 
 
 def _inside(before: pl.Expr, opening: str, closing: str) -> pl.Expr:
@@ -555,8 +550,8 @@ def _number_mentions(s: pl.DataFrame) -> pl.DataFrame:
         mult=pl.col("scale").replace_strict(SCALE, default=1.0, return_dtype=pl.Float64),
         measure_code=pl.col("mw").replace_strict(mw, default=None, return_dtype=pl.String),
     )
-    suffix = pl.col("right").str.extract(f"^({_alternation(list(q['suffix'])) or NEVER})")
-    prefix = pl.col("left").str.extract(f"({_alternation(list(q['prefix'])) or NEVER})$")
+    suffix = pl.col("right").str.extract(f"^({alternation(list(q['suffix'])) or NEVER})")
+    prefix = pl.col("left").str.extract(f"({alternation(list(q['prefix'])) or NEVER})$")
     # a prefix cue that ends another word (最近, 公约, 条约) bounds nothing
     inside = list(q["prefix_inside"])
     if inside:
@@ -579,13 +574,13 @@ def _number_mentions(s: pl.DataFrame) -> pl.DataFrame:
             pl.max_horizontal(pl.col("pos") - cue_len - gap_max, 0),
             pl.min_horizontal(pl.col("pos"), cue_len + gap_max),
         )
-        .str.extract(f"((?:{_alternation(gapped_cues) or NEVER})[^{CLAUSE_END}的\\d%]{{1,{gap_max}}})$")
+        .str.extract(f"((?:{alternation(gapped_cues) or NEVER})[^{CLAUSE_END}的\\d%]{{1,{gap_max}}})$")
     )
     blockers = _noise("gap_blocker")
     if blockers:
-        gapped = pl.when(~gapped.str.contains(_alternation(blockers))).then(gapped)
-    gapped = gapped.str.extract(f"^({_alternation(gapped_cues) or NEVER})")
-    duration_suffix = pl.col("right").str.extract(f"^({_alternation(list(q['duration_suffix'])) or NEVER})")
+        gapped = pl.when(~gapped.str.contains(alternation(blockers))).then(gapped)
+    gapped = gapped.str.extract(f"^({alternation(gapped_cues) or NEVER})")
+    duration_suffix = pl.col("right").str.extract(f"^({alternation(list(q['duration_suffix'])) or NEVER})")
     qualifier = _qualifier(prefix, suffix, gapped, duration_suffix)
     tenths = pl.col("mw").replace_strict(TENTHS, default=1.0, return_dtype=pl.Float64)  # 九成以上 is 90% or more
     money_word = pl.when(pl.col("scale").is_not_null()).then(pl.col("scale") + pl.col("mw"))
@@ -731,9 +726,9 @@ def _zero_list(counts: pl.DataFrame, words: Callable[[str], list[str]], default_
         return counts.clear()
     pattern = (
         rf"(?s)(?P<lead>.*?){_list_sep()}(?P<gap>[^{CLAUSE_END}的\d]{{0,{_n('QTY-ZERO-LIST-GAP')}}}?)"
-        rf"(?P<subj2>{_alternation(words('subject')) or NEVER})"
+        rf"(?P<subj2>{alternation(words('subject')) or NEVER})"
     )
-    stop_words = _alternation(words("blocker") + words("negator")) or NEVER
+    stop_words = alternation(words("blocker") + words("negator")) or NEVER
     rest = (
         counts.with_row_index("_zid")
         .with_columns(rest=pl.col("masked").str.slice(pl.col("end")).str.extract(f"^([^{CLAUSE_END}]*)"))
@@ -773,14 +768,14 @@ def _zero_counts(s: pl.DataFrame, words: Callable[[str], list[str]], default_mw:
         return s.clear().with_columns(pos=pl.lit(0, pl.Int32), end=pl.lit(0, pl.Int32), subject=pl.lit(""),
                                       measure_word=pl.lit(""), measure_code=pl.lit(""))
     pattern = (
-        rf"(?s)(?P<pre>.*?)(?P<neg>{_alternation(negators)})(?P<art>{_alternation(words('article')) or NEVER})?"
+        rf"(?s)(?P<pre>.*?)(?P<neg>{alternation(negators)})(?P<art>{alternation(words('article')) or NEVER})?"
         # a cause may qualify the subject: 未发生因行政许可引发的行政复议案件
         rf"(?P<mid>(?:因[^{CLAUSE_END}]{{1,{_n('QTY-ZERO-CAUSE-MAX')}}}?(?:{_alt('QTY-ZERO-CAUSE-VERBS')})的)?"
         rf"[^{CLAUSE_END}的]{{0,{_n('QTY-ZERO-MID-MAX')}}}?)"
-        rf"(?P<subj>{_alternation(subjects)})"
+        rf"(?P<subj>{alternation(subjects)})"
     )
     p = _pieces(s, pattern)
-    counts = p.filter(~pl.col("mid").str.contains(_alternation(words("blocker")) or NEVER)).with_columns(
+    counts = p.filter(~pl.col("mid").str.contains(alternation(words("blocker")) or NEVER)).with_columns(
         end=pl.col("stop").cast(pl.Int32),
         subject=pl.col("subj"),
         measure_word=pl.coalesce(

@@ -150,6 +150,18 @@ def number(name: str, rule_id: str) -> int:
     return int(float(value(name, rule_id)))
 
 
+def words(name: str, rule_id: str, column: str = "value") -> list[str]:
+    """A word list kept in one rule row (space-separated in `column`); empty while the rule is off."""
+    if not enabled(rule_id):
+        return []
+    if column == "value":
+        return value(name, rule_id).split()
+    for r in _table(name):
+        if r.get("rule_id") == rule_id:
+            return (r.get(column) or "").split()
+    raise KeyError(f"no rule {rule_id} in {name}")
+
+
 def order(name: str, rule_ids: list[str] | None = None) -> list[str]:
     """The rule ids of a precedence table in declared order (its `priority` column, lowest
     first; rows without a priority, such as thresholds in the same table, are not in it), those
