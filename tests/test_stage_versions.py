@@ -19,25 +19,24 @@ def _versions(monkeypatch, root) -> dict[str, str]:
     return {name: staging.step_version(step) for name, step in staging.STEPS.items()}
 
 
-def test_editing_unit_names_re_runs_metadata_only(tmp_path, monkeypatch):
+def _changed_by_editing(tmp_path, monkeypatch, data_file: str, appended: str) -> set[str]:
+    """The stages whose version changes when `appended` is added to a copy of transforms/data/`data_file`."""
     root = tmp_path / "transforms"
     shutil.copytree(TRANSFORMS, root, ignore=shutil.ignore_patterns("__pycache__"))
     before = _versions(monkeypatch, root)
-    with (root / "data" / "unit_names.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("\n# an analyst's edit\n")
+    with (root / "data" / data_file).open("a", encoding="utf-8") as fh:
+        fh.write(appended)
     after = _versions(monkeypatch, root)
-    changed = {name for name in before if before[name] != after[name]}
-    assert changed == {"metadata"}  # sentences, mentions, facts, themes and signatures do not read it
+    return {name for name in before if before[name] != after[name]}
+
+
+def test_editing_unit_names_re_runs_metadata_only(tmp_path, monkeypatch):
+    # sentences, mentions, facts, themes and signatures do not read it
+    assert _changed_by_editing(tmp_path, monkeypatch, "unit_names.yaml", "\n# an analyst's edit\n") == {"metadata"}
 
 
 def test_editing_the_catalogue_re_runs_facts_and_what_reads_them(tmp_path, monkeypatch):
-    root = tmp_path / "transforms"
-    shutil.copytree(TRANSFORMS, root, ignore=shutil.ignore_patterns("__pycache__"))
-    before = _versions(monkeypatch, root)
-    with (root / "data" / "indicators.csv").open("a", encoding="utf-8") as fh:
-        fh.write("\n")
-    after = _versions(monkeypatch, root)
-    assert {name for name in before if before[name] != after[name]} == {"facts", "signatures"}
+    assert _changed_by_editing(tmp_path, monkeypatch, "indicators.csv", "\n") == {"facts", "signatures"}
 
 
 def test_a_file_newly_set_aside_upstream_leaves_the_warehouse(raw_copy, tmp_path, monkeypatch):
