@@ -63,6 +63,32 @@ CASES = [
     ("在村口张贴宣传海报300余份", 300, "publicity.materials"),
     ("悬挂宣传横幅25条", 25, "publicity.materials"),
     ("赶集日散发传单1500余份", 1500, "publicity.materials"),
+    ("在集市散发宣传材料800余份", 800, "publicity.materials"),
+    # who listens decides a lecture: cadres are trained, a school or villagers are informed; both named: the cue
+    ("举办机关干部法治讲座3次", 3, "training.sessions"),
+    ("深入学校为师生开展法治授课2场", 2, "publicity.events"),
+    ("为社区干部和居民开展法治讲座3场", 3, "publicity.events"),
+    ("局领导带头为全体干部开展法治讲座2次", 2, "publicity.events"),
+    # a list written number first: the words after a number are its own, not the next one's
+    ("组织5次中心组学习、7次专题研究法治工作", 7, "meeting.leadership_agenda"),
+    ("召开6次党组会议、4次集中学法", 4, "study.sessions"),
+    # lessons taught (堂次) in a party school's class train cadres
+    ("县委党校主体班讲授民法典9堂次", 9, "training.sessions"),
+    # the executive's office meetings and joint meetings are leadership meetings; routine meetings and
+    # symposia of the work are meetings, as 会议 is
+    ("全年召开镇长办公会12次", 12, "meeting.leadership_agenda"),
+    ("召开党政联席会议6次", 6, "meeting.leadership_agenda"),
+    ("全年召开法治工作例会4次", 4, "meeting.rule_of_law"),
+    ("组织开展依法行政座谈会3次", 3, "meeting.rule_of_law"),
+    # enforcement inspections are enforcement operations; law reporting counted in 人次 stays law reporting
+    ("全年开展执法检查86次", 86, "enforcement.joint_operations"),
+    ("领导干部年度述法21人次", 21, "leadership.law_reporting"),
+]
+
+# a count after 各 gives each listed body one count: the noun closing the list names them all
+DISTRIBUTED = [
+    ("全年召开镇党委、镇政府会议各3次", 3, ["meeting.rule_of_law", "meeting.rule_of_law"]),
+    ("召开区委依法治区委、区委依法治区办会议各2次", 2, ["meeting.rule_of_law", "meeting.rule_of_law"]),
 ]
 
 STAY_UNCLASSIFIED = [
@@ -82,3 +108,9 @@ def test_real_wording_is_classified(text: str, value: float, code: str) -> None:
 @pytest.mark.parametrize(("text", "value"), STAY_UNCLASSIFIED, ids=[c[0] for c in STAY_UNCLASSIFIED])
 def test_wording_no_code_fits_stays_unclassified(text: str, value: float) -> None:
     assert _code(text, value) == "unclassified"
+
+
+@pytest.mark.parametrize(("text", "value", "codes"), DISTRIBUTED, ids=[c[0] for c in DISTRIBUTED])
+def test_distributed_count_takes_the_lists_noun(text: str, value: float, codes: list[str]) -> None:
+    hit = _facts(text).filter(pl.col("value") == value)
+    assert hit["indicator_code"].to_list() == codes

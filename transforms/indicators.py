@@ -279,7 +279,7 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
     m = m.with_columns(after_c=pl.when(own_count).then("after_c").otherwise(back_end))
     post = pl.when(next_start > pl.col("endc")).then(pl.min_horizontal(next_start, "after_c")).otherwise("after_c")
     m = m.with_columns(
-        win_c=pl.max_horizontal("clause_c", "prev_c", pl.col("subj_c").fill_null(0)),
+        win_c=pl.max_horizontal("clause_c", "prev_c", pl.col("subj_c").fill_null(0), _prev_item_end()),
         post_c=pl.min_horizontal(post, _list_sep_stop()) if rules.enabled("IND-AFTER-LIST-SEP") else post,
     )
     m = _number_lists(m, next_start)
@@ -336,6 +336,27 @@ def _list_sep_stop() -> pl.Expr:
     """Where the first 、 after the number stands (characters into the sentence; the sentence end if none)."""
     end = pl.col("endc")
     return end + pl.col("sentence").str.slice(end).str.extract("^([^、]*)").str.len_chars()
+
+
+@rules.rule(
+    id="IND-BEFORE-LIST-SEP", stage="indicators",
+    effect="the window before a number starts after the last 、 that follows the number before it in its clause: "
+           "the noun between them is that number's",
+    example="组织2次理论学习中心组学习、8次集中学法、3次专题研究法治工作",
+    expect="3次|meeting.leadership_agenda|actual|专题研究",
+    counter_example="组织2次理论学习中心组学习、8次集中学法、3次专题研究法治工作", counter_expect="3次|study.sessions",
+    why="in a list written number first (8次集中学法、3次专题研究…) the noun after a number names it: the words "
+        "before the next item's 、 are not the next number's subject, the words after its number are",
+)
+def _prev_item_end() -> pl.Expr:
+    """Where the window before a number starts when the number before it in the clause is followed by its own
+    words and a 、 (8次集中学法、3次…): right after that 、; 0 (no bound) otherwise or when the rule is off."""
+    if not rules.enabled("IND-BEFORE-LIST-SEP"):
+        return pl.lit(0)
+    between = pl.col("sentence").str.slice(pl.col("prev_c"), (pl.col("ctx") - pl.col("prev_c")).clip(0))
+    upto = between.str.extract("^(.*、)").str.len_chars()
+    same_clause = (pl.col("prev_c") > 0) & (pl.col("prev_c") >= pl.col("clause_c"))
+    return pl.when(same_clause & upto.is_not_null()).then(pl.col("prev_c") + upto).otherwise(0)
 
 
 @rules.rule(
@@ -940,7 +961,7 @@ def classify_facts(
     m = _frame(mentions, sentences)
     cues = _cue_table(catalogue.with_columns(pl.col("order").cast(pl.Int32)))
     chosen = pl.concat([_choose(part, sentences, cues) for part in _sentence_chunks(m)])
-    chosen = _head_over_far_cue(m, catalogue, chosen).drop("place")
+    chosen = _audience(m, _head_over_far_cue(m, catalogue, chosen).drop("place"))
     chosen = pl.concat([chosen, _backoff(m, catalogue, chosen)])
     if rules.enabled("IND-DECISION-PROCEDURE"):
         chosen = pl.concat([chosen, _procedure_items(m, chosen)])
@@ -1041,20 +1062,40 @@ def _phrase_heads(frame: pl.DataFrame, catalogue: pl.DataFrame, extra: tuple[str
         ),
     ).explode("accepts")
     ahead = before.str.extract(f"({alternation})$")
+    behind = after.str.extract(f"({alternation})$")
+    shared = _list_rest_head(alternation) if "tail_c" in frame.columns else pl.lit(None, pl.String)
     return (
         frame.select(
             *KEYS,
             "mention_no",
             "measure_code",
             *extra,
-            side=pl.when(ahead.is_not_null()).then(pl.lit("before")).otherwise(pl.lit("after")),
-            head=pl.coalesce(ahead, after.str.extract(f"({alternation})$")),
+            side=pl.when(ahead.is_not_null()).then(pl.lit("before"))
+            .when(behind.is_not_null()).then(pl.lit("after")).otherwise(pl.lit("rest")),
+            head=pl.coalesce(ahead, behind, shared),
         )
         .drop_nulls("head")
         .join(phrase_heads(), on="head")
         .join(accepts, left_on=["indicator", "measure_code"], right_on=["indicator", "accepts"], how="semi")
         .unique([*KEYS, "mention_no"], keep="first", maintain_order=True)
     )
+
+
+@rules.rule(
+    id="IND-BACKOFF-LIST-REST", stage="indicators",
+    effect="a listed subject with no head of its own takes the head that ends its list's shared rest (…会议各2次)",
+    example="全年召开区委依法治区委、区委依法治区办会议各2次",
+    expect="2次|meeting.rule_of_law|actual|backoff:会议\n2次|meeting.rule_of_law|actual|backoff:会议",
+    why="各/均 after a list gives each listed body the count; the noun closing the list (会议) is what each "
+        "held, so the first body (区委依法治区委) is counted in meetings as the last one is",
+)
+def _list_rest_head(heads: str) -> pl.Expr:
+    """The phrase head (of the alternation `heads`) that ends a listed subject's shared rest (`ctx`…`tail_c`,
+    asides read through); null where there is none or the rule is off."""
+    if not rules.enabled("IND-BACKOFF-LIST-REST"):
+        return pl.lit(None, pl.String)
+    rest = pl.col("sentence").str.slice(pl.col("ctx"), (pl.col("tail_c") - pl.col("ctx")).clip(0))
+    return rest.str.replace_all(ASIDES, "").str.extract(f"({heads})$")
 
 
 @rules.rule(
@@ -1104,6 +1145,69 @@ def _head_over_far_cue(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.Data
             indicator_code=pl.coalesce("new_code", "indicator_code"),
             chosen_cue=pl.coalesce("new_cue", "chosen_cue"),
         )
+        .drop("new_code", "new_cue")
+    )
+
+
+@rules.cached
+def audiences() -> pl.DataFrame:
+    """The audiences of a lecture (audiences.csv rows switched on): audience, word, the indicator it makes."""
+    rows = rules.table("audiences.csv")
+    frame = pl.DataFrame(rows, schema={k: pl.String for k in ("rule_id", "audience", "words", "indicator")},
+                         orient="row") if rows else pl.DataFrame(schema={"audience": pl.String, "words": pl.String,
+                                                                         "indicator": pl.String})
+    return frame.select("audience", "indicator", word=pl.col("words").str.split(" ")).explode("word").filter(
+        pl.col("word") != "")
+
+
+@rules.rule(
+    id="IND-AUDIENCE", stage="indicators",
+    effect="a lecture cue (IND-AUDIENCE-LECTURES) is classed by the one audience its clause names (audiences.csv): "
+           "cadres make it a training session, the public a publicity event",
+    example="为机关党员开展法治讲座4场", expect="4场|training.sessions|actual|audience:党员",
+    counter_example="走进学校开展专题讲座3场", counter_expect="3场|training.sessions",
+    why="讲座, 授课 and 宣讲 name the form, not the purpose: who listens does. A clause naming both audiences "
+        "(为社区干部和居民…) or cadres who speak (带头, 主讲) leaves the cue's own class; the cue reads "
+        "audience:<word> where the audience changed it",
+)
+def _audience(m: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
+    """`chosen` with lecture counts (a chosen cue ending with a word of IND-AUDIENCE-LECTURES, counted in
+    events, classed as one of the audiences' indicators) given to the indicator of the one audience their
+    own clause names, unless a speaker word (IND-AUDIENCE-SPEAKERS) makes the cadres its givers."""
+    lectures = rules.words("indicator_rules.csv", "IND-AUDIENCE-LECTURES")
+    table = audiences()
+    if not rules.enabled("IND-AUDIENCE") or not lectures or table.is_empty() or chosen.is_empty():
+        return chosen
+    speakers = rules.words("indicator_rules.csv", "IND-AUDIENCE-SPEAKERS")
+    pool = (
+        chosen.filter(
+            pl.col("chosen_cue").str.contains(f"(?:{alternation(lectures)})$")
+            & pl.col("indicator_code").is_in(table["indicator"].unique().to_list())
+        )
+        .join(m.select(*KEYS, "mention_no", "measure_code", "sentence", "clause_c", "after_c"),
+              on=[*KEYS, "mention_no"])
+        .filter(pl.col("measure_code") == "event")
+    )
+    if pool.is_empty():
+        return chosen
+    clause = pl.col("sentence").str.slice(pl.col("clause_c"), (pl.col("after_c") - pl.col("clause_c")).clip(0))
+    pool = pool.with_columns(clause=clause).filter(~_has_any(pl.col("clause"), speakers))
+    heard = (
+        pool.select(*KEYS, "mention_no", "indicator_code", "clause")
+        .join(table, how="cross")
+        .filter(pl.col("clause").str.contains(pl.col("word"), literal=True))
+        .group_by(*KEYS, "mention_no", maintain_order=True)
+        .agg(pl.col("indicator_code").first(), n=pl.col("audience").n_unique(), new_code=pl.col("indicator").first(),
+             word=pl.col("word").first())
+        .filter((pl.col("n") == 1) & (pl.col("new_code") != pl.col("indicator_code")))
+        .select(*KEYS, "mention_no", "new_code", new_cue=pl.lit("audience:") + pl.col("word"))
+    )
+    if heard.is_empty():
+        return chosen
+    return (
+        chosen.join(heard, on=[*KEYS, "mention_no"], how="left")
+        .with_columns(indicator_code=pl.coalesce("new_code", "indicator_code"),
+                      chosen_cue=pl.coalesce("new_cue", "chosen_cue"))
         .drop("new_code", "new_cue")
     )
 
