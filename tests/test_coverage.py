@@ -10,6 +10,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from transforms import rulebook
 from transforms.indicators import classify_facts
 from transforms.quantities import extract_mentions
 
@@ -83,6 +84,20 @@ CASES = [
     # enforcement inspections are enforcement operations; law reporting counted in 人次 stays law reporting
     ("全年开展执法检查86次", 86, "enforcement.joint_operations"),
     ("领导干部年度述法21人次", 21, "leadership.law_reporting"),
+    # a campaign's publicity activity, quizzes and shows on law are publicity events
+    ("开展民法典宣传月活动9场", 9, "publicity.events"),
+    ("组织法律知识竞赛3次", 3, "publicity.events"),
+    ("开展法治文艺演出4场", 4, "publicity.events"),
+    ("开展执法监督检查5次", 5, "supervision.inspections"),
+    ("受理法律援助申请31件", 31, "legal_aid.cases"),
+]
+
+# a bare sentence whose number stands next to a noun of its own does not borrow the sentence before; one
+# naming nothing does (the whole paragraph goes through the stages, so sentences are split as in a report)
+CARRIED = [
+    ("组织干部集中学法。全年召开会议7次。", "7次|meeting.rule_of_law|actual|backoff:会议"),
+    ("开展主任办公会前学法2次。已召开12期周例会。", "12期|meeting.rule_of_law|actual|backoff:例会"),
+    ("组织干部集中学习宪法和民法典。累计开展9次。", "9次|study.sessions|actual|集中学习"),
 ]
 
 # a count after 各 gives each listed body one count: the noun closing the list names them all
@@ -114,3 +129,8 @@ def test_wording_no_code_fits_stays_unclassified(text: str, value: float) -> Non
 def test_distributed_count_takes_the_lists_noun(text: str, value: float, codes: list[str]) -> None:
     hit = _facts(text).filter(pl.col("value") == value)
     assert hit["indicator_code"].to_list() == codes
+
+
+@pytest.mark.parametrize(("text", "line"), CARRIED, ids=[c[0] for c in CARRIED])
+def test_bare_sentence_carries_only_without_a_head(text: str, line: str) -> None:
+    assert line in rulebook.render("indicators", text).splitlines()

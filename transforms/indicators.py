@@ -1109,6 +1109,14 @@ def _list_rest_head(heads: str) -> pl.Expr:
         "names a topic of the meetings, not what is counted; the head decides, no catalogue cue does, so the "
         "cue reads backoff:<head> as for any fact a head classifies",
 )
+@rules.rule(
+    id="IND-HEAD-OVER-CARRIED", stage="indicators",
+    effect="a phrase head adjacent to the number outranks the cue a bare sentence carries from the sentence before",
+    example="开展主任办公会前学法2次。已召开51期周例会。", expect="51期|meeting.rule_of_law|actual|backoff:例会",
+    counter_example="开展主任办公会前学法2次。已召开51期周例会。", counter_expect="51期|study.sessions",
+    why="IND-CARRIED lends a bare sentence the subject before it because it names nothing; a sentence whose "
+        "number stands next to a noun of its own (51期周例会) names what it counts",
+)
 def _head_over_far_cue(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
     """`chosen` with the facts whose catalogue cue stands before the number (its own clause or a part
     carried over) farther than IND-HEAD-FAR-CUE-MIN characters from an adjacent phrase head given
@@ -1119,12 +1127,13 @@ def _head_over_far_cue(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.Data
         return chosen
     far = rules.number("indicator_rules.csv", "IND-HEAD-FAR-CUE-MIN")
     parts = _head_parts()
-    pool = chosen.filter(pl.col("place").is_in(["own", "earlier"]) & (pl.col("indicator_code") != "")).join(
+    places = ["own", "earlier", *(["carried"] if rules.enabled("IND-HEAD-OVER-CARRIED") else [])]
+    pool = chosen.filter(pl.col("place").is_in(places) & (pl.col("indicator_code") != "")).join(
         m, on=[*KEYS, "mention_no"]
     )
     if parts is None or pool.is_empty():
         return chosen
-    heads = _phrase_heads(pool, catalogue, extra=("chosen_cue", "indicator_code", "sentence", "ctx"))
+    heads = _phrase_heads(pool, catalogue, extra=("chosen_cue", "indicator_code", "sentence", "ctx", "place"))
     if heads is None or heads.is_empty():
         return chosen
     alternation, filler = parts
@@ -1134,9 +1143,11 @@ def _head_over_far_cue(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.Data
     if filler:
         gap = gap.str.replace(f"(?:{filler})+$", "")
     gap = pl.when(pl.col("side") == "before").then(gap.str.replace(f"(?:{alternation})$", "")).otherwise(gap)
-    won = heads.filter(
-        (pl.col("indicator") != pl.col("indicator_code")) & (pieces.list.len() > 1) & (gap.str.len_chars() > far)
-    ).select(*KEYS, "mention_no", new_code="indicator", new_cue=pl.lit("backoff:") + pl.col("head"))
+    # a cue carried from the sentence before is farther than any of its own sentence (IND-HEAD-OVER-CARRIED)
+    far_cue = (pieces.list.len() > 1) & (gap.str.len_chars() > far) | (pl.col("place") == "carried")
+    won = heads.filter((pl.col("indicator") != pl.col("indicator_code")) & far_cue).select(
+        *KEYS, "mention_no", new_code="indicator", new_cue=pl.lit("backoff:") + pl.col("head")
+    )
     if won.is_empty():
         return chosen
     return (
