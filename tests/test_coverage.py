@@ -90,6 +90,11 @@ CASES = [
     ("开展法治文艺演出4场", 4, "publicity.events"),
     ("开展执法监督检查5次", 5, "supervision.inspections"),
     ("受理法律援助申请31件", 31, "legal_aid.cases"),
+    # a lecture at a school is publicity even when 讲座 alone would make it legal-adviser work
+    ("组织法治副校长进校园讲座6场", 6, "publicity.events"),
+    # 述法 done so many times is law reporting, not a lecture; 审核率 is the share put through review
+    ("主要负责人带头讲法治课2次，带头述法1次", 1, "leadership.law_reporting"),
+    ("审核各类合同22份，审核率100%", 100, "legal_review.coverage_rate"),
 ]
 
 # a bare sentence whose number stands next to a noun of its own does not borrow the sentence before; one

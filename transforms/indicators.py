@@ -1183,7 +1183,7 @@ def audiences() -> pl.DataFrame:
 )
 def _audience(m: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
     """`chosen` with lecture counts (a chosen cue ending with a word of IND-AUDIENCE-LECTURES, counted in
-    events, classed as one of the audiences' indicators) given to the indicator of the one audience their
+    events, classed as one of IND-AUDIENCE-CLASSES) given to the indicator of the one audience their
     own clause names, unless a speaker word (IND-AUDIENCE-SPEAKERS) makes the cadres its givers."""
     lectures = rules.words("indicator_rules.csv", "IND-AUDIENCE-LECTURES")
     table = audiences()
@@ -1193,7 +1193,7 @@ def _audience(m: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
     pool = (
         chosen.filter(
             pl.col("chosen_cue").str.contains(f"(?:{alternation(lectures)})$")
-            & pl.col("indicator_code").is_in(table["indicator"].unique().to_list())
+            & pl.col("indicator_code").is_in(rules.words("indicator_rules.csv", "IND-AUDIENCE-CLASSES"))
         )
         .join(m.select(*KEYS, "mention_no", "measure_code", "sentence", "clause_c", "after_c"),
               on=[*KEYS, "mention_no"])
