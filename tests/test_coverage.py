@@ -95,6 +95,12 @@ CASES = [
     # 述法 done so many times is law reporting, not a lecture; 审核率 is the share put through review
     ("主要负责人带头讲法治课2次，带头述法1次", 1, "leadership.law_reporting"),
     ("审核各类合同22份，审核率100%", 100, "legal_review.coverage_rate"),
+    # the topic before a meeting noun names no count: the meetings are counted (a study held as one stays study)
+    ("召开普法工作会议2次", 2, "meeting.rule_of_law"),
+    ("全年召开3次信访工作会议", 3, "meeting.rule_of_law"),
+    ("召开信访联席会议4次", 4, "meeting.leadership_agenda"),
+    ("召开中心组学习会议5次", 5, "study.sessions"),
+    ("张贴宣传标语60余条", 60, "publicity.materials"),
 ]
 
 # a bare sentence whose number stands next to a noun of its own does not borrow the sentence before; one

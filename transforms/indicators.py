@@ -1110,6 +1110,24 @@ def _list_rest_head(heads: str) -> pl.Expr:
         "cue reads backoff:<head> as for any fact a head classifies",
 )
 @rules.rule(
+    id="IND-HEAD-MEETING-TOPIC", stage="indicators",
+    effect="a meeting head next to the number outranks a cue, however near, of a family that is no meeting or "
+           "study (IND-HEAD-MEETING-KEEPS): that cue names the meeting's topic",
+    example="全年召开信访工作会议4次", expect="4次|meeting.rule_of_law|actual|backoff:会议",
+    counter_example="全年召开中心组学习会议5次", counter_expect="5次|meeting.rule_of_law",
+    why="召开普法工作会议2次 counts meetings on publicity, 召开4次信访联席会议 meetings on petitions: the topic before "
+        "the meeting noun names no count of its own. A study cue (学习会, 学法会) keeps it: a study held as a "
+        "meeting is a study session",
+)
+def _meeting_topic() -> pl.Expr:
+    """Whether the head (`indicator`) is a meeting and the chosen cue's family (`indicator_code`) is none of
+    IND-HEAD-MEETING-KEEPS: then the cue is the meeting's topic."""
+    keeps = rules.words("indicator_rules.csv", "IND-HEAD-MEETING-KEEPS")
+    family = pl.col("indicator_code").str.split(".").list.first()
+    return pl.col("indicator").str.starts_with("meeting.") & ~family.is_in(keeps)
+
+
+@rules.rule(
     id="IND-HEAD-OVER-CARRIED", stage="indicators",
     effect="a phrase head adjacent to the number outranks the cue a bare sentence carries from the sentence before",
     example="开展主任办公会前学法2次。已召开51期周例会。", expect="51期|meeting.rule_of_law|actual|backoff:例会",
@@ -1127,7 +1145,9 @@ def _head_over_far_cue(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.Data
         return chosen
     far = rules.number("indicator_rules.csv", "IND-HEAD-FAR-CUE-MIN")
     parts = _head_parts()
-    places = ["own", "earlier", *(["carried"] if rules.enabled("IND-HEAD-OVER-CARRIED") else [])]
+    topic = rules.enabled("IND-HEAD-MEETING-TOPIC")
+    places = ["own", "earlier", *(["carried"] if rules.enabled("IND-HEAD-OVER-CARRIED") else []),
+              *(["after"] if topic else [])]
     pool = chosen.filter(pl.col("place").is_in(places) & (pl.col("indicator_code") != "")).join(
         m, on=[*KEYS, "mention_no"]
     )
@@ -1144,7 +1164,11 @@ def _head_over_far_cue(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.Data
         gap = gap.str.replace(f"(?:{filler})+$", "")
     gap = pl.when(pl.col("side") == "before").then(gap.str.replace(f"(?:{alternation})$", "")).otherwise(gap)
     # a cue carried from the sentence before is farther than any of its own sentence (IND-HEAD-OVER-CARRIED)
-    far_cue = (pieces.list.len() > 1) & (gap.str.len_chars() > far) | (pl.col("place") == "carried")
+    far_cue = (pieces.list.len() > 1) & (gap.str.len_chars() > far) & (pl.col("place") != "after") | (
+        pl.col("place") == "carried"
+    )
+    if topic:
+        far_cue = far_cue | _meeting_topic()
     won = heads.filter((pl.col("indicator") != pl.col("indicator_code")) & far_cue).select(
         *KEYS, "mention_no", new_code="indicator", new_cue=pl.lit("backoff:") + pl.col("head")
     )
