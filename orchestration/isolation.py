@@ -61,6 +61,25 @@ def clear_inflight(con: duckdb.DuckDBPyConnection, stage: str, batch: pl.DataFra
                     [stage])
 
 
+def die_with_parent() -> None:
+    """A step subprocess (of the multiprocess executor) dies with the run that started it, so a
+    killed run leaves no orphan still writing the spool or the working database (Linux only; a
+    step running in the run's own process is left alone)."""
+    import multiprocessing
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if not parent.is_alive():  # the parent died before the signal was armed
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def plan_batches(todo: pl.DataFrame, max_files: int, max_bytes: int, alone: set[str]) -> list[pl.DataFrame]:
     """Cut `todo` (source_file, sha256, size) into batches of at most `max_files` files and
     `max_bytes` bytes (a larger file goes alone); files in `alone` (they crashed a run) each get a

@@ -30,7 +30,7 @@ import polars as pl
 
 from orchestration import isolation
 from orchestration.preflight import preflight, remove_stale_files
-from orchestration.runlock import run_lock
+from orchestration.runlock import file_lock, run_lock
 from orchestration.settings import REPO, Settings
 from transforms.schemas import empty
 
@@ -147,7 +147,15 @@ class Warehouse(dg.ConfigurableResource):
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The working database, opened for writing. Steps of one run that the multiprocess
+        executor runs side by side take turns on it (a lock file beside it), instead of failing
+        on DuckDB's one-writer lock."""
         self.work_path.parent.mkdir(parents=True, exist_ok=True)
+        with file_lock(self.work_path.with_name(f"{self.work_path.name}.lock")), self._open() as con:
+            yield con
+
+    @contextmanager
+    def _open(self) -> Iterator[duckdb.DuckDBPyConnection]:
         try:
             con = duckdb.connect(str(self.work_path))
         except duckdb.IOException as exc:
@@ -158,6 +166,9 @@ class Warehouse(dg.ConfigurableResource):
                 f"({str(exc).split('Conflicting lock is held in')[-1].strip() or exc}); close it and the run "
                 "is retried") from None
         try:
+            con.execute("set enable_progress_bar = false")  # no bars in the run log
+            # DuckDB would take 80 % of the machine; half the run's budget, spilling beside the file
+            con.execute(f"set memory_limit = '{Settings().memory_budget_mb // 2}MB'")
             con.execute(LEDGER_DDL)
             yield con
         finally:
@@ -178,18 +189,46 @@ class Warehouse(dg.ConfigurableResource):
             os.replace(tmp, target)
         finally:
             tmp.unlink(missing_ok=True)
-        state = {"fingerprint": row[0] if row else None, "run_id": run_id,
+        state = {"fingerprint": row[0] if row else None, "code": build_fingerprint(), "run_id": run_id,
                  "published_at": dt.datetime.now().isoformat(timespec="seconds")}
         part = self.state_path.with_name(self.state_path.name + ".part")
         part.write_text(json.dumps(state), encoding="utf-8")
         os.replace(part, self.state_path)
         return target
 
+    def forget_published_state(self) -> None:
+        """The working database changed outside a run (a retraction): the next run must not take
+        the published warehouse for up to date."""
+        self.state_path.unlink(missing_ok=True)
+
+    def up_to_date(self, raw_fingerprint: str) -> bool:
+        """True when the published warehouse was built from this raw folder state (names, sizes,
+        times) by this code, knowledge and settings: a run would change nothing."""
+        state = self.published_state()
+        return (self.published_path.exists() and bool(raw_fingerprint)
+                and state.get("fingerprint") == raw_fingerprint and state.get("code") == build_fingerprint())
+
     def published_state(self) -> dict:
         try:
             return json.loads(self.state_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
+
+
+# settings that cannot change what a build holds
+_RUN_ONLY = {"workers", "shards", "parallel_files", "lock_wait_seconds", "alert_webhook", "raw_dir", "warehouse"}
+
+
+def build_fingerprint() -> str:
+    """One hash of everything besides the raw files that a build's content follows: the code and
+    knowledge files of the pipeline and the SQL models, and the settings that decide what is read."""
+    digest = hashlib.sha256(Settings().model_dump_json(exclude=_RUN_ONLY).encode())
+    for folder in ("orchestration", "transforms", "sql"):
+        for path in sorted((REPO / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(REPO).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @contextmanager

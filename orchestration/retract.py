@@ -50,6 +50,7 @@ def retract(warehouse: Warehouse, source_file: str, reason: str, undo: bool = Fa
                         [source_file])
             done = f"retracted {source_file}: {reason or 'retracted by an operator'}"
         con.execute("commit")
+    warehouse.forget_published_state()
     return done
 
 

@@ -8,14 +8,19 @@ the warehouse), 2 a setting is wrong or the warehouse stayed busy (one line, not
 
 import os
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
 from orchestration.alerts import send_alert
 from orchestration.automation import last_line
-from orchestration.definitions import defs
+from orchestration.executor import execution_config
 from orchestration.preflight import preflight
+from orchestration.raw_folder import fingerprint, walk
 from orchestration.resources import Warehouse, read_published
 from orchestration.runlock import WarehouseBusy, run_lock
 from orchestration.settings import Settings
@@ -49,8 +54,9 @@ def summary(path: str) -> str:
     return "\n".join(lines)
 
 
-def failure_messages(result: dg.ExecuteInProcessResult) -> list[str]:
-    """The errors of a failed run, one line each, for the alert and the terminal."""
+def failure_messages(result: Any) -> list[str]:
+    """The errors of a failed run (in-process or `execute_job`'s result), one line each, for the alert
+    and the terminal."""
     out = []
     for event in result.all_events:
         data = event.event_specific_data
@@ -61,6 +67,18 @@ def failure_messages(result: dg.ExecuteInProcessResult) -> list[str]:
     return list(dict.fromkeys(out)) or ["the run failed (see the log above)"]
 
 
+@contextmanager
+def _instance() -> Iterator[dg.DagsterInstance]:
+    """The instance in $DAGSTER_HOME (the UI shows the run), else a temporary one: step processes
+    need an instance on disk, an in-memory one cannot be shared with them."""
+    if os.environ.get("DAGSTER_HOME"):
+        yield dg.DagsterInstance.get()
+        return
+    with tempfile.TemporaryDirectory(prefix="reports-dagster-") as home, \
+            dg.DagsterInstance.local_temp(tempdir=home) as instance:
+        yield instance
+
+
 def main() -> int:
     cfg = Settings()
     warehouse = Warehouse()
@@ -68,21 +86,28 @@ def main() -> int:
     if problems:
         print(f"make run: {problems[0]}", file=sys.stderr)
         return 2
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    job = defs.resolve_job_def("reports_job")
     try:
         with run_lock(warehouse.published_path, cfg.lock_wait_seconds, say=lambda s: print(s, file=sys.stderr)):
-            result = job.execute_in_process(
-                instance=instance,
-                raise_on_error=False,
-                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-            )
+            listed = list(walk(warehouse.raw_path))
+            if warehouse.up_to_date(fingerprint(warehouse.raw_path, listed)):
+                print("nothing new: the raw folder, the code and the settings are as the last published build "
+                      "had them; no run started")
+                print(summary(str(warehouse.published_path)))
+                return 0
+            with _instance() as instance, dg.execute_job(
+                    dg.build_reconstructable_job("orchestration.definitions", "reports_job_definition"),
+                    instance=instance,
+                    raise_on_error=False,
+                    run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}},
+                                **execution_config(warehouse.work_path, len(listed))},
+            ) as result:
+                success, run_id = result.success, result.run_id
+                messages = [] if success else failure_messages(result)
     except WarehouseBusy as exc:
         print(f"make run: {exc}", file=sys.stderr)
         return 2
-    if not result.success:
-        messages = failure_messages(result)
-        log = send_alert(warehouse.published_path, result.run_id, "; ".join(messages), cfg.alert_webhook)
+    if not success:
+        log = send_alert(warehouse.published_path, run_id, "; ".join(messages), cfg.alert_webhook)
         print("\nthe run failed; the published warehouse is unchanged:", file=sys.stderr)
         for line in messages:
             print(f"    {line}", file=sys.stderr)

@@ -42,6 +42,71 @@ def holder(warehouse: Path) -> str:
     return f"{run}(pid {info.get('pid')}, {info.get('command', '?')}, started {info.get('started', '?')})"
 
 
+def _ancestors() -> set[int]:
+    """The pids of this process's parents, up to init (from /proc; empty where there is none)."""
+    out, pid = set(), os.getpid()
+    while pid > 1:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            break
+        pid = int(stat.rsplit(")", 1)[1].split()[1])
+        out.add(pid)
+    return out
+
+
+def held_by_ancestor(warehouse: Path) -> bool:
+    """True when this is a step process (started by multiprocessing: the multiprocess executor's
+    workers) and the run lock is held by a process it descends from: it goes on under the lock of
+    the run that started it. Any other process, even a child of the holder, waits its turn."""
+    import multiprocessing
+
+    if multiprocessing.parent_process() is None:  # not a step process: a run of its own
+        return False
+    try:
+        pid = json.loads(lock_path(warehouse).read_text(encoding="utf-8") or "{}").get("pid")
+    except (OSError, ValueError):
+        return False
+    if not pid or pid not in _ancestors():
+        return False
+    fd = os.open(lock_path(warehouse), os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True  # held, and by the ancestor that wrote its pid
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on `path` for the block, waited for; re-entrant within a process."""
+    key = str(path.resolve())
+    if key in _HELD:
+        fd, depth = _HELD[key]
+        _HELD[key] = (fd, depth + 1)
+        try:
+            yield
+        finally:
+            fd, depth = _HELD[key]
+            _HELD[key] = (fd, depth - 1)
+        return
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        _HELD[key] = (fd, 1)
+        try:
+            yield
+        finally:
+            del _HELD[key]
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
 @contextmanager
 def run_lock(warehouse: Path, wait_seconds: float, run_id: str = "",
              say: Callable[[str], None] = lambda line: print(line, file=sys.stderr)) -> Iterator[None]:
@@ -58,6 +123,9 @@ def run_lock(warehouse: Path, wait_seconds: float, run_id: str = "",
             _HELD[key] = (fd, depth - 1)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
+    if held_by_ancestor(warehouse):
+        yield
+        return
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -35,6 +36,13 @@ class Settings(BaseSettings):
     max_file_mb: float | None = Field(default=None, gt=0, description="a larger file is not read (budget/64)")
     lock_wait_seconds: float = Field(default=6 * 3600, ge=0,
                                      description="how long a run waits for another run holding the warehouse")
+    shards: int = Field(default=2, ge=1, le=512,
+                        description="workers a stage's files are spread over (by content hash); read when the "
+                                    "definitions load")
+    workers: int | None = Field(default=None, ge=1,
+                                description="steps `make run` runs at once (default: the machine's cores)")
+    parallel_files: int = Field(default=2000, ge=0,
+                                description="from this many waiting files a run spreads its steps over processes")
     alert_webhook: str = Field(default="", description="URL that failed runs are POSTed to, as JSON")
     allow_empty_raw: bool = Field(default=False,
                                   description="publish even when the raw folder of a loaded warehouse is empty")
@@ -44,6 +52,10 @@ class Settings(BaseSettings):
 
     def resolved_warehouse(self) -> Path:
         return self.warehouse if self.warehouse.is_absolute() else REPO / self.warehouse
+
+    @property
+    def max_workers(self) -> int:
+        return self.workers or os.cpu_count() or 1
 
     @property
     def max_file_bytes(self) -> int:

@@ -5,6 +5,7 @@ files pending for it and replaces their rows in its `stage.*` table."""
 
 import hashlib
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,7 @@ from orchestration.isolation import (
     clear_inflight,
     collect_crashes,
     crash_reason,
-    inject_fault,
+    die_with_parent,
     mark_inflight,
     plan_batches,
 )
@@ -34,6 +35,7 @@ from orchestration.resources import (
     replace_rows,
 )
 from orchestration.settings import MB, Settings
+from orchestration.spool import QUARANTINE, Plan, export_inputs, finished, outputs_of, run_shard, shard_of, unfinished
 from transforms import schemas
 from transforms.duplicates import SIGNATURES, file_signatures
 from transforms.formats import FORMATS, read_documents
@@ -49,6 +51,9 @@ from transforms.themes import THEME_HITS, shortcoming_theme_hits
 
 GROUP = "staging"
 KEYS = "source_file in (select source_file from keys)"
+# how many workers a stage's files are spread over (a setting read when the definitions load: a
+# cluster sets it to its number of pods); the output does not depend on it
+SHARDS = Settings().shards
 # formats whose text is at least as large as the file (a page's markup or a PDF's layout is not)
 TEXT_FORMATS = {ext for ext, kind in FORMATS.items() if kind in ("text", "markdown")}
 
@@ -258,95 +263,87 @@ def failure_reason(stage: str, exc: BaseException) -> str:
     return f"the {stage} stage {what}; the file is set aside and the other files went on"
 
 
-def _process(con: duckdb.DuckDBPyConnection, step: Step, version: str, batch: pl.DataFrame,
-             folder: Path) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
-    """Run `step` on `batch` and write its rows and ledger in one transaction. An exception
-    splits the batch into single files; a single file that fails is quarantined with why."""
-    keys = batch["source_file"].to_list()
-    try:
-        inputs = {arg: read_table(con, sql.replace("{KEYS}", KEYS), keys) for arg, sql in step.reads.items()}
-        extra = {"folder": folder} if step.reads_folder else {}
-        inject_fault(step.ledger, batch, "raise")
-        if next(iter(inputs.values())).height:
-            outputs = step.run(todo=batch.select("source_file", "sha256"), **inputs, **extra)
-        else:
-            outputs = {table: schemas.empty(schema) for table, schema in step.writes.items()}
-        bad = outputs.pop("quarantine", None)
-        bad = pl.DataFrame(schema=QUARANTINE) if bad is None else bad.select(QUARANTINE.names())
-        con.execute("begin")
-        try:
-            for table, schema in step.writes.items():
-                replace_rows(con, table, schema, outputs[table], keys)
-            record(con, step.ledger, version, batch, bad)
-            _forget_downstream(con, step.ledger, bad)
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
-        return outputs, bad
-    except Exception as exc:  # noqa: BLE001 - any failure is one file's problem, never the run's
-        if batch.height > 1:
-            results = [_process(con, step, version, batch.slice(i, 1), folder) for i in range(batch.height)]
-            merged = {t: pl.concat([r[0][t] for r in results], how="diagonal_relaxed") for t in step.writes}
-            return merged, pl.concat([r[1] for r in results])
-        bad = batch.select("source_file", "sha256", reason=pl.lit(failure_reason(step.ledger, exc)))
-        empty = {table: schemas.empty(schema) for table, schema in step.writes.items()}
-        con.execute("begin")
-        for table, schema in step.writes.items():
-            replace_rows(con, table, schema, empty[table], keys)
-        record(con, step.ledger, version, batch, bad)
-        _forget_downstream(con, step.ledger, bad)
-        con.execute("commit")
-        return empty, bad
+def spool_folder(warehouse: Warehouse, stage: str) -> Path:
+    """Where a stage's batches wait between plan, work and load (beside the working database)."""
+    work = warehouse.work_path
+    return work.with_name(f"{work.name}.spool") / stage
 
 
-def run_step(context: dg.AssetExecutionContext, warehouse: Warehouse, step: Step) -> dg.MaterializeResult:
-    """Process the files pending for `step` in batches bounded in files and bytes: replace their
-    rows, write the ledger. Files a dead run left in flight are retried alone; files that crashed
-    it twice are set aside (see orchestration.isolation)."""
+def plan_step(context: dg.OpExecutionContext, warehouse: Warehouse, step: Step) -> Plan:
+    """The files pending for `step`, in shards by content hash and batches bounded in files and
+    bytes, their inputs exported for the workers. Files a killed worker left unfinished count a
+    crash and go alone; files that crashed it twice are set aside (see orchestration.isolation)."""
     version = step_version(step)
     cfg = Settings()
+    folder = spool_folder(warehouse, step.ledger)
     with warehouse.connect() as con:
+        left = unfinished(folder)
+        if left.height:
+            mark_inflight(con, step.ledger, left, os.getpid())
         todo = pending(con, step.ledger, step.upstream, version)
         crashes = collect_crashes(con, step.ledger).join(todo, on=["source_file", "sha256"], how="semi")
         twice = crashes.filter(pl.col("crashes") >= CRASHES_TO_QUARANTINE)
-        bads: list[pl.DataFrame] = []
         if twice.height:
             bad = twice.select("source_file", "sha256", reason=pl.lit(crash_reason(step.ledger)))
             record(con, step.ledger, version, bad.select("source_file", "sha256"), bad)
             _forget_downstream(con, step.ledger, bad)
             clear_inflight(con, step.ledger, bad, done=True)
-            bads.append(bad)
+            for name in bad["source_file"].to_list():
+                context.log.warning(f"quarantined {name}: {crash_reason(step.ledger)}")
             todo = todo.join(twice, on="source_file", how="anti")
-        sized = todo.join(read_table(con, "select source_file, sha256, size from stage.raw_files where {KEYS}"
-                                     .replace("{KEYS}", KEYS), todo["source_file"].to_list()),
-                          on=["source_file", "sha256"], how="left")
-        batches = plan_batches(sized, cfg.batch_files, cfg.batch_bytes, set(crashes["source_file"].to_list()))
-        outs: list[pl.DataFrame] = []
-        written = done = 0
-        first = next(iter(step.writes))
-        for batch in batches:
-            batch = batch.select("source_file", "sha256")
-            mark_inflight(con, step.ledger, batch, os.getpid())
-            inject_fault(step.ledger, batch, "kill")
-            try:
-                outputs, bad = _process(con, step, version, batch, warehouse.raw_path)
-            except BaseException:
-                clear_inflight(con, step.ledger, batch, done=False)  # interrupted, not crashed
-                raise
-            clear_inflight(con, step.ledger, batch, done=True)
-            written += outputs[first].height
-            outs.append(outputs[first].head(5))
-            bads.append(bad)
-            done += batch.height
-            if len(batches) > 1:
-                context.log.info(f"{context.asset_key.to_user_string()}: {done}/{todo.height} files")
-        shown = pl.concat(outs, how="diagonal_relaxed") if outs else schemas.empty(step.writes[first])
-        bad_all = pl.concat(bads) if bads else None
-        return _result(context, con, first, todo, shown, step.preview, bad_all, written)
+        sized = todo.join(read_table(con, f"select source_file, sha256, size from stage.raw_files where {KEYS}",
+                                     todo["source_file"].to_list()),
+                          on=["source_file", "sha256"], how="left").with_columns(_shard=shard_of(pl.col("sha256"),
+                                                                                                  SHARDS))
+        alone = set(crashes["source_file"].to_list())
+        parts = []
+        for shard in range(SHARDS):
+            mine = sized.filter(pl.col("_shard") == shard)
+            for number, batch in enumerate(plan_batches(mine, cfg.batch_files, cfg.batch_bytes, alone)):
+                parts.append(batch.select("source_file", "sha256", "_shard", _batch=pl.lit(number, pl.Int32)))
+        planned = pl.concat(parts) if parts else pl.DataFrame(
+            schema={"source_file": pl.String, "sha256": pl.String, "_shard": pl.Int32, "_batch": pl.Int32})
+        export_inputs(con, step.reads, KEYS, planned, folder)
+    batches = {int(k): sorted(set(v)) for k, v in planned.group_by("_shard").agg("_batch").iter_rows()}
+    if todo.height:
+        context.log.info(f"{step.ledger}: {todo.height} files in {sum(map(len, batches.values()))} batches over "
+                         f"{len(batches)} of {SHARDS} shards")
+    return Plan(step.ledger, str(folder), str(warehouse.raw_path), version, SHARDS, tuple(step.reads), batches,
+                todo.height)
 
 
-QUARANTINE = pl.Schema({"source_file": pl.String, "sha256": pl.String, "reason": pl.String})
+def load_step(context: dg.OpExecutionContext, warehouse: Warehouse, step: Step, plan: Plan) -> dg.Output:
+    """Every shard's output in place of its files' rows, the ledger with it, in one transaction."""
+    done = finished(plan)
+    first = next(iter(step.writes))
+    with warehouse.connect() as con:
+        bad_files = outputs_of(plan, "quarantine")
+        bad = pl.read_parquet(bad_files) if bad_files else pl.DataFrame(schema=QUARANTINE)
+        con.execute("begin")
+        try:
+            for table, schema in step.writes.items():
+                ensure_table(con, table, schema)
+                add_missing_columns(con, table, schema)
+                con.register("keys", done.select("source_file"))
+                con.execute(f"delete from {table} where {KEYS}")
+                con.unregister("keys")
+                files = outputs_of(plan, table)
+                if files:
+                    columns = ", ".join(f'"{c}"' for c in schema.names())
+                    con.execute(f"insert into {table} ({columns}) select {columns} from read_parquet(?)", [files])
+            record(con, step.ledger, plan.version, done, bad)
+            _forget_downstream(con, step.ledger, bad)
+            clear_inflight(con, step.ledger, done, done=True)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        files = outputs_of(plan, first)
+        written = pl.scan_parquet(files).select(pl.len()).collect().item() if files else 0
+        shown = pl.scan_parquet(files).head(5).collect() if files else schemas.empty(step.writes[first])
+        result = _result(context, con, first, done, shown, step.preview, bad, written)
+    shutil.rmtree(plan.folder, ignore_errors=True)  # loaded: the spool is not needed again
+    return dg.Output(None, metadata=result.metadata)
 
 
 def _documents(todo: pl.DataFrame, files: pl.DataFrame, folder: Path) -> dict[str, pl.DataFrame]:
@@ -437,36 +434,60 @@ STEPS = {step.ledger: step for step in (DOCUMENTS, NORMALIZED, SECTIONS, METADAT
                                         SIGNATURES_STEP)}
 
 
-def _stage_asset(step: Step, name: str, deps: list, description: str) -> dg.AssetsDefinition:
-    @dg.asset(name=name, group_name=GROUP, kinds={"polars", "duckdb"}, deps=deps, description=description)
-    def _asset(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-        return run_step(context, warehouse, step)
+def _stage_asset(step: Step, name: str, upstream: dg.AssetsDefinition, description: str) -> dg.AssetsDefinition:
+    """A graph of plan -> one worker per shard -> load: the multiprocess executor runs the workers
+    side by side, a cluster executor as pods; in-process they run one after the other."""
+
+    @dg.op(name=f"{name}__plan", ins={"after": dg.In(dg.Nothing)})
+    def plan(context: dg.OpExecutionContext, warehouse: Warehouse) -> Plan:
+        return plan_step(context, warehouse, step)
+
+    def worker(shard: int) -> dg.OpDefinition:
+        @dg.op(name=f"{name}__shard_{shard}")
+        def work(context: dg.OpExecutionContext, plan: Plan) -> dict:
+            die_with_parent()
+            return run_shard(plan, shard, step.run, step.writes, step.reads_folder, failure_reason,
+                             context.log.info)
+
+        return work
+
+    workers = [worker(k) for k in range(SHARDS)]
+
+    @dg.op(name=f"{name}__load")
+    def load(context: dg.OpExecutionContext, warehouse: Warehouse, plan: Plan, shards: list[dict]) -> dg.Output:
+        return load_step(context, warehouse, step, plan)
+
+    @dg.graph_asset(name=name, group_name=GROUP, kinds={"polars", "duckdb"}, description=description,
+                    ins={"upstream": dg.AssetIn(key=upstream.key, dagster_type=dg.Nothing)})
+    def _asset(upstream):
+        planned = plan(upstream)
+        return load(planned, [w(planned) for w in workers])
 
     return _asset
 
 
-report_documents = _stage_asset(DOCUMENTS, "report_documents", [raw_report_files],
+report_documents = _stage_asset(DOCUMENTS, "report_documents", raw_report_files,
                                 "Decoded text of each file (encoding detected, HTML/DOCX/PDF reduced to text); "
                                 "empty, junk, undecodable or unsupported files are quarantined with their reason.")
-normalized_text = _stage_asset(NORMALIZED, "normalized_text", [report_documents],
+normalized_text = _stage_asset(NORMALIZED, "normalized_text", report_documents,
                                "Normalized simplified text with a map back to source offsets.")
-report_sections = _stage_asset(SECTIONS, "report_sections", [normalized_text],
+report_sections = _stage_asset(SECTIONS, "report_sections", normalized_text,
                                "The five standard parts of each report: headings, levels, offsets, spans.")
-report_metadata = _stage_asset(METADATA, "report_metadata", [report_sections],
+report_metadata = _stage_asset(METADATA, "report_metadata", report_sections,
                                "Unit, level, parent, place, year, dates and document number of each report; a "
                                "file with no unit, no year or nothing of a rule-of-law report is quarantined.")
-report_sentences = _stage_asset(SENTENCES, "report_sentences", [report_metadata],
+report_sentences = _stage_asset(SENTENCES, "report_sentences", report_metadata,
                                 "Sentences with offsets and the section each stands in.")
-quantity_mentions = _stage_asset(MENTIONS, "quantity_mentions", [report_sentences],
+quantity_mentions = _stage_asset(MENTIONS, "quantity_mentions", report_sentences,
                                  "Every number with its measure word and qualifier; noise (dates, numbering, "
                                  "slogans, hotlines) left out.")
-indicator_facts = _stage_asset(FACTS, "indicator_facts", [quantity_mentions],
+indicator_facts = _stage_asset(FACTS, "indicator_facts", quantity_mentions,
                                "Mentions classified to catalogue indicators (or 'unclassified'), kind, "
                                "consistency flags and offsets in the source text.")
-shortcoming_theme_clauses = _stage_asset(THEMES, "shortcoming_theme_clauses", [report_metadata],
+shortcoming_theme_clauses = _stage_asset(THEMES, "shortcoming_theme_clauses", report_metadata,
                                          "Clauses of each shortcomings part that a theme cue "
                                          "(shortcoming_themes.csv) matches.")
-report_signatures = _stage_asset(SIGNATURES_STEP, "report_signatures", [indicator_facts],
+report_signatures = _stage_asset(SIGNATURES_STEP, "report_signatures", indicator_facts,
                                  "Per file, a MinHash sketch of its text's character 5-grams and a key of its "
                                  "facts: core.report_identity groups the copies of one report with them.")
 

@@ -1,0 +1,94 @@
+"""The executor of every run: in one process, or each step in a process of its own (Dagster's
+multiprocess executor), chosen per run by how much work is waiting; the warehouse's run lock is
+held for the whole run either way.
+
+In one process a step costs milliseconds of Dagster's own time; in a process of its own, about
+half a second to a second (the process, the instance, the job rebuilt), so a run with little to do
+(the daily run, a re-run) goes in one process, and a run with thousands of files spreads each
+stage's shard workers over the cores (`REPORTS_WORKERS`, default all). Step processes are forked
+from a server that has the code preloaded, and go on under the run lock their parent holds
+(orchestration.runlock.held_by_ancestor), so a second run waits for the whole of the first.
+
+On a cluster the same definitions run with another executor (dagster-k8s's `k8s_job_executor`,
+dagster-celery's): see the README, "Beyond one machine".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import dagster as dg
+import duckdb
+
+from orchestration.runlock import run_lock
+from orchestration.settings import Settings
+
+# what a step process would otherwise import afresh (~3 s each): our code, and the instance's storage
+PRELOAD = ["orchestration.definitions", "dagster._core.storage.sqlite_storage", "dagster._core.storage.event_log",
+           "dagster._core.storage.runs", "dagster._core.storage.schedules", "sqlalchemy", "alembic.command", "upath",
+           "fsspec.implementations.local", "dagster._core.storage.defs_state.blob_storage_state_storage",
+           "dagster._core.storage.fs_io_manager", "dagster._core.storage.local_compute_log_manager"]
+
+
+class RunLockedExecutor(dg.Executor):
+    """Runs `inner`'s execution of the plan inside the warehouse's run lock."""
+
+    def __init__(self, inner: dg.Executor) -> None:
+        self._inner = inner
+
+    @property
+    def retries(self):  # noqa: ANN201 - Dagster's RetryMode
+        return self._inner.retries
+
+    def execute(self, plan_context, execution_plan) -> Iterator[dg.DagsterEvent]:  # noqa: ANN001
+        cfg = Settings()
+        with run_lock(cfg.resolved_warehouse(), cfg.lock_wait_seconds, plan_context.run_id):
+            yield from self._inner.execute(plan_context, execution_plan)
+
+
+@dg.executor(
+    name="warehouse",
+    config_schema=dg.Field(dg.Selector({"multiprocess": dg.multiprocess_executor.config_schema.as_field(),
+                                        "in_process": dg.in_process_executor.config_schema.as_field()}),
+                           default_value={"in_process": {}}),
+    requirements=dg.multi_or_in_process_executor.get_requirements,
+)
+def warehouse_executor(init_context: dg.InitExecutorContext) -> dg.Executor:
+    return RunLockedExecutor(dg.multi_or_in_process_executor.executor_creation_fn(init_context))
+
+
+def multiprocess_config() -> dict:
+    return {"multiprocess": {"max_concurrent": Settings().max_workers,
+                             "start_method": {"forkserver": {"preload_modules": PRELOAD}}}}
+
+
+def waiting_files(work_path, raw_files: int) -> int:  # noqa: ANN001 - a Path
+    """About how many files the next run will put through a stage: files of the raw folder the
+    ledger has not seen, or the most files any stage must redo because its code or knowledge
+    changed. Cheap (no hashing): it only picks the executor."""
+    from orchestration.assets.staging import STEPS, step_version
+
+    if not work_path.exists():
+        return raw_files
+    try:
+        con = duckdb.connect(str(work_path), read_only=True)
+    except duckdb.Error:
+        return raw_files
+    try:
+        versions = [(name, step_version(step)) for name, step in STEPS.items()]
+        known = con.execute("select count(distinct source_file) from stage.ledger where stage = 'raw'").fetchone()[0]
+        stale = max((con.execute("select count(*) from stage.ledger where stage = ? and version <> ?", v).fetchone()[0]
+                     for v in versions), default=0)
+    except duckdb.Error:
+        return raw_files
+    finally:
+        con.close()
+    return max(raw_files - known, stale)
+
+
+def execution_config(work_path, raw_files: int) -> dict:  # noqa: ANN001 - a Path
+    """Run config choosing the executor: processes of their own from `REPORTS_PARALLEL_FILES`
+    waiting files up (`REPORTS_WORKERS=1` keeps every run in one process)."""
+    cfg = Settings()
+    wide = cfg.max_workers > 1 and waiting_files(work_path, raw_files) >= cfg.parallel_files
+    return {"execution": {"config": multiprocess_config() if wide else {"in_process": {}}}}

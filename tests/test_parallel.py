@@ -1,0 +1,61 @@
+"""Stages spread over shards and step processes (the multiprocess executor) build the same warehouse
+as one process with one shard; a worker process the kernel kills is handled like a killed run.
+
+Each test runs the real CLI, as `make run` does, with `REPORTS_PARALLEL_FILES=0` so even the samples
+go through the multiprocess executor."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import RAW
+from tests.test_reliability import differences, run_cli, snapshot
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    raw = tmp_path_factory.mktemp("parallel") / "raw"
+    shutil.copytree(RAW, raw)
+    first = sorted(RAW.glob("*.txt"))[0]
+    (raw / "gbk_copy.txt").write_bytes(first.read_text(encoding="utf-8").encode("gb18030"))
+    (raw / "empty.txt").write_bytes(b"")
+    return raw
+
+
+def test_parallel_build_equals_single_process_build(corpus, tmp_path):
+    single = tmp_path / "single" / "reports.duckdb"
+    wide = tmp_path / "wide" / "reports.duckdb"
+    one = run_cli(corpus, single, REPORTS_SHARDS="1", REPORTS_WORKERS="1")
+    assert one.returncode == 0, one.stderr[-3000:]
+    assert "in subprocess" not in one.stderr
+    many = run_cli(corpus, wide, REPORTS_SHARDS="3", REPORTS_WORKERS="2", REPORTS_PARALLEL_FILES="0",
+                   REPORTS_BATCH_FILES="1")
+    assert many.returncode == 0, many.stderr[-3000:]
+    assert "in subprocess" in many.stderr and "indicator_facts__shard_2" in many.stderr
+    assert not differences(snapshot(single), snapshot(wide)), differences(snapshot(single), snapshot(wide))
+    assert one.stdout.splitlines()[1:] == many.stdout.replace(str(wide), str(single)).splitlines()[1:]
+
+
+def test_a_worker_process_killed_on_a_file_is_retried_once_then_the_file_set_aside(tmp_path):
+    """The worker of one shard dies (as the kernel's out-of-memory killer would kill it): the run
+    fails and the published warehouse is untouched; the next run retries the files of the batch it
+    was on, each alone, and dies on the culprit again; the third sets the culprit aside."""
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    warehouse = tmp_path / "wh" / "reports.duckdb"
+    culprit = sorted(p.name for p in raw.iterdir())[2]
+    env = {"REPORTS_PARALLEL_FILES": "0", "REPORTS_FAULT_KILL": f"mentions:{culprit}"}
+    first = run_cli(raw, warehouse, **env)
+    assert first.returncode == 1 and not warehouse.exists(), first.stderr[-2000:]
+    assert "quantity_mentions.quantity_mentions__shard" in first.stderr
+    runs = [run_cli(raw, warehouse, **env) for _ in range(2)]
+    assert [r.returncode for r in runs] == [1, 0], [r.stderr[-2000:] for r in runs]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = dict(con.execute("select source_file, status from marts.file_status").fetchall())
+        reason = con.execute("select reason from marts.file_status where source_file = ?", [culprit]).fetchone()[0]
+    assert rows.pop(culprit) == "quarantined" and "crashed the pipeline twice" in reason
+    assert set(rows.values()) == {"loaded"}
