@@ -101,6 +101,10 @@ CASES = [
     ("召开信访联席会议4次", 4, "meeting.leadership_agenda"),
     ("召开中心组学习会议5次", 5, "study.sessions"),
     ("张贴宣传标语60余条", 60, "publicity.materials"),
+    # the object of 召开/列席 counts the meetings held when nothing nearer names the number
+    ("召开党委会议听取司法所工作汇报2次", 2, "meeting.leadership_agenda"),
+    ("组织召开村两委联席会议讨论村规民约修订7次", 7, "meeting.leadership_agenda"),
+    ("召开镇长办公会部署依法治理工作3次", 3, "meeting.leadership_agenda"),
 ]
 
 # a bare sentence whose number stands next to a noun of its own does not borrow the sentence before; one
@@ -123,6 +127,8 @@ STAY_UNCLASSIFIED = [
     ("全年办理依申请公开信息7件", 7),
     # reports made to the party committee are not meetings of its own
     ("向县委报告重大事项及请示报告9次", 9),
+    # a held meeting's noun does not name a count its measure does not fit (tasks are no meetings)
+    ("召开镇党委会议部署依法治镇工作，推动落实重点任务4项", 4),
 ]
 
 

@@ -1015,7 +1015,7 @@ def _backoff(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.DataFrame) -> 
     takes the number's measure. The cue is `backoff:<head>`, so analysts can tell these facts apart.
     """
     open_ = m.join(chosen.select(*KEYS, "mention_no"), on=[*KEYS, "mention_no"], how="anti")
-    heads = _phrase_heads(open_, catalogue)
+    heads = _phrase_heads(open_, catalogue, held=True)
     if heads is None:
         return chosen.clear()
     return heads.select(*KEYS, "mention_no", indicator_code="indicator", chosen_cue=pl.lit("backoff:") + pl.col("head"))
@@ -1030,10 +1030,14 @@ def _head_parts() -> tuple[str, str] | None:
     return alternation(heads["head"]), "|".join(re.escape(w) for w in fillers)
 
 
-def _phrase_heads(frame: pl.DataFrame, catalogue: pl.DataFrame, extra: tuple[str, ...] = ()) -> pl.DataFrame | None:
+def _phrase_heads(
+    frame: pl.DataFrame, catalogue: pl.DataFrame, extra: tuple[str, ...] = (), held: bool = False
+) -> pl.DataFrame | None:
     """Per mention of `frame`, the phrase head adjacent to its number (see _backoff) and its indicator,
     when that indicator takes the number's measure; `side` says whether the head stands before it.
-    None when no head is declared or `frame` is empty. `extra` columns of `frame` are kept."""
+    With `held`, failing an adjacent head, the head that closes the object of a verb of holding in the
+    number's clause (IND-BACKOFF-HELD). None when no head is declared or `frame` is empty. `extra`
+    columns of `frame` are kept."""
     parts = _head_parts()
     if parts is None or frame.is_empty():
         return None
@@ -1064,6 +1068,7 @@ def _phrase_heads(frame: pl.DataFrame, catalogue: pl.DataFrame, extra: tuple[str
     ahead = before.str.extract(f"({alternation})$")
     behind = after.str.extract(f"({alternation})$")
     shared = _list_rest_head(alternation) if "tail_c" in frame.columns else pl.lit(None, pl.String)
+    object_head = _held_head(before, alternation) if held else pl.lit(None, pl.String)
     return (
         frame.select(
             *KEYS,
@@ -1071,8 +1076,9 @@ def _phrase_heads(frame: pl.DataFrame, catalogue: pl.DataFrame, extra: tuple[str
             "measure_code",
             *extra,
             side=pl.when(ahead.is_not_null()).then(pl.lit("before"))
-            .when(behind.is_not_null()).then(pl.lit("after")).otherwise(pl.lit("rest")),
-            head=pl.coalesce(ahead, behind, shared),
+            .when(behind.is_not_null()).then(pl.lit("after"))
+            .when(shared.is_not_null()).then(pl.lit("rest")).otherwise(pl.lit("held")),
+            head=pl.coalesce(ahead, behind, shared, object_head),
         )
         .drop_nulls("head")
         .join(phrase_heads(), on="head")
@@ -1109,6 +1115,25 @@ def _list_rest_head(heads: str) -> pl.Expr:
         "names a topic of the meetings, not what is counted; the head decides, no catalogue cue does, so the "
         "cue reads backoff:<head> as for any fact a head classifies",
 )
+@rules.rule(
+    id="IND-BACKOFF-HELD", stage="indicators",
+    effect="a number no cue or adjacent head names takes the head closing the object of a verb of holding "
+           "(IND-BACKOFF-HELD-VERBS: 召开, 举行) in its clause",
+    example="召开镇党委会议部署依法治镇工作4次", expect="4次|meeting.leadership_agenda|actual|backoff:党委会议",
+    counter_example="召开镇党委会议部署依法治镇工作，推动落实重点任务4项", counter_expect="backoff:",
+    why="召开镇党委会议部署…工作4次 counts the meetings held, whatever they did; the object of 召开 is what "
+        "occurred so many times. Only as a last resort, and only where the head's class takes the measure "
+        "(4项 of tasks is no meeting)",
+)
+def _held_head(before: pl.Expr, heads: str) -> pl.Expr:
+    """The first phrase head (of the alternation `heads`) after a verb of holding in `before` (the window
+    before the number, asides read through); null where there is none or the rule is off."""
+    verbs = rules.words("indicator_rules.csv", "IND-BACKOFF-HELD-VERBS")
+    if not rules.enabled("IND-BACKOFF-HELD") or not verbs:
+        return pl.lit(None, pl.String)
+    return before.str.extract(f"(?:{alternation(verbs)})[^{CLAUSE_END}]*?({heads})")
+
+
 @rules.rule(
     id="IND-HEAD-MEETING-TOPIC", stage="indicators",
     effect="a meeting head next to the number outranks a cue, however near, of a family that is no meeting or "
