@@ -105,6 +105,9 @@ CASES = [
     ("召开党委会议听取司法所工作汇报2次", 2, "meeting.leadership_agenda"),
     ("组织召开村两委联席会议讨论村规民约修订7次", 7, "meeting.leadership_agenda"),
     ("召开镇长办公会部署依法治理工作3次", 3, "meeting.leadership_agenda"),
+    # people a bare coverage word counts are the reach of what was counted just before them
+    ("组织机关干部开展宪法学习4次，覆盖160人次", 160, "study.participants"),
+    ("组织旁听庭审2次，覆盖干部80人次", 80, "publicity.reach"),
 ]
 
 # a bare sentence whose number stands next to a noun of its own does not borrow the sentence before; one

@@ -965,6 +965,7 @@ def classify_facts(
     chosen = pl.concat([chosen, _backoff(m, catalogue, chosen)])
     if rules.enabled("IND-DECISION-PROCEDURE"):
         chosen = pl.concat([chosen, _procedure_items(m, chosen)])
+    chosen = _coverage_of_previous(m, cues, chosen)
     after = pl.col("sentence").str.slice(pl.col("endc"), (pl.col("post_c") - pl.col("endc")).clip(0))
     nearest = pl.when(pl.col("window").str.contains(r"[\u4e00-\u9fff]")).then("window").otherwise(after)
     nearest = nearest.str.replace_all(r"[\d.,%、\s()（）“”\"]+", " ").str.strip_chars().str.split(" ").list.last()
@@ -982,6 +983,51 @@ def classify_facts(
     facts = _flags(facts).with_columns(target_year=pl.when(pl.col("kind") == "target").then(year))
     # joins give no row order: one total order, so identical input is identical output
     return conform(facts, FACTS).sort([*KEYS, "mention_no"], maintain_order=True)
+
+
+@rules.rule(
+    id="IND-COVERAGE-PREVIOUS", stage="indicators",
+    effect="people a bare coverage word counts (覆盖200人次) are the reach of the number right before them in the "
+           "sentence: its family's indicator that takes their measure",
+    example="组织全镇干部开展民法典学习3次，覆盖200人次", expect="200人次|study.participants|actual|backoff:学习",
+    counter_example="组织全镇干部开展民法典学习3次，覆盖200人次", counter_expect="200人次|publicity.reach",
+    why="覆盖 says only that a count reached people; whom it reached is told by what was counted just before "
+        "(a study, a training): IND-TIER-EARLIER does this when that was named by a catalogue cue, this rule "
+        "when it was named by a head or a cue of another clause. A family with no indicator of people "
+        "(disputes, hearings) leaves the coverage word's own class",
+)
+def _coverage_of_previous(m: pl.DataFrame, cues: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
+    """`chosen` with the facts decided by a bare coverage word (IND-COVERAGE-CUES) given to the indicator of
+    the family of the mention right before them in the sentence that takes their measure (the one such
+    indicator; none: unchanged). The cue becomes the one that decided that previous mention."""
+    coverage = rules.words("indicator_rules.csv", "IND-COVERAGE-CUES")
+    if not rules.enabled("IND-COVERAGE-PREVIOUS") or not coverage or chosen.is_empty():
+        return chosen
+    takers = (
+        cues.filter(pl.col("sibling") == 0)
+        .select("family", "accepts", "indicator")
+        .unique()
+        .filter(pl.len().over("family", "accepts") == 1)
+    )
+    prev = chosen.select(*KEYS, mention_no=pl.col("mention_no") + 1, prev_code="indicator_code",
+                         prev_cue="chosen_cue")
+    moved = (
+        chosen.filter(pl.col("chosen_cue").is_in(coverage))
+        .join(m.select(*KEYS, "mention_no", "measure_code"), on=[*KEYS, "mention_no"])
+        .join(prev, on=[*KEYS, "mention_no"])
+        .with_columns(family=pl.col("prev_code").str.split(".").list.first())
+        .join(takers, left_on=["family", "measure_code"], right_on=["family", "accepts"])
+        .filter(pl.col("indicator") != pl.col("indicator_code"))
+        .select(*KEYS, "mention_no", new_code="indicator", new_cue="prev_cue")
+    )
+    if moved.is_empty():
+        return chosen
+    return (
+        chosen.join(moved, on=[*KEYS, "mention_no"], how="left")
+        .with_columns(indicator_code=pl.coalesce("new_code", "indicator_code"),
+                      chosen_cue=pl.coalesce("new_cue", "chosen_cue"))
+        .drop("new_code", "new_cue")
+    )
 
 
 @rules.cached
