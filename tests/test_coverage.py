@@ -70,6 +70,8 @@ CASES = [
     ("深入学校为师生开展法治授课2场", 2, "publicity.events"),
     ("为社区干部和居民开展法治讲座3场", 3, "publicity.events"),
     ("局领导带头为全体干部开展法治讲座2次", 2, "publicity.events"),
+    ("组织党员干部深入村组开展政策宣讲20场次", 20, "publicity.events"),
+    ("为村（社区）干部举办法治讲座2期", 2, "training.sessions"),
     # a list written number first: the words after a number are its own, not the next one's
     ("组织5次中心组学习、7次专题研究法治工作", 7, "meeting.leadership_agenda"),
     ("召开6次党组会议、4次集中学法", 4, "study.sessions"),

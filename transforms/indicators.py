@@ -1257,13 +1257,13 @@ def _head_over_far_cue(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.Data
 
 @rules.cached
 def audiences() -> pl.DataFrame:
-    """The audiences of a lecture (audiences.csv rows switched on): audience, word, the indicator it makes."""
-    rows = rules.table("audiences.csv")
-    frame = pl.DataFrame(rows, schema={k: pl.String for k in ("rule_id", "audience", "words", "indicator")},
-                         orient="row") if rows else pl.DataFrame(schema={"audience": pl.String, "words": pl.String,
-                                                                         "indicator": pl.String})
-    return frame.select("audience", "indicator", word=pl.col("words").str.split(" ")).explode("word").filter(
-        pl.col("word") != "")
+    """The audiences of a lecture (audiences.csv rows switched on): audience, word, the indicator it makes,
+    and `speaks` ("1": people of this audience may be the lecture's givers, see IND-AUDIENCE-SPEAKERS)."""
+    cols = ("audience", "words", "indicator", "speaks")
+    rows = [{k: r.get(k) or "" for k in cols} for r in rules.table("audiences.csv")]
+    frame = pl.DataFrame(rows, schema={k: pl.String for k in cols}, orient="row")
+    return frame.select("audience", "indicator", "speaks", word=pl.col("words").str.split(" ")).explode(
+        "word").filter(pl.col("word") != "")
 
 
 @rules.rule(
@@ -1279,7 +1279,8 @@ def audiences() -> pl.DataFrame:
 def _audience(m: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
     """`chosen` with lecture counts (a chosen cue ending with a word of IND-AUDIENCE-LECTURES, counted in
     events, classed as one of IND-AUDIENCE-CLASSES) given to the indicator of the one audience their
-    own clause names, unless a speaker word (IND-AUDIENCE-SPEAKERS) makes the cadres its givers."""
+    own clause names; a speaker word (IND-AUDIENCE-SPEAKERS) makes the people of an audience that may speak
+    (cadres) its givers, no audience."""
     lectures = rules.words("indicator_rules.csv", "IND-AUDIENCE-LECTURES")
     table = audiences()
     if not rules.enabled("IND-AUDIENCE") or not lectures or table.is_empty() or chosen.is_empty():
@@ -1297,11 +1298,16 @@ def _audience(m: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
     if pool.is_empty():
         return chosen
     clause = pl.col("sentence").str.slice(pl.col("clause_c"), (pl.col("after_c") - pl.col("clause_c")).clip(0))
-    pool = pool.with_columns(clause=clause).filter(~_has_any(pl.col("clause"), speakers))
+    # a word of one audience right before a word of another only qualifies it: 社区干部, 村（社区）干部 are cadres
+    words = alternation(table["word"].to_list())
+    clause = clause.str.replace_all(f"(?:{words})[）)]?((?:{words}))", "${1}")
+    pool = pool.with_columns(clause=clause, spoken=_has_any(clause, speakers))
     heard = (
-        pool.select(*KEYS, "mention_no", "indicator_code", "clause")
+        pool.select(*KEYS, "mention_no", "indicator_code", "clause", "spoken")
         .join(table, how="cross")
         .filter(pl.col("clause").str.contains(pl.col("word"), literal=True))
+        # cadres who go out to speak (带头, 深入…) give the lecture: they are no audience
+        .filter(~(pl.col("spoken") & (pl.col("speaks") == "1")))
         .group_by(*KEYS, "mention_no", maintain_order=True)
         .agg(pl.col("indicator_code").first(), n=pl.col("audience").n_unique(), new_code=pl.col("indicator").first(),
              word=pl.col("word").first())
