@@ -172,6 +172,18 @@ def test_catalogue_loads_and_is_consistent():
     assert set(catalogue["better"]) <= {"higher", "lower"}
 
 
+def test_audience_and_head_tables_load_and_name_catalogue_indicators():
+    from transforms.indicators import audiences, phrase_heads
+
+    codes_known = set(load_catalogue()["indicator"])
+    table = audiences()
+    assert set(table["audience"]) == {"cadres", "public"}
+    assert set(table["indicator"]) <= codes_known
+    assert set(table["speaks"]) <= {"0", "1"}
+    assert table["word"].is_unique().all()  # a word names one audience
+    assert set(phrase_heads()["indicator"]) <= codes_known
+
+
 def test_a_cue_reaches_the_one_sibling_that_takes_the_measure():
     assert codes("组织专题培训，培训网格员260人次") == ["training.participants"]
     assert codes("落实文件备案审查，备案审查率100%") == ["unclassified"]
