@@ -33,6 +33,9 @@ class Entry:
     os_path: bytes  # the path to open (a link inside the folder: its target's real path)
     size: int | None
     reason: str | None = None  # why it is not read; None for a file to read
+    # size, modification and change times and inode: the same stamp as the last scan means the same
+    # bytes (as rsync's quick check assumes), so the file is not hashed again
+    stamp: str | None = None
 
     @property
     def ext(self) -> str:
@@ -77,7 +80,11 @@ def _link(full: bytes, root: bytes, rel: bytes) -> Entry:
                      "a link to a folder inside the raw folder: not followed (its files are read where they stand)")
     if (why := _kind(st.st_mode)) is not None:
         return Entry(display(rel), full, None, f"a link to {why.split(':')[0]}: not read")
-    return Entry(display(rel), real, st.st_size)
+    return Entry(display(rel), real, st.st_size, stamp=_stamp(st))
+
+
+def _stamp(st: os.stat_result) -> str:
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
 
 
 def walk(folder: Path) -> Iterator[Entry]:
@@ -111,7 +118,7 @@ def walk(folder: Path) -> Iterator[Entry]:
                     yield Entry(display(rel), full, None, f"cannot be read ({exc.strerror or exc})")
                     continue
                 why = _kind(st.st_mode)
-                yield Entry(display(rel), full, None if why else st.st_size, why)
+                yield Entry(display(rel), full, None if why else st.st_size, why, None if why else _stamp(st))
 
     yield from visit(root, b"")
 

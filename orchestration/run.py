@@ -18,7 +18,7 @@ import dagster as dg
 
 from orchestration.alerts import send_alert
 from orchestration.automation import last_line
-from orchestration.executor import execution_config
+from orchestration.executor import phases
 from orchestration.preflight import preflight
 from orchestration.raw_folder import fingerprint, walk
 from orchestration.resources import Warehouse, read_published
@@ -94,15 +94,20 @@ def main() -> int:
                       "had them; no run started")
                 print(summary(str(warehouse.published_path)))
                 return 0
-            with _instance() as instance, dg.execute_job(
-                    dg.build_reconstructable_job("orchestration.definitions", "reports_job_definition"),
-                    instance=instance,
-                    raise_on_error=False,
-                    run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}},
-                                **execution_config(warehouse.work_path, len(listed))},
-            ) as result:
-                success, run_id = result.success, result.run_id
-                messages = [] if success else failure_messages(result)
+            success, run_id, messages = True, "", []
+            with _instance() as instance:
+                for selection, config in phases(warehouse.work_path, len(listed)):
+                    with dg.execute_job(
+                            dg.build_reconstructable_job("orchestration.definitions", "reports_job_definition"),
+                            instance=instance,
+                            raise_on_error=False,
+                            asset_selection=selection,
+                            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}, **config},
+                    ) as result:
+                        success, run_id = result.success, result.run_id
+                        messages = [] if success else failure_messages(result)
+                    if not success:
+                        break
     except WarehouseBusy as exc:
         print(f"make run: {exc}", file=sys.stderr)
         return 2

@@ -58,11 +58,12 @@ def tree_rss_mib(root: int) -> float:
     return sum(rss.get(p, 0) for p in mine) / (1 << 20)
 
 
-def cli_build(raw: Path, wh: Path, home: Path, repo: Path = REPO, **env: str) -> tuple[float, float]:
-    """`python -m orchestration.run` as `make run` runs it: (seconds, peak RSS of its process tree)."""
+def cli_build(raw: Path, wh: Path, home: Path, repo: Path = REPO, **env: str) -> tuple[float, float, float]:
+    """`python -m orchestration.run` as `make run` runs it: (seconds, peak RSS of its process tree,
+    the time it started)."""
     environ = {**os.environ, "REPORTS_RAW_DIR": str(raw), "REPORTS_WAREHOUSE": str(wh), "DAGSTER_HOME": str(home),
                "PYTHONPATH": str(repo), **env}
-    t0 = time.perf_counter()
+    t0, started = time.perf_counter(), time.time()
     proc = subprocess.Popen([sys.executable, "-m", "orchestration.run"], cwd=repo, env=environ,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = [0.0]
@@ -79,21 +80,22 @@ def cli_build(raw: Path, wh: Path, home: Path, repo: Path = REPO, **env: str) ->
     sampler.join()
     if proc.returncode:
         raise SystemExit(f"the run failed ({proc.returncode}):\n{err[-3000:]}")
-    return sec, peak[0]
+    return sec, peak[0], started
 
 
-def stage_rows(home: Path, files: int, size: int) -> list[str]:
-    """One row per stage asset, from the last run's events in `home`: wall seconds from its first
+def stage_rows(home: Path, since: float, files: int, size: int) -> list[str]:
+    """One row per stage asset, from the events of the runs started since `since` in `home` (a wide
+    build is two runs: the stages, then the SQL models): wall seconds from its first
     step's start to its last step's end (a stage's plan, shard workers and load; workers side by side
     count once); the SQL models and their checks (step keys core__*, marts__*) in one row."""
     import dagster as dg
 
     os.environ["DAGSTER_HOME"] = str(home)
     with dg.DagsterInstance.get() as instance:
-        run = instance.get_runs(limit=1)[0]
+        runs = [r for r in instance.get_run_records(limit=2) if r.create_timestamp.timestamp() >= since]
         spans: dict[str, list[float]] = {}
         workers: dict[str, set[str]] = {}
-        for rec in instance.all_logs(run.run_id):
+        for rec in (rec for run in runs for rec in instance.all_logs(run.dagster_run.run_id)):
             event = rec.dagster_event
             if not event or not rec.step_key or event.event_type_value not in ("STEP_START", "STEP_SUCCESS"):
                 continue
@@ -124,13 +126,25 @@ def edited_copy(root: Path) -> Path:
     return copy
 
 
+def index_of(path: Path) -> int:
+    """The generator's file number (`00042_<hash>.txt`), -1 for any other name."""
+    head = path.name.split("_", 1)[0]
+    return int(head) if head.isdigit() else -1
+
+
 def main() -> int:
     copies = os.environ.get("BENCH_COPIES")
     reports = int(os.environ.get("BENCH_REPORTS", "1000"))
     seed = int(os.environ.get("BENCH_SEED", "2025"))
     root = Path(tempfile.mkdtemp(prefix="reports-bench-"))
-    raw, wh, home = root / "raw", root / "wh" / "reports.duckdb", root / "dagster"
-    raw.mkdir()
+    wh, home = root / "wh" / "reports.duckdb", root / "dagster"
+    # BENCH_CORPUS=<folder>: the corpus is generated there once and kept (100,000 files take minutes to
+    # write); the +100 files of an earlier bench are removed from it first
+    kept = os.environ.get("BENCH_CORPUS")
+    raw = Path(kept) if kept else root / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    for extra in [p for p in raw.iterdir() if index_of(p) >= reports]:
+        extra.unlink()
     home.mkdir()
     shutil.copy(REPO / "deploy" / "dagster.yaml", home / "dagster.yaml")
     t0 = time.perf_counter()
@@ -140,7 +154,8 @@ def main() -> int:
     else:
         from tests.bench_corpus import generate
 
-        stats = generate(raw, reports, seed)
+        stats = generate(raw, reports, seed) if len(list(raw.iterdir())) != reports else {
+            "bytes": sum(p.stat().st_size for p in raw.iterdir()), "kept from an earlier bench": reports}
         size, what = stats.pop("bytes"), f"generated corpus (BENCH_REPORTS={reports}, BENCH_SEED={seed})"
         mix = ", ".join(f"{k} {v}" for k, v in sorted(stats.items()))
     gen = time.perf_counter() - t0
@@ -152,13 +167,13 @@ def main() -> int:
           f"{os.environ.get('REPORTS_SHARDS', 2)}, parallel from {os.environ.get('REPORTS_PARALLEL_FILES', 2000)} "
           "waiting files")
 
-    cold, peak = cli_build(raw, wh, home)
+    cold, peak, since = cli_build(raw, wh, home)
     print("\n| stage (cold build) | seconds | files/s | MB/s |")
     print("| --- | ---: | ---: | ---: |")
-    print("\n".join(stage_rows(home, files, size)))
+    print("\n".join(stage_rows(home, since, files, size)))
 
     lines = [("cold build", cold, files, size, peak)]
-    warm, peak = cli_build(raw, wh, home)
+    warm, peak, _ = cli_build(raw, wh, home)
     lines.append(("re-run, nothing new", warm, 0, 0, peak))
 
     new = 100
@@ -172,15 +187,15 @@ def main() -> int:
         from tests.bench_corpus import generate
 
         extra = generate(raw, new, seed + 1, start=reports)["bytes"]
-    sec, peak = cli_build(raw, wh, home)
+    sec, peak, _ = cli_build(raw, wh, home)
     lines.append((f"+{new} new files on the full warehouse", sec, new, extra, peak))
 
-    sec, peak = cli_build(raw, wh, home, repo=edited_copy(root))
+    sec, peak, since = cli_build(raw, wh, home, repo=edited_copy(root))
     total = files + new
     lines.append(("catalogue change (facts stage re-run on every file)", sec, total, size + extra, peak))
     print("\n| stage (catalogue change) | seconds | files/s | MB/s |")
     print("| --- | ---: | ---: | ---: |")
-    print("\n".join(stage_rows(home, total, size + extra)))
+    print("\n".join(stage_rows(home, since, total, size + extra)))
 
     print("\n| end to end | seconds | files/s | MB/s | peak RSS, all processes (MiB) |")
     print("| --- | ---: | ---: | ---: | ---: |")
@@ -190,6 +205,9 @@ def main() -> int:
     print(f"\nwork database {wh.with_name('.reports.work.duckdb').stat().st_size / 1e6:,.0f} MB, "
           f"published {wh.stat().st_size / 1e6:,.0f} MB")
     shutil.rmtree(root)
+    if kept:
+        for extra in [p for p in raw.iterdir() if index_of(p) >= reports]:
+            extra.unlink()
     return 0
 
 

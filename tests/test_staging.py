@@ -55,3 +55,26 @@ def test_a_file_swapped_for_a_link_after_the_scan_is_not_read(tmp_path):
     assert out["stage.documents"].height == 0
     assert "link" in out["quarantine"]["reason"][0]
     assert hashlib.sha256(REPORT.encode()).hexdigest() == files["sha256"][0]
+
+
+def test_an_unchanged_file_is_not_hashed_again_and_a_changed_one_is(tmp_path):
+    """A run over a big folder hashes only what changed: a file whose size, times and inode are as
+    the last scan saw them keeps the hash the ledger has; a rewritten file is read again."""
+    from orchestration.raw_folder import walk
+
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    (folder / "a.txt").write_text("青石镇2024年法治政府建设报告", encoding="utf-8")
+    (folder / "b.txt").write_text("白沙镇2024年法治政府建设报告", encoding="utf-8")
+    first, _ = scan_raw_folder(folder)
+    stamps = dict(first.select("source_file", "stamp").iter_rows())
+    known = {name: (stamps[name], "0" * 64) for name in stamps}  # a hash only the ledger could know
+    again, _ = scan_raw_folder(folder, known=known)
+    assert dict(again.select("source_file", "sha256").iter_rows()) == {"a.txt": "0" * 64, "b.txt": "0" * 64}
+
+    st = os.stat(folder / "b.txt")
+    (folder / "b.txt").write_text("白沙镇2025年法治政府建设报告", encoding="utf-8")
+    os.utime(folder / "b.txt", ns=(st.st_atime_ns, st.st_mtime_ns))  # same size and mtime: ctime still moves
+    changed, _ = scan_raw_folder(folder, listed=list(walk(folder)), known=known)
+    hashes = dict(changed.select("source_file", "sha256").iter_rows())
+    assert hashes["a.txt"] == "0" * 64 and hashes["b.txt"] != "0" * 64
