@@ -327,8 +327,8 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
 @rules.rule(
     id="IND-AFTER-LIST-SEP", stage="indicators",
     effect="the window after a number ends at the first 、: the next list item is not what the number counts",
-    example="召开党组会议9次、审核合同5份", expect="9次|meeting.leadership_agenda|actual|backoff:党组会议",
-    counter_example="召开党组会议9次、审核合同5份", counter_expect="9次|legal_review.count",
+    example="组织干部线上自学9次、审核合同5份", expect="9次|study.sessions|actual|backoff:自学",
+    counter_example="组织干部线上自学9次、审核合同5份", counter_expect="9次|legal_review.count",
     why="a 、 after a count opens the next item of a list (…会议9次、审核合同5份): a cue there names that "
         "item's count, not this one",
 )
