@@ -99,4 +99,6 @@ def last_line(error: object) -> str:
     while getattr(error, "cause", None) is not None:
         error = error.cause
     text = (getattr(error, "message", "") or "").strip()
-    return text.splitlines()[-1] if text else getattr(error, "cls_name", "error")
+    # DuckDB ends some errors with a link to its docs: the line before it says what went wrong
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("See also http")]
+    return lines[-1] if lines else getattr(error, "cls_name", "error")

@@ -85,6 +85,10 @@ def export_inputs(con: duckdb.DuckDBPyConnection, reads: dict[str, str], keys_sq
     con.register("keys", todo.select("source_file", "_shard", "_batch"))
     try:
         con.execute("set threads = 1")
+        # a partition holds at most 64 rows before they go to its file, and at most 50 files stay
+        # open: DuckDB's defaults (524,288 rows, 100 files) held a whole 100,000-report stage in memory
+        con.execute("set partitioned_write_flush_threshold = 64")
+        con.execute("set partitioned_write_max_open_files = 50")
         for arg, sql in reads.items():
             query = sql.replace("{KEYS}", keys_sql)
             con.execute(f"copy (select * from ({query}) limit 0) to '{folder / 'in' / arg}.parquet' (format parquet)")
@@ -98,7 +102,9 @@ def export_inputs(con: duckdb.DuckDBPyConnection, reads: dict[str, str], keys_sq
 
 def read_input(folder: Path, arg: str, shard: int, batch: int) -> pl.DataFrame:
     """One batch's rows of one argument (none: an empty frame of the argument's columns)."""
-    files = sorted((folder / "in" / arg / f"_shard={shard}" / f"_batch={batch}").glob("*.parquet"))
+    # a partition closed to keep 50 files open goes on in data_1, data_2, …: read them in that order
+    files = sorted((folder / "in" / arg / f"_shard={shard}" / f"_batch={batch}").glob("*.parquet"),
+                   key=lambda p: int(p.stem.rsplit("_", 1)[-1]) if p.stem.rsplit("_", 1)[-1].isdigit() else -1)
     empty = pl.read_parquet(folder / "in" / f"{arg}.parquet")
     return pl.concat([pl.read_parquet(f) for f in files], how="vertical_relaxed") if files else empty
 

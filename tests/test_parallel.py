@@ -59,3 +59,30 @@ def test_a_worker_process_killed_on_a_file_is_retried_once_then_the_file_set_asi
         reason = con.execute("select reason from marts.file_status where source_file = ?", [culprit]).fetchone()[0]
     assert rows.pop(culprit) == "quarantined" and "crashed the pipeline twice" in reason
     assert set(rows.values()) == {"loaded"}
+
+
+def test_a_batch_reads_back_its_rows_in_table_order_however_many_files_it_was_written_to(tmp_path):
+    """The plan writes every batch of a stage in one scan, with at most 50 files open and 64 rows held
+    per batch: a batch can land in several files (data_0, data_1, … data_11). Read back, each batch
+    has exactly its rows, in the order the table holds them."""
+    import duckdb
+    import polars as pl
+
+    from orchestration.spool import export_inputs, read_input
+
+    con = duckdb.connect()
+    rows = pl.DataFrame({"source_file": [f"f{i % 120:03d}" for i in range(6000)], "n": list(range(6000))})
+    con.execute("create table t as select * from rows")
+    files = sorted(set(rows["source_file"]))
+    todo = pl.DataFrame({"source_file": files, "sha256": ["0" * 64] * len(files),
+                         "_shard": [i % 2 for i in range(len(files))], "_batch": [i // 2 for i in range(len(files))]},
+                        schema_overrides={"_shard": pl.Int32, "_batch": pl.Int32})
+    export_inputs(con, {"t": "select * from t where {KEYS}"}, "source_file in (select source_file from keys)",
+                  todo, tmp_path / "spool")
+    written = list((tmp_path / "spool" / "in" / "t").rglob("data_*.parquet"))
+    assert len(written) > len(files)  # some batches went to more than one file
+    for shard, batch, names in todo.group_by("_shard", "_batch").agg("source_file").iter_rows():
+        got = read_input(tmp_path / "spool", "t", shard, batch)
+        want = rows.filter(pl.col("source_file").is_in(names))
+        assert got.equals(want), (shard, batch)
+    assert read_input(tmp_path / "spool", "t", 9, 9).columns == ["source_file", "n"]  # no rows: the columns
