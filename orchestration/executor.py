@@ -1,6 +1,6 @@
 """The executor of every run: in one process, or each step in a process of its own (Dagster's
-multiprocess executor), chosen per run by how much work is waiting; the warehouse's run lock is
-held for the whole run either way.
+multiprocess executor), chosen by the run's config (`make run` picks it by how much work is waiting:
+orchestration.run.phases); the warehouse's run lock is held for the whole run either way.
 
 In one process a step costs milliseconds of Dagster's own time; in a process of its own, about
 half a second to a second (the process, the instance, the job rebuilt), so a run with little to do
@@ -19,7 +19,6 @@ import os
 from collections.abc import Iterator
 
 import dagster as dg
-import duckdb
 
 from orchestration.runlock import run_lock
 from orchestration.settings import Settings
@@ -65,44 +64,3 @@ def warehouse_executor(init_context: dg.InitExecutorContext) -> dg.Executor:
 def multiprocess_config() -> dict:
     return {"multiprocess": {"max_concurrent": Settings().max_workers,
                              "start_method": {"forkserver": {"preload_modules": PRELOAD}}}}
-
-
-def waiting_files(work_path, raw_files: int) -> int:  # noqa: ANN001 - a Path
-    """About how many files the next run will put through a stage: files of the raw folder the
-    ledger has not seen, or the most files any stage must redo because its code or knowledge
-    changed. Cheap (no hashing): it only picks the executor."""
-    from orchestration.assets.staging import STEPS, step_version
-
-    if not work_path.exists():
-        return raw_files
-    try:
-        con = duckdb.connect(str(work_path), read_only=True)
-    except duckdb.Error:
-        return raw_files
-    try:
-        versions = [(name, step_version(step)) for name, step in STEPS.items()]
-        known = con.execute("select count(distinct source_file) from stage.ledger where stage = 'raw'").fetchone()[0]
-        stale = max((con.execute("select count(*) from stage.ledger where stage = ? and version <> ?", v).fetchone()[0]
-                     for v in versions), default=0)
-    except duckdb.Error:
-        return raw_files
-    finally:
-        con.close()
-    return max(raw_files - known, stale)
-
-
-def phases(work_path, raw_files: int) -> list[tuple[list[dg.AssetKey] | None, dict]]:  # noqa: ANN001 - a Path
-    """The runs `make run` starts, each (asset selection, None for all; run config). From
-    `REPORTS_PARALLEL_FILES` waiting files up (and more than one worker), the stages go first with
-    each step in a process of its own, then the SQL models, checks and publish in one process: they
-    are many small steps, each of which would pay a process's start. Otherwise one run in one process."""
-    cfg = Settings()
-    if cfg.max_workers == 1 or waiting_files(work_path, raw_files) < cfg.parallel_files:
-        return [(None, {"execution": {"config": {"in_process": {}}}})]
-    from orchestration.assets.staging import STAGE_ASSETS
-    from orchestration.definitions import defs
-
-    stages = [key for asset in STAGE_ASSETS for key in asset.keys]
-    rest = [key for asset in defs.assets for key in asset.keys if key not in stages]
-    return [(stages, {"execution": {"config": multiprocess_config()}}),
-            (rest, {"execution": {"config": {"in_process": {}}}})]

@@ -15,10 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 
 from orchestration.alerts import send_alert
+from orchestration.assets.staging import STAGE_ASSETS, STEPS, step_version
 from orchestration.automation import last_line
-from orchestration.executor import phases
+from orchestration.definitions import defs
+from orchestration.executor import multiprocess_config
 from orchestration.preflight import preflight
 from orchestration.raw_folder import fingerprint, walk
 from orchestration.resources import Warehouse, read_published
@@ -52,6 +55,42 @@ def summary(path: str) -> str:
         f"open it with      .venv/bin/duckdb -readonly {path}   (or: make sql)",
     ]
     return "\n".join(lines)
+
+
+def waiting_files(work_path: Path, raw_files: int) -> int:
+    """About how many files the next run will put through a stage: files of the raw folder the
+    ledger has not seen, or the most files any stage must redo because its code or knowledge
+    changed. Cheap (no hashing): it only picks the executor."""
+    if not work_path.exists():
+        return raw_files
+    try:
+        con = duckdb.connect(str(work_path), read_only=True)
+    except duckdb.Error:
+        return raw_files
+    try:
+        versions = [(name, step_version(step)) for name, step in STEPS.items()]
+        known = con.execute("select count(distinct source_file) from stage.ledger where stage = 'raw'").fetchone()[0]
+        stale = max((con.execute("select count(*) from stage.ledger where stage = ? and version <> ?", v).fetchone()[0]
+                     for v in versions), default=0)
+    except duckdb.Error:
+        return raw_files
+    finally:
+        con.close()
+    return max(raw_files - known, stale)
+
+
+def phases(work_path: Path, raw_files: int) -> list[tuple[list[dg.AssetKey] | None, dict]]:
+    """The runs `make run` starts, each (asset selection, None for all; run config). From
+    `REPORTS_PARALLEL_FILES` waiting files up (and more than one worker), the stages go first with
+    each step in a process of its own, then the SQL models, checks and publish in one process: they
+    are many small steps, each of which would pay a process's start. Otherwise one run in one process."""
+    cfg = Settings()
+    if cfg.max_workers == 1 or waiting_files(work_path, raw_files) < cfg.parallel_files:
+        return [(None, {"execution": {"config": {"in_process": {}}}})]
+    stages = [key for asset in STAGE_ASSETS for key in asset.keys]
+    rest = [key for asset in defs.assets for key in asset.keys if key not in stages]
+    return [(stages, {"execution": {"config": multiprocess_config()}}),
+            (rest, {"execution": {"config": {"in_process": {}}}})]
 
 
 def failure_messages(result: Any) -> list[str]:
