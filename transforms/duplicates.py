@@ -69,6 +69,12 @@ SIGNATURES = pl.Schema({
     "facts_counted": pl.Int32,  # how many facts the key covers
 })
 
+# the pipeline keeps the two halves apart: the sketch follows the text only (stage.signatures), the
+# key follows the facts (stage.fact_keys, written by the facts stage), so re-classifying every fact
+# does not sketch every text again
+TEXT_SIGNATURES = pl.Schema({k: v for k, v in SIGNATURES.items() if k not in ("facts_key", "facts_counted")})
+FACT_KEYS = pl.Schema({"source_file": pl.String, "facts_key": pl.String, "facts_counted": pl.Int32})
+
 _M64 = 0xFFFF_FFFF_FFFF_FFFF
 _POLY = 0x100_0000_01B3  # FNV-1a 64-bit prime, the base of the 5-gram polynomial
 
@@ -139,10 +145,13 @@ def _md5(rows: str) -> str:
     return hashlib.md5(rows.encode("utf-8")).hexdigest()
 
 
+NO_FACTS_KEY = _md5("")  # the key of a file without facts
+
+
 def file_signatures(docs: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFrame:
     """One row per file of `docs` (source_file, text): its sketch and the key of its counted facts
     (`facts` may hold none of a file's rows: it then has the key of no facts)."""
-    empty_key = _md5("")
+    empty_key = NO_FACTS_KEY
     out = (text_sketches(docs)
            .join(facts_keys(facts.filter(pl.col("source_file").is_in(docs["source_file"].implode()))),
                  on="source_file", how="left")

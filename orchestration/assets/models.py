@@ -36,6 +36,7 @@ STAGE_TABLES: dict[str, str | tuple[str, ...]] = {
     "sentences": "report_sentences",
     "mentions": "quantity_mentions",
     "facts": "indicator_facts",
+    "fact_keys": "indicator_facts",
     "theme_hits": "shortcoming_theme_clauses",
     "signatures": "report_signatures",
     "ledger": STAGES,

@@ -37,7 +37,7 @@ from orchestration.resources import (
 from orchestration.settings import MB, Settings
 from orchestration.spool import QUARANTINE, Plan, export_inputs, finished, outputs_of, run_shard, shard_of, unfinished
 from transforms import schemas
-from transforms.duplicates import SIGNATURES, file_signatures
+from transforms.duplicates import FACT_KEYS, NO_FACTS_KEY, TEXT_SIGNATURES, facts_keys, text_sketches
 from transforms.formats import FORMATS, read_documents
 from transforms.indicators import classify_facts, load_catalogue
 from transforms.metadata import extract_metadata
@@ -388,7 +388,12 @@ def _metadata(todo: pl.DataFrame, docs: pl.DataFrame, sections: pl.DataFrame) ->
 
 def _facts(todo: pl.DataFrame, mentions: pl.DataFrame, sentences: pl.DataFrame, maps: pl.DataFrame
            ) -> dict[str, pl.DataFrame]:
-    return {"stage.facts": add_source_offsets(classify_facts(mentions, sentences, load_catalogue()), maps)}
+    """The facts, and per file the key of its facts (core.report_identity groups copies by it); a
+    file without facts gets the key of none."""
+    facts = add_source_offsets(classify_facts(mentions, sentences, load_catalogue()), maps)
+    keys = (todo.select("source_file").join(facts_keys(facts), on="source_file", how="left")
+            .with_columns(pl.col("facts_key").fill_null(NO_FACTS_KEY), pl.col("facts_counted").fill_null(0)))
+    return {"stage.facts": facts, "stage.fact_keys": keys.select([pl.col(n).cast(t) for n, t in FACT_KEYS.items()])}
 
 
 FACT_SCHEMA = pl.Schema({**schemas.FACTS, "source_start": pl.Int32, "source_end": pl.Int32})
@@ -423,21 +428,23 @@ MENTIONS = Step("mentions", "sentences", {"sentences": "select * from stage.sent
                 {"stage.mentions": schemas.MENTIONS}, ["source_file", "surface", "value", "measure_code", "qualifier"],
                 ("quantities",))
 FACTS = Step("facts", "mentions",
-             {"mentions": "select * from stage.mentions where {KEYS}",
-              "sentences": "select * from stage.sentences where {KEYS}",
-              "maps": "select source_file, offset_map from stage.normalized where {KEYS}"},
-             _facts, {"stage.facts": FACT_SCHEMA},
+             # the offset maps first: every file has one, so a batch of files without a number still
+             # runs (and gets the key of no facts)
+             {"maps": "select source_file, offset_map from stage.normalized where {KEYS}",
+              "mentions": "select * from stage.mentions where {KEYS}",
+              "sentences": "select * from stage.sentences where {KEYS}"},
+             _facts, {"stage.facts": FACT_SCHEMA, "stage.fact_keys": FACT_KEYS},
              ["source_file", "indicator_code", "kind", "value", "measure_code", "evidence"],
              ("indicators", "provenance"))
 THEMES = Step("themes", "metadata", {"docs": TEXT, "sections": "select * from stage.sections where {KEYS}"},
               lambda todo, docs, sections: {"stage.theme_hits": shortcoming_theme_hits(docs, sections)},
               {"stage.theme_hits": THEME_HITS}, ["source_file", "theme", "cues", "clause"], ("themes",),
               reads_from=("sections",))
-SIGNATURES_STEP = Step("signatures", "facts",
-                       {"docs": TEXT, "facts": "select * from stage.facts where {KEYS}"},
-                       lambda todo, docs, facts: {"stage.signatures": file_signatures(docs, facts)},
-                       {"stage.signatures": SIGNATURES}, ["source_file", "text_chars", "shingles", "facts_key"],
-                       ("duplicates",), reads_from=("facts",))
+SIGNATURES_STEP = Step("signatures", "metadata", {"docs": TEXT},
+                       lambda todo, docs: {"stage.signatures": text_sketches(docs).select(
+                           [pl.col(n).cast(t) for n, t in TEXT_SIGNATURES.items()])},
+                       {"stage.signatures": TEXT_SIGNATURES}, ["source_file", "text_chars", "shingles"],
+                       ("duplicates",), reads_from=("normalized",))
 
 
 STEPS = {step.ledger: step for step in (DOCUMENTS, NORMALIZED, SECTIONS, METADATA, SENTENCES, MENTIONS, FACTS, THEMES,
@@ -497,9 +504,11 @@ indicator_facts = _stage_asset(FACTS, "indicator_facts", quantity_mentions,
 shortcoming_theme_clauses = _stage_asset(THEMES, "shortcoming_theme_clauses", report_metadata,
                                          "Clauses of each shortcomings part that a theme cue "
                                          "(shortcoming_themes.csv) matches.")
-report_signatures = _stage_asset(SIGNATURES_STEP, "report_signatures", indicator_facts,
-                                 "Per file, a MinHash sketch of its text's character 5-grams and a key of its "
-                                 "facts: core.report_identity groups the copies of one report with them.")
+report_signatures = _stage_asset(SIGNATURES_STEP, "report_signatures", report_metadata,
+                                 "Per file, a MinHash sketch of its text's character 5-grams: core.report_identity "
+                                 "groups the copies of one report with it and the key of their facts "
+                                 "(stage.fact_keys, written with the facts, so a catalogue change does not "
+                                 "sketch every text again).")
 
 
 STAGE_ASSETS = [raw_report_files, report_documents, normalized_text, report_sections, report_metadata,

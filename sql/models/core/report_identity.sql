@@ -8,7 +8,7 @@
 --     (bottom-k MinHash sketches of stage.signatures, K = 256; the measurements behind the
 --     threshold are in transforms/duplicates.py: every format and re-post of a sample >= 0.98,
 --     different samples <= 0.02), and
---   * the same multiset of facts (facts_key): a correction or a second version is as similar as
+--   * the same multiset of facts (facts_key, from stage.fact_keys): a correction or a second version is as similar as
 --     a re-post (0.99) but states other numbers, so it stays a report of its own.
 -- A file is compared only with the files of its own unit and year (a hash join on that key).
 -- The canonical file of a report is the most complete: most of the five standard parts, then most
@@ -101,7 +101,7 @@ measured as (
         coalesce(c.fact_count, 0) as fact_count,
         s.text_chars,
         s.sketch,
-        s.facts_key,
+        k.facts_key,
         -- texts within 5% of the longest of the unit and year count as long: the few lines of
         -- chrome a page or a re-post adds never outrank the plain file, a cut-off copy does
         coalesce(s.text_chars >= 0.95 * max(s.text_chars) over (partition by f.unit_year_key), false) as long_text
@@ -109,6 +109,7 @@ measured as (
     left join parts as p using (source_file)
     left join fact_counts as c using (source_file)
     left join stage.signatures as s using (source_file)
+    left join stage.fact_keys as k using (source_file)
 ),
 
 ranked as (
