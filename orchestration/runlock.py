@@ -82,17 +82,24 @@ def held_by_ancestor(warehouse: Path) -> bool:
 
 
 @contextmanager
+def _again(key: str) -> Iterator[None]:
+    """A lock this process already holds, taken once more (re-entrant: released by its first holder)."""
+    fd, depth = _HELD[key]
+    _HELD[key] = (fd, depth + 1)
+    try:
+        yield
+    finally:
+        fd, depth = _HELD[key]
+        _HELD[key] = (fd, depth - 1)
+
+
+@contextmanager
 def file_lock(path: Path) -> Iterator[None]:
     """An exclusive lock on `path` for the block, waited for; re-entrant within a process."""
     key = str(path.resolve())
     if key in _HELD:
-        fd, depth = _HELD[key]
-        _HELD[key] = (fd, depth + 1)
-        try:
+        with _again(key):
             yield
-        finally:
-            fd, depth = _HELD[key]
-            _HELD[key] = (fd, depth - 1)
         return
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
@@ -114,13 +121,8 @@ def run_lock(warehouse: Path, wait_seconds: float, run_id: str = "",
     path = lock_path(warehouse)
     key = str(path.resolve())
     if key in _HELD:
-        fd, depth = _HELD[key]
-        _HELD[key] = (fd, depth + 1)
-        try:
+        with _again(key):
             yield
-        finally:
-            fd, depth = _HELD[key]
-            _HELD[key] = (fd, depth - 1)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     if held_by_ancestor(warehouse):

@@ -45,10 +45,8 @@ class Plan:
     folder: str  # the stage's spool folder
     raw: str  # the raw folder, for a stage that reads the files themselves
     version: str
-    shards: int
     reads: tuple[str, ...] = ()  # the names of the stage's inputs
     batches: dict[int, list[int]] = field(default_factory=dict)  # shard -> its batch numbers
-    files: int = 0
 
 
 def batch_name(shard: int, batch: int) -> str:

@@ -7,23 +7,11 @@ go through the multiprocess executor."""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import duckdb
-import pytest
 
 from tests.conftest import RAW
 from tests.test_reliability import differences, run_cli, snapshot
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    raw = tmp_path_factory.mktemp("parallel") / "raw"
-    shutil.copytree(RAW, raw)
-    first = sorted(RAW.glob("*.txt"))[0]
-    (raw / "gbk_copy.txt").write_bytes(first.read_text(encoding="utf-8").encode("gb18030"))
-    (raw / "empty.txt").write_bytes(b"")
-    return raw
 
 
 def test_parallel_build_equals_single_process_build(corpus, tmp_path):

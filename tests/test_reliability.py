@@ -54,17 +54,6 @@ def differences(a: dict, b: dict) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The samples, one of them again as GB18030 and once as a copy, plus a file that is no report."""
-    raw = tmp_path_factory.mktemp("reliability") / "raw"
-    shutil.copytree(RAW, raw)
-    first = sorted(RAW.glob("*.txt"))[0]
-    (raw / "gbk_copy.txt").write_bytes(first.read_text(encoding="utf-8").encode("gb18030"))
-    (raw / "empty.txt").write_bytes(b"")
-    return raw
-
-
-@pytest.fixture(scope="module")
 def reference(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     warehouse = tmp_path_factory.mktemp("reference") / "reports.duckdb"
     done = run_cli(corpus, warehouse)

@@ -318,8 +318,7 @@ def plan_step(context: dg.OpExecutionContext, warehouse: Warehouse, step: Step) 
     if todo.height:
         context.log.info(f"{step.ledger}: {todo.height} files in {sum(map(len, batches.values()))} batches over "
                          f"{len(batches)} of {SHARDS} shards")
-    return Plan(step.ledger, str(folder), str(warehouse.raw_path), version, SHARDS, tuple(step.reads), batches,
-                todo.height)
+    return Plan(step.ledger, str(folder), str(warehouse.raw_path), version, tuple(step.reads), batches)
 
 
 def load_step(context: dg.OpExecutionContext, warehouse: Warehouse, step: Step, plan: Plan) -> dg.Output:
