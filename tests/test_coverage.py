@@ -40,6 +40,19 @@ def _code(text: str, value: float) -> str:
 
 
 CASES = [
+    # people counted before a verb of attending are the attendance of the activity named before (IND-ATTENDEES)
+    ("举办依法行政专题培训班，各科室负责人和执法骨干80余人参加", 80, "training.participants"),
+    ("开展宪法宣传周广场活动，周边居民300余人次参与", 300, "publicity.reach"),
+    # a 、 listing whom one count covers does not cut off the clause's verb (IND-LIST-SEP-NEXT-ITEM)
+    ("全县9个乡镇党委书记、县直部门主要负责人现场述法", 9, "leadership.law_reporting"),
+    # 督察 is the spelling rule-of-law inspections use; cases of a file review; a unit's 行政案件 in 宗
+    ("年内开展法治政府建设专项督察2次", 2, "supervision.inspections"),
+    ("组织开展行政执法案卷交叉评查，抽查案件60件", 60, "enforcement.file_reviews"),
+    ("全年本局收到行政案件3宗", 3, "litigation.admin_cases"),
+    # 涉及 names no subject: the problems are those of the rectification before
+    ("推进督察反馈问题整改，共涉及三个方面15个问题", 15, "enforcement.issues_rectified"),
+    # people counted before the test they sat
+    ("组织120名机关干部进行法律知识测试", 120, "exam.participants"),
     # 述法 counted by the units (个) whose heads reported: the count stands for the heads
     ("3个村党组织书记年内全部完成述法", 3, "leadership.law_reporting"),
     ("组织6个部门主要负责人开展现场述法", 6, "leadership.law_reporting"),
@@ -127,6 +140,11 @@ DISTRIBUTED = [
 ]
 
 STAY_UNCLASSIFIED = [
+    # a count that is whom a clause acts on (对…) keeps its window at the list's 、: towns are no cases
+    ("对8个镇(街道)、县直部门开展执法检查和案件评查", 8),
+    # people who attend with no activity named before them, and sittings of a test
+    ("各村党支部书记30余人参加", 30),
+    ("先后组织法律知识测试2次", 2),
     # a count of rules written, of topics studied, or of requests for disclosure: no catalogue code
     ("修订完善考勤、值班等内部制度12个", 12),
     ("全年办理依申请公开信息7件", 7),

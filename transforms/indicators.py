@@ -157,6 +157,30 @@ def _refer_back() -> str | None:
     return "|".join(x for x in parts if x) or None
 
 
+@rules.rule(
+    id="IND-ATTENDEES", stage="indicators",
+    effect="people counted right before a verb of attending (90余人参加) are the attendance of the activity named "
+           "earlier in their sentence part: their clause carries that subject whatever words it holds",
+    example="召开中心组学习会暨法治专题培训会议，区四家班子领导、各乡镇、区直部门领导90余人参加",
+    expect="90余人|training.participants|actual|专题培训",
+    counter_example="各部门领导90余人参加，召开中心组学习会暨法治专题培训会议",
+    counter_expect="|training.participants|",
+    why="区四家班子领导、各乡镇、区直部门领导90余人参加 lists who came, not what they came to: the activity "
+        "(a study, a training, a publicity event) stands earlier in the part, and its family counts the people "
+        "(training.participants, publicity.reach). Only people (人, 人次) and only where the verb follows the number",
+)
+def _attendees() -> pl.Expr:
+    """Whether the mention counts people (person, person_time) and the words right after it open with a verb of
+    attending (IND-ATTENDEE-VERBS): then its clause carries the subject before it (False when the rule is off)."""
+    verbs = rules.words("indicator_rules.csv", "IND-ATTENDEE-VERBS")
+    if not rules.enabled("IND-ATTENDEES") or not verbs:
+        return pl.lit(False)
+    after = pl.col("sentence").str.slice(pl.col("endc"), (pl.col("after_c") - pl.col("endc")).clip(0))
+    return pl.col("measure_code").is_in(["person", "person_time"]) & after.str.contains(
+        f"^(?:{alternation(verbs)})"
+    ).fill_null(False)
+
+
 def _has_any(text: pl.Expr, words: list[str]) -> pl.Expr:
     """Whether `text` holds one of the literal `words` (False for none)."""
     pattern = alternation(words) or None
@@ -280,7 +304,7 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
     post = pl.when(next_start > pl.col("endc")).then(pl.min_horizontal(next_start, "after_c")).otherwise("after_c")
     m = m.with_columns(
         win_c=pl.max_horizontal("clause_c", "prev_c", pl.col("subj_c").fill_null(0), _prev_item_end()),
-        post_c=pl.min_horizontal(post, _list_sep_stop()) if rules.enabled("IND-AFTER-LIST-SEP") else post,
+        post_c=pl.min_horizontal(post, _list_sep_stop(next_start)) if rules.enabled("IND-AFTER-LIST-SEP") else post,
     )
     m = _number_lists(m, next_start)
     carry_max = rules.number("indicator_rules.csv", "IND-CARRY-MAX")
@@ -308,7 +332,8 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
             .str.count_matches(r"[\u4e00-\u9fff]")
             <= carry_max
         )
-        & ~_has_any(window, cue_blockers(in_sentence=True)),
+        & ~_has_any(window, cue_blockers(in_sentence=True))
+        | _attendees(),
     )
     return m.with_columns(
         ctx_b=_bytes_to("sentence", pl.col("ctx")),
@@ -332,10 +357,31 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
     why="a 、 after a count opens the next item of a list (…会议9次、审核合同5份): a cue there names that "
         "item's count, not this one",
 )
-def _list_sep_stop() -> pl.Expr:
-    """Where the first 、 after the number stands (characters into the sentence; the sentence end if none)."""
+@rules.rule(
+    id="IND-LIST-SEP-NEXT-ITEM", stage="indicators",
+    effect="the 、 stops the window after a number only when another number follows in its clause: a 、 between "
+           "nouns lists who or what the number counts, and the clause's closing words still name it",
+    example="11个县委书记、6大行业部门负责同志逐一述法述职", expect="11个|leadership.law_reporting|actual|述法",
+    counter_example="组织干部线上自学9次、审核合同5份", counter_expect="9次|legal_review.count",
+    why="组织干部线上自学9次、审核合同5份 lists counts, each with its own noun; 11个县委书记、6大行业部门负责同志"
+        "逐一述法 lists the people the one count covers (6大 is no count), and 述法 at the clause end is what they "
+        "did. A count after a word of IND-TARGET-MARKERS (对18个县（市、区）…开展检查) is whom the clause acts on: "
+        "its 、 still stops",
+)
+def _list_sep_stop(next_start: pl.Expr) -> pl.Expr:
+    """Where the first 、 after the number stands (characters into the sentence; the sentence end if none); with
+    IND-LIST-SEP-NEXT-ITEM, only when the next number (`next_start`) stands in the clause, else the clause end."""
     end = pl.col("endc")
-    return end + pl.col("sentence").str.slice(end).str.extract("^([^、]*)").str.len_chars()
+    sep = end + pl.col("sentence").str.slice(end).str.extract("^([^、]*)").str.len_chars()
+    if not rules.enabled("IND-LIST-SEP-NEXT-ITEM"):
+        return sep
+    item = next_start.is_not_null() & (next_start < pl.col("after_c"))
+    # a count that is the object of 对/向/为 (对18个县（市、区）开展…检查) names whom the clause acts on, not the act
+    markers = alternation(rules.words("indicator_rules.csv", "IND-TARGET-MARKERS")) or None
+    if markers:
+        before = pl.col("sentence").str.slice(pl.col("clause_c"), (pl.col("ctx") - pl.col("clause_c")).clip(0))
+        item = item | before.str.contains(f"(?:{markers})$").fill_null(False)
+    return pl.when(item).then(sep).otherwise(pl.max_horizontal(sep, pl.col("after_c")))
 
 
 @rules.rule(
