@@ -51,6 +51,15 @@ CASES = [
     ("全年本局收到行政案件3宗", 3, "litigation.admin_cases"),
     # 涉及 names no subject: the problems are those of the rectification before
     ("推进督察反馈问题整改，共涉及三个方面15个问题", 15, "enforcement.issues_rectified"),
+    # a noun phrase pointing back (有关活动, 此类活动) carries the activity named before
+    ("组织开展宪法主题法治宣传活动，全镇共开展相关活动15场", 15, "publicity.events"),
+    # review and hearing heads; materials given away
+    ("全年组织行政执法评查4次", 4, "enforcement.file_reviews"),
+    ("组织新任职干部观摩庭审3次", 3, "court.hearing_attendance"),
+    ("宪法宣传周期间赠送普法读物600余册", 600, "publicity.materials"),
+    # the object of 对: the noun right after it names it, people acted on are counted by the act (IND-TARGET-OBJECT)
+    ("对45份执法案卷进行集中评查", 45, "enforcement.file_reviews"),
+    ("对86名新招录执法人员进行岗前培训", 86, "training.participants"),
     # people counted before the test they sat
     ("组织120名机关干部进行法律知识测试", 120, "exam.participants"),
     # 述法 counted by the units (个) whose heads reported: the count stands for the heads

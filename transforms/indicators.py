@@ -32,6 +32,7 @@ GAP = "…"
 # a list of numbers whose last one a noun follows (新增17项、扩大权限37项、移交1项行政权力事项): the noun names all
 # a short word may stand before the separator: 2个省级、4个县级…基地, 16个村、1个社区…法律顾问全覆盖
 NUMBER_LIST_SEP = r"^\p{Han}{0,3}(?:、|和|及|与|以及)"
+PEOPLE = ["person", "person_time"]  # the measures that count people
 WEAK = "~"  # a catalogue cue ending with it is weak: 办结~ names the work only when nothing else does
 # a sentence that opens a part (（一）加强组织领导。) hands no subject to the next one
 HEADING = rf"^(?:[（(][{CN_SMALL_DIGITS}\d]+[)）]|{CN_SMALL}+[、是]|\d+[.、．])[^\d]*$"
@@ -176,7 +177,7 @@ def _attendees() -> pl.Expr:
     if not rules.enabled("IND-ATTENDEES") or not verbs:
         return pl.lit(False)
     after = pl.col("sentence").str.slice(pl.col("endc"), (pl.col("after_c") - pl.col("endc")).clip(0))
-    return pl.col("measure_code").is_in(["person", "person_time"]) & after.str.contains(
+    return pl.col("measure_code").is_in(PEOPLE) & after.str.contains(
         f"^(?:{alternation(verbs)})"
     ).fill_null(False)
 
@@ -318,23 +319,27 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
     )
     fillers = sentence_fillers()
     coverage = rules.words("indicator_rules.csv", "IND-COVERAGE-CUES")
+    # 有关活动, 此类活动: a noun phrase pointing back at the activity named before names no subject of its own
+    anaphora = rules.words("indicator_rules.csv", "IND-ANAPHORA")
     prefix = pl.col("sentence").str.slice(0, pl.col("ctx"))
     m = m.with_columns(
         tail_c=pl.when(pl.col("subject").is_not_null()).then(pl.col("ctx") + rest.str.len_chars()),
         # the whole sentence up to the number says only when/how often: it continues the one before
-        bare=(_drop_words(prefix, fillers).str.count_matches(r"[\u4e00-\u9fff]") <= carry_max)
+        bare=(_drop_words(prefix, [*fillers, *anaphora]).str.count_matches(r"[\u4e00-\u9fff]") <= carry_max)
         & ~_has_any(prefix, cue_blockers()),
         window=window,
         # a clause with its own words (受理矛盾纠纷) or a change (同比上升) does not inherit a subject;
         # a coverage word is not a word of its own (覆盖执法人员260人次 still continues the part)
         may_carry=(
-            _drop_words(window, [*fillers, *rules.words("indicator_rules.csv", "IND-GENERIC-WORDS"), *coverage])
+            _drop_words(window, [*fillers, *rules.words("indicator_rules.csv", "IND-GENERIC-WORDS"), *coverage,
+                                 *anaphora])
             .str.count_matches(r"[\u4e00-\u9fff]")
             <= carry_max
         )
         & ~_has_any(window, cue_blockers(in_sentence=True))
         | _attendees(),
     )
+    m = _target_object(m)
     return m.with_columns(
         ctx_b=_bytes_to("sentence", pl.col("ctx")),
         end_b=_bytes_to("sentence", pl.col("endc")),
@@ -346,6 +351,34 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
         tail_b=pl.when(pl.col("tail_c").is_not_null()).then(_bytes_to("sentence", pl.col("tail_c"))),
         share_b=pl.when(pl.col("share_c").is_not_null()).then(_bytes_to("sentence", pl.col("share_c"))),
         share_end_b=pl.when(pl.col("share_c").is_not_null()).then(_bytes_to("sentence", pl.col("share_end_c"))),
+    )
+
+
+@rules.rule(
+    id="IND-TARGET-OBJECT", stage="indicators",
+    effect="a count (not of people) after a word of IND-TARGET-MARKERS (对8个镇开展…) is what the clause acts on: "
+           "the words after it that the back-off and the cue search read end at the first verb of IND-TARGET-VERBS",
+    example="对8个镇开展执法检查和案件评查", expect="8个|unclassified",
+    counter_example="对120名执法人员进行业务培训", counter_expect="120名|unclassified",
+    why="对8个镇开展执法检查 counts the towns inspected, not inspections or cases: the act after 开展 is done to "
+        "them. The noun right after the count still names it (对30份案卷进行评查: 30 case files), and people "
+        "acted on are counted by the act (对120名执法人员进行业务培训: the training's participants)",
+)
+def _target_object(m: pl.DataFrame) -> pl.DataFrame:
+    """`m` with the after-window (`post_c`) and the list's shared rest (`tail_c`) of a count that follows a
+    target marker ended at the first verb of acting after it (unchanged when the rule is off)."""
+    markers = alternation(rules.words("indicator_rules.csv", "IND-TARGET-MARKERS")) or None
+    verbs = alternation(rules.words("indicator_rules.csv", "IND-TARGET-VERBS")) or None
+    if not rules.enabled("IND-TARGET-OBJECT") or not markers or not verbs:
+        return m
+    before = pl.col("sentence").str.slice(pl.col("clause_c"), (pl.col("ctx") - pl.col("clause_c")).clip(0))
+    lead = pl.col("sentence").str.slice(pl.col("endc")).str.extract(f"^(.*?)(?:{verbs})")
+    # people acted on are counted by the act (对120名执法人员进行培训: training participants): only other counts
+    target = before.str.contains(f"(?:{markers})$").fill_null(False) & ~pl.col("measure_code").is_in(PEOPLE)
+    stop = pl.when(target).then(pl.col("endc") + lead.str.len_chars())
+    return m.with_columns(
+        post_c=pl.min_horizontal("post_c", stop.fill_null(pl.col("post_c"))).cast(m.schema["post_c"]),
+        tail_c=pl.min_horizontal("tail_c", stop).cast(m.schema["tail_c"]),
     )
 
 
@@ -380,7 +413,7 @@ def _list_sep_stop(next_start: pl.Expr) -> pl.Expr:
     markers = alternation(rules.words("indicator_rules.csv", "IND-TARGET-MARKERS")) or None
     if markers:
         before = pl.col("sentence").str.slice(pl.col("clause_c"), (pl.col("ctx") - pl.col("clause_c")).clip(0))
-        item = item | before.str.contains(f"(?:{markers})$").fill_null(False)
+        item = item | before.str.contains(f"(?:{markers})$").fill_null(False) & ~pl.col("measure_code").is_in(PEOPLE)
     return pl.when(item).then(sep).otherwise(pl.max_horizontal(sep, pl.col("after_c")))
 
 
