@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.assets.models import MODEL_ASSETS, catalogue_seeds, published_warehouse
+from orchestration.assets.models import MODEL_ASSETS, catalogue_seeds, model_changes, published_warehouse
 from orchestration.assets.staging import STAGE_ASSETS
 from orchestration.automation import alert_on_failure, daily_schedule, raw_folder_sensor, reports_job
 from orchestration.checks import CHECKS
@@ -15,7 +15,7 @@ from orchestration.resources import Warehouse
 # steps in processes of their own, the run lock held for the whole run (orchestration.executor);
 # tests and the bench's in-process builds run the same graph in one process
 defs = dg.Definitions(
-    assets=[*STAGE_ASSETS, catalogue_seeds, *MODEL_ASSETS, published_warehouse],
+    assets=[*STAGE_ASSETS, catalogue_seeds, model_changes, *MODEL_ASSETS, published_warehouse],
     asset_checks=[*CHECKS, *MART_CHECKS],
     jobs=[reports_job],
     schedules=[daily_schedule],

@@ -4,6 +4,7 @@
     columns:
       source_file: Base name of the raw file …
       value: {description: The number …, type: DOUBLE}   # type optional
+    incremental_key: source_file    # core tables only, optional: see orchestration/incremental.py
 
 The same words go to DuckDB (`COMMENT ON TABLE|VIEW|COLUMN`, applied when the model is built,
 so the CLI shows them in `duckdb_columns()`) and to Dagster (the asset's description and its
@@ -13,6 +14,7 @@ so the CLI shows them in `duckdb_columns()`) and to Dagster (the asset's descrip
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import dagster as dg
 import yaml
@@ -29,6 +31,9 @@ class ModelDoc(BaseModel):
     model_config = ConfigDict(extra="forbid")
     description: str = Field(min_length=1)
     columns: dict[str, ColumnDoc] = Field(default_factory=dict)
+    # a core table rebuilt per key for the files a run changed (orchestration/incremental.py):
+    # source_file, unit_year_key or unit_id; absent, the table is rebuilt whole every run
+    incremental_key: Literal["source_file", "unit_year_key", "unit_id"] | None = None
 
     @field_validator("columns", mode="before")
     @classmethod

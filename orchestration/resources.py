@@ -216,7 +216,8 @@ class Warehouse(dg.ConfigurableResource):
 
 
 # settings that cannot change what a build holds
-_RUN_ONLY = {"workers", "shards", "parallel_files", "lock_wait_seconds", "alert_webhook", "raw_dir", "warehouse"}
+_RUN_ONLY = {"workers", "shards", "parallel_files", "rebuild_share", "lock_wait_seconds", "alert_webhook", "raw_dir",
+             "warehouse"}
 
 
 def build_fingerprint() -> str:

@@ -43,6 +43,9 @@ class Settings(BaseSettings):
                                 description="steps `make run` runs at once (default: the machine's cores)")
     parallel_files: int = Field(default=2000, ge=0,
                                 description="from this many waiting files a run spreads its steps over processes")
+    rebuild_share: float = Field(default=0.25, ge=0, le=1,
+                                 description="from this share of changed files the core tables are rebuilt whole "
+                                             "instead of for the changed files")
     alert_webhook: str = Field(default="", description="URL that failed runs are POSTed to, as JSON")
     allow_empty_raw: bool = Field(default=False,
                                   description="publish even when the raw folder of a loaded warehouse is empty")

@@ -500,13 +500,13 @@ def test_mart_checks_catch_broken_ranks_and_mixed_measures(checked_warehouse):
 
     with duckdb.connect(str(checked_warehouse.work_path)) as c:
         c.execute("create table marts.comparison_copy as select * from marts.indicator_comparison")
-        c.execute("""create or replace view marts.indicator_comparison as
+        c.execute("""create or replace table marts.indicator_comparison as
                      select * replace (
                          case when unit_name = '青山街道' then rank + 5 else rank end as rank,
                          case when measure_code = 'person_time' then peer_count + 3 else peer_count end as peer_count)
                      from marts.comparison_copy""")
         c.execute("create table marts.latest_copy as select * from marts.indicator_latest")
-        c.execute("""create or replace view marts.indicator_latest as
+        c.execute("""create or replace table marts.indicator_latest as
                      select * replace (case when unit_name = '河西街道' then 120.0 else percentile end as percentile)
                      from marts.latest_copy""")
     assert not comparison_ranks_dense(warehouse=checked_warehouse).passed

@@ -12,10 +12,11 @@ from pathlib import Path
 import dagster as dg
 import polars as pl
 
-from orchestration.assets.staging import markdown_table
+from orchestration import incremental
+from orchestration.assets.staging import STAGE_ASSETS, markdown_table
 from orchestration.dictionary import apply_comments, load_doc, table_schema
 from orchestration.resources import Warehouse
-from orchestration.settings import REPO
+from orchestration.settings import REPO, Settings
 
 SQL_DIR = REPO / "sql" / "models"
 DATA_DIR = REPO / "transforms" / "data"
@@ -50,6 +51,7 @@ SEEDS = {
     "stage.seed_measures": "measures.csv",
     "stage.seed_themes": "shortcoming_themes.csv",
 }
+MODEL_CHANGES = dg.AssetKey("model_changes")  # what the core models are rebuilt for (incremental.py)
 _REF = re.compile(r"\b(stage|core|marts)\.([a-z_][a-z0-9_]*)\b")
 
 
@@ -69,13 +71,37 @@ def upstream_keys(sql: str, own: dg.AssetKey) -> list[dg.AssetKey]:
     return keys
 
 
-def run_model(con, path: Path) -> tuple[int, pl.DataFrame]:
-    """Build the model, then comment it and its columns from `<name>.yml` (the data dictionary)."""
+_KIND = re.compile(r"create\s+or\s+replace\s+(table|view)\s", re.IGNORECASE)
+
+
+def _drop_other_kind(con, schema: str, name: str, sql: str) -> None:
+    """A model that became a table (or a view) replaces the view (or table) an older build left:
+    DuckDB's `create or replace` does not change an object's kind."""
+    kind = _KIND.search(sql)
+    other = "view" if kind and kind.group(1).lower() == "table" else "table"
+    listing = "duckdb_views() where view_name" if other == "view" else "duckdb_tables() where table_name"
+    if con.execute(f"select count(*) from {listing} = ? and schema_name = ?", [name, schema]).fetchone()[0]:
+        con.execute(f"drop {other} {schema}.{name} cascade")
+
+
+def run_model(con, path: Path, run_id: str = "") -> tuple[int, pl.DataFrame] | None:
+    """Build the model — for the files this run changed when it can (orchestration.incremental),
+    else whole — then comment it and its columns from `<name>.yml` (the data dictionary).
+    A table's row count and first rows for the UI; none for a view, which would be computed whole
+    to count it (a comparison view over 100,000 reports: seconds a run, for a number in the UI)."""
     schema = path.parent.name
     con.execute(f"create schema if not exists {schema}")
-    con.execute(path.read_text(encoding="utf-8"))
+    doc = load_doc(path)
+    sql = path.read_text(encoding="utf-8")
     table = f"{schema}.{path.stem}"
-    apply_comments(con, table, path)
+    key = doc.incremental_key if doc else None
+    if not (key and incremental.rebuild(con, sql, key, run_id)):
+        _drop_other_kind(con, schema, path.stem, sql)
+        con.execute(sql)
+        apply_comments(con, table, path)
+    if con.execute("select count(*) from duckdb_views() where schema_name = ? and view_name = ?",
+                   [schema, path.stem]).fetchone()[0]:
+        return None
     rows = con.execute(f"select count(*) from {table}").fetchone()[0]
     return int(rows), con.execute(f"select * from {table} limit 5").pl()
 
@@ -87,24 +113,30 @@ def _model_asset(path: Path) -> dg.AssetsDefinition:
     first = doc.description if doc else sql.strip().splitlines()[0].lstrip("- ").strip()
     table = f"{path.parent.name}.{path.stem}"
 
-    @dg.asset(key=key, deps=upstream_keys(sql, key), group_name=path.parent.name, kinds={"duckdb", "sql"},
+    deps = upstream_keys(sql, key) + ([MODEL_CHANGES] if path.parent.name == "core" else [])
+
+    @dg.asset(key=key, deps=deps, group_name=path.parent.name, kinds={"duckdb", "sql"},
               description=first, metadata={
                   "sql_file": dg.MetadataValue.path(str(path.relative_to(REPO))),
                   "dagster/table_name": dg.MetadataValue.text(table),
                   "dagster/column_schema": dg.MetadataValue.table_schema(table_schema(doc)),
               })
-    def _model(warehouse: Warehouse) -> dg.MaterializeResult:
+    def _model(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
         with warehouse.connect() as con:
-            rows, preview = run_model(con, path)
+            counted = run_model(con, path, context.run_id)
             types = dict(con.execute(
                 "select column_name, data_type from duckdb_columns() where schema_name = ? and table_name = ? "
                 "order by column_index", [path.parent.name, path.stem]).fetchall())
-        return dg.MaterializeResult(metadata={
+        metadata = {
             "dagster/table_name": dg.MetadataValue.text(table),
             "dagster/column_schema": dg.MetadataValue.table_schema(table_schema(doc, types)),
-            "dagster/row_count": dg.MetadataValue.int(rows),
-            "preview": dg.MetadataValue.md(markdown_table(preview, 5, 40)),
-        })
+        }
+        if counted:
+            metadata["dagster/row_count"] = dg.MetadataValue.int(counted[0])
+            metadata["preview"] = dg.MetadataValue.md(markdown_table(counted[1], 5, 40))
+        else:
+            metadata["kind"] = dg.MetadataValue.text("view: computed when queried")
+        return dg.MaterializeResult(metadata=metadata)
 
     return _model
 
@@ -125,6 +157,32 @@ def catalogue_seeds(warehouse: Warehouse) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata=counts)
 
 
+def models_fingerprint() -> str:
+    """The SQL models with their dictionaries, the seeds, and the code that builds them."""
+    here = Path(__file__)
+    return incremental.models_fingerprint([*SQL_DIR.rglob("*.sql"), *SQL_DIR.rglob("*.yml"),
+                                           *(DATA_DIR / name for name in SEEDS.values()),
+                                           here, here.parent.parent / "incremental.py"])
+
+
+@dg.asset(key=MODEL_CHANGES, group_name="core", kinds={"duckdb"},
+          deps=[*(key for asset in STAGE_ASSETS for key in asset.keys), dg.AssetKey("catalogue_seeds")],
+          description="Which files this run changed, and with them every file of the same unit and year: the "
+                      "core tables are rebuilt for those only (or whole on a first build, a change of the SQL "
+                      "or the seeds, or when most files changed). orchestration/incremental.py.")
+def model_changes(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    identity = (SQL_DIR / "core" / "report_identity.sql").read_text(encoding="utf-8")
+    with warehouse.connect() as con:
+        got = incremental.plan(con, context.run_id, models_fingerprint(), identity, Settings().rebuild_share)
+    context.log.info(f"core tables: {got['mode']} ({got['reason']}; {got['concerned']} files concerned)")
+    return dg.MaterializeResult(metadata={
+        "mode": dg.MetadataValue.text(got["mode"]),
+        "reason": dg.MetadataValue.text(got["reason"]),
+        "files changed": dg.MetadataValue.int(int(got["changed"])),
+        "files concerned": dg.MetadataValue.int(int(got["concerned"])),
+    })
+
+
 MODEL_ASSETS = [_model_asset(p) for p in model_files()]
 
 
@@ -133,6 +191,8 @@ MODEL_ASSETS = [_model_asset(p) for p in model_files()]
           description="Copies the working warehouse beside warehouse/reports.duckdb and renames it over, "
                       "so readers never see a half-built file.")
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    with warehouse.connect() as con:
+        incremental.promote(con, context.run_id)
     target = warehouse.publish(context.run_id)
     with warehouse.connect() as con:
         facts = con.execute("select count(*) from core.fact_indicator_value").fetchone()[0]

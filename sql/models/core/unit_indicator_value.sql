@@ -46,7 +46,8 @@ ranked_facts as (
                 report_year desc,
                 report_dated_on desc nulls last,
                 source_file desc,
-                char_start asc
+                char_start asc,
+                fact_id  -- one sentence can state one number for two indicators: the same offsets
         ) as pick
     from counted_facts
 )

@@ -14,7 +14,7 @@
 --             and units tied at a value share one percentile, so every unit ranked 1 has 100
 --             (two units tied at the bottom of three have 50); NULL for a unit without peers
 -- ratio_to_median  value / the peer group's median (NULL when the median is 0)
-create or replace view marts.indicator_comparison as
+create or replace table marts.indicator_comparison as
 with unit_values as (
     select v.*, coalesce(v.unit_level, '未知') as level_group, d.better
     from core.unit_indicator_value as v

@@ -8,7 +8,7 @@
 -- largest first, percentile = 100 × the share of the other peers not above the unit (ties share
 -- it: every unit ranked 1 has 100; NULL without peers), peer groups
 -- 'all' and 'unit_level'. `peer_years` lists the years the group's values come from.
-create or replace view marts.indicator_latest as
+create or replace table marts.indicator_latest as
 with latest_values as (
     select v.*, coalesce(v.unit_level, '未知') as level_group, d.better
     from core.unit_indicator_value as v

@@ -24,7 +24,7 @@ catalogue_values as (
            or (v.measure_code in ('item', 'event') and i.measure_code in ('item', 'event')))
     qualify row_number() over (
         partition by v.unit_id, v.fact_year, v.indicator_code
-        order by v.measure_code = i.measure_code desc, v.value desc
+        order by v.measure_code = i.measure_code desc, v.value desc, v.measure_code
     ) = 1
 ),
 
