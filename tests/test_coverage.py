@@ -60,6 +60,13 @@ CASES = [
     # the object of 对: the noun right after it names it, people acted on are counted by the act (IND-TARGET-OBJECT)
     ("对45份执法案卷进行集中评查", 45, "enforcement.file_reviews"),
     ("对86名新招录执法人员进行岗前培训", 86, "training.participants"),
+    # attendees of an activity only a head names; a title between the verb and the number is read through
+    ("组织全镇干部开展法律知识考试，42名机关干部参加", 42, "exam.participants"),
+    ("组织党员干部学习《行政复议法》3次", 3, "study.sessions"),
+    # 研究…法治 / 研究…依法: a leadership body taking up rule-of-law work; 普法讲座 is publicity; 行政检查
+    ("镇党委会议研究部署法治政府建设工作5次", 5, "meeting.leadership_agenda"),
+    ("开展进社区普法讲座14场", 14, "publicity.events"),
+    ("全年开展涉企行政检查260次", 260, "enforcement.joint_operations"),
     # people counted before the test they sat
     ("组织120名机关干部进行法律知识测试", 120, "exam.participants"),
     # 述法 counted by the units (个) whose heads reported: the count stands for the heads

@@ -172,13 +172,15 @@ def _refer_back() -> str | None:
 )
 def _attendees() -> pl.Expr:
     """Whether the mention counts people (person, person_time) and the words right after it open with a verb of
-    attending (IND-ATTENDEE-VERBS): then its clause carries the subject before it (False when the rule is off)."""
+    attending (IND-ATTENDEE-VERBS), after a noun of up to IND-ATTENDEE-NOUN-MAX characters saying who (90余人参加,
+    35名执法人员参加): then its clause carries the subject before it (False when the rule is off)."""
     verbs = rules.words("indicator_rules.csv", "IND-ATTENDEE-VERBS")
     if not rules.enabled("IND-ATTENDEES") or not verbs:
         return pl.lit(False)
+    noun_max = rules.number("indicator_rules.csv", "IND-ATTENDEE-NOUN-MAX")
     after = pl.col("sentence").str.slice(pl.col("endc"), (pl.col("after_c") - pl.col("endc")).clip(0))
-    return pl.col("measure_code").is_in(PEOPLE) & after.str.contains(
-        f"^(?:{alternation(verbs)})"
+    return pl.col("measure_code").is_in(PEOPLE) & after.str.replace_all(ASIDES, "").str.contains(
+        f"^\\p{{Han}}{{0,{noun_max}}}?(?:{alternation(verbs)})"
     ).fill_null(False)
 
 
@@ -1120,6 +1122,20 @@ def phrase_heads() -> pl.DataFrame:
 
 # a parenthesis or a quotation mark the back-off reads through, before the number or after it
 ASIDES = r"[（(][^）)]*[）)]|[“”\"]"
+# a title (《民法典》): what was studied or handed out, read through before the number (IND-BACKOFF-THROUGH-TITLES)
+TITLE = r"《[^》]*》"
+
+
+@rules.rule(
+    id="IND-BACKOFF-THROUGH-TITLES", stage="indicators",
+    effect="the back-off reads a head before the number through a 《title》 standing between them",
+    example="组织镇村干部学习《民法典》6次", expect="6次|study.sessions|actual|backoff:学习",
+    counter_example="组织镇村干部学习《民法典》6次", counter_expect="6次|unclassified",
+    why="学习《民法典》6次 counts the studies of the code: the title names what was studied, the verb before it "
+        "what is counted, as a parenthesis or quotes are read through",
+)
+def _title_rule() -> None:
+    """Declared for its id and cases: `_phrase_heads` drops 《titles》 from the window before the number."""
 
 
 @rules.rule(
@@ -1143,7 +1159,58 @@ def _backoff(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.DataFrame) -> 
     heads = _phrase_heads(open_, catalogue, held=True)
     if heads is None:
         return chosen.clear()
-    return heads.select(*KEYS, "mention_no", indicator_code="indicator", chosen_cue=pl.lit("backoff:") + pl.col("head"))
+    found = heads.select(
+        *KEYS, "mention_no", indicator_code="indicator", chosen_cue=pl.lit("backoff:") + pl.col("head")
+    )
+    rest = open_.join(found.select(*KEYS, "mention_no"), on=[*KEYS, "mention_no"], how="anti")
+    return pl.concat([found, _attended_heads(rest, catalogue).select(found.columns)])
+
+
+@rules.rule(
+    id="IND-ATTENDED-HEAD", stage="indicators",
+    effect="people counted before a verb of attending (IND-ATTENDEES) that no cue names take the head closing the "
+           "clause before theirs, in its family's indicator of their measure",
+    example="开展行政执法人员资格考试，35名执法人员参加", expect="35名|exam.participants|actual|backoff:考试",
+    counter_example="开展行政执法人员资格考试，35名执法人员", counter_expect="backoff:考试",
+    why="the 35 attended what the clause before names (资格考试); a head no catalogue cue spells still says the "
+        "activity, and its family counts the people (an exam's participants, a study's participants). Without the "
+        "verb of attending the people are no attendance",
+)
+def _attended_heads(frame: pl.DataFrame, catalogue: pl.DataFrame) -> pl.DataFrame:
+    """Facts for the attendee counts of `frame` (IND-ATTENDEES) from the phrase head that ends the clause before
+    theirs in the sentence part: the head's indicator if it takes the measure, else the one indicator of its
+    family that does. Columns: KEYS, mention_no, indicator_code, chosen_cue."""
+    empty = frame.select(*KEYS, "mention_no").clear().with_columns(
+        indicator_code=pl.lit(None, pl.String), chosen_cue=pl.lit(None, pl.String))
+    parts = _head_parts()
+    if not rules.enabled("IND-ATTENDED-HEAD") or parts is None or frame.is_empty():
+        return empty
+    alternation, filler = parts
+    prior = (
+        pl.col("sentence").str.slice(pl.col("scope_c"), (pl.col("clause_c") - pl.col("scope_c")).clip(0))
+        .str.replace(f"[{CLAUSE_END}]+$", "").str.replace_all(ASIDES, "").str.replace_all(TITLE, "")
+    )
+    if filler:
+        prior = prior.str.replace(f"(?:{filler})+$", "")
+    accepts = catalogue.select(
+        "indicator", accepts=pl.concat_list(pl.col("measure"), pl.col("also_measures").fill_null("").str.split(" "))
+    ).explode("accepts").filter(pl.col("accepts") != "")
+    family = pl.col("indicator").str.split(".").list.first()
+    takers = (
+        accepts.with_columns(family=family).filter(pl.len().over("family", "accepts") == 1)
+        .select("family", "accepts", taker="indicator")
+    )
+    picked = (
+        frame.filter(_attendees())
+        .select(*KEYS, "mention_no", "measure_code", head=prior.str.extract(f"({alternation})$"))
+        .drop_nulls("head")
+        .join(phrase_heads(), on="head")
+        .with_columns(family=family)
+        .join(takers, left_on=["family", "measure_code"], right_on=["family", "accepts"])
+    )
+    if picked.is_empty():
+        return empty
+    return picked.select(*KEYS, "mention_no", indicator_code="taker", chosen_cue=pl.lit("backoff:") + pl.col("head"))
 
 
 def _head_parts() -> tuple[str, str] | None:
@@ -1172,6 +1239,8 @@ def _phrase_heads(
         .str.slice(pl.col("win_c"), (pl.col("ctx") - pl.col("win_c")).clip(0))
         .str.replace_all(ASIDES, "")
     )
+    if rules.enabled("IND-BACKOFF-THROUGH-TITLES"):
+        before = before.str.replace_all(TITLE, "")
     if filler:
         before = before.str.replace(f"(?:{filler})+$", "")
     after = (
