@@ -556,3 +556,12 @@ def test_self_named_unit_finds_the_longest_division_names():
             "落实《镇沅彝族哈尼族拉祜族自治县法治政府建设实施方案》。")
     unit = self_named_unit(text)
     assert unit is not None and unit.short == "镇沅彝族哈尼族拉祜族自治县"
+
+
+def test_unit_with_a_second_name_in_brackets_keeps_both():
+    # one government under two names (a zone run together with a district): the bracket is part of the name
+    m = meta("经开区(东城区)人民政府2024年法治政府建设工作报告\n2024年，" + PARA)
+    assert m["unit_name"] == "经开区(东城区)"
+    assert m["unit_level"] == "区"
+    # a bracket holding no unit name of the same level is no second name
+    assert parse_unit("某某县(试行)人民政府") is None

@@ -114,11 +114,38 @@ def _stem(parent: str) -> str:
 UNIT_MIN_LEN = 2
 
 
+# a second name in brackets right after a unit's own (高新区(新市区)人民政府): one body under two names
+ALIAS = re.compile(r"^(?P<own>[^()（）]{2,})(?P<alias>[(（](?P<inner>[^()（）]{2,8})[)）])(?P<rest>[^()（）]*)$")
+
+
+@rules.rule(id="META-UNIT-ALIAS", stage="metadata",
+            effect="a unit named with a second name in brackets (高新区(新市区)人民政府) keeps both as its name",
+            example="高新区(新市区)人民政府2024年法治政府建设工作报告\\n2024年，区人民政府坚持依法行政，各项工作稳步推进。",
+            expect="unit_name=高新区(新市区)",
+            counter_example="高新区(新市区)人民政府2024年法治政府建设工作报告\\n2024年，区人民政府坚持依法行政，各项工作稳步推进。",
+            counter_expect="unit_name=新市区\n",
+            why="a zone run together with a district (高新区(新市区)) is one government with two names: the "
+                "bracket is part of its name, not a remark, so neither name alone is the unit; only a bracket "
+                "holding a unit name of the same level is read so")
+def _alias_unit(full: str) -> Unit | None:
+    """`full` read as a unit whose own name carries a bracketed second name that is itself a unit name of the
+    same level word (高新区(新市区)人民政府); None otherwise or when the rule is off."""
+    m = ALIAS.match(full)
+    if not m or not rules.enabled("META-UNIT-ALIAS"):
+        return None
+    own, inner = parse_unit(m["own"] + m["rest"]), parse_unit(m["inner"])
+    if own is None or inner is None or own.short != m["own"] or own.level != inner.level:
+        return None
+    return Unit(full=full, short=own.short + m["alias"], level=own.level, parents=own.parents)
+
+
 def parse_unit(name: str | None) -> Unit | None:
     """Read a unit name; None when the string does not end like a unit (so it is no name)."""
     if not name:
         return None
     full = re.sub(r"\s+", "", name).strip("#*·•:：,，、")
+    if ALIAS.match(full):
+        return _alias_unit(full)
     if not UNIT_MIN_LEN <= len(full) <= limit("META-UNIT-MAX-LEN") or PUNCT_RE.search(full) or re.search(r"\d", full):
         return None
     names = name_rules()
