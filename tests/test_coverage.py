@@ -67,6 +67,9 @@ CASES = [
     ("镇党委会议研究部署法治政府建设工作5次", 5, "meeting.leadership_agenda"),
     ("开展进社区普法讲座14场", 14, "publicity.events"),
     ("全年开展涉企行政检查260次", 260, "enforcement.joint_operations"),
+    # 办结 after the items received names a stage of those items (IND-STAGE-YIELDS)
+    ("今年收到行政复议申请28件，已办结25件", 25, "review.admin_cases"),
+    ("全年受理法律援助案件46件，办结41件", 41, "legal_aid.cases"),
     # people counted before the test they sat
     ("组织120名机关干部进行法律知识测试", 120, "exam.participants"),
     # 述法 counted by the units (个) whose heads reported: the count stands for the heads

@@ -762,6 +762,30 @@ def _carried(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame, chose
     )
 
 
+@rules.rule(
+    id="IND-STAGE-YIELDS", stage="indicators",
+    effect="a weak cue of IND-STAGE-WORDS (办结) in the number's bare clause ranks in the place of a subject carried "
+           "from the clause before, when one of another family stands there: it then yields to that subject",
+    example="共受理行政复议案件15件，办结13件", expect="13件|review.admin_cases|actual|复议案件",
+    counter_example="受理信访事项42件，办结40件", counter_expect="40件|petition.received",
+    why="办结 says only that the items of the clause before reached their end: 受理行政复议案件15件，办结13件 "
+        "closed 13 reconsideration cases, not petitions. Within the petition family itself (受理信访事项…，办结…) "
+        "办结 keeps its own class: closed is not received",
+)
+def _stage_yields(cand: pl.DataFrame) -> pl.DataFrame:
+    """`cand` with the weak stage cues of a number's own clause given the tier of the earlier place where an
+    earlier candidate of another family stands (the declared precedence then prefers that strong cue)."""
+    words = rules.words("indicator_rules.csv", "IND-STAGE-WORDS")
+    tiers = _tiers()
+    if not rules.enabled("IND-STAGE-YIELDS") or not words or "earlier" not in tiers or cand.is_empty():
+        return cand
+    mention = [*KEYS, "mention_no"]
+    earlier = pl.col("place") == "earlier"
+    others = earlier.sum().over(mention) - earlier.sum().over(*mention, "family")
+    stage = (pl.col("weak") == 1) & (pl.col("place") == "own") & pl.col("word").is_in(words) & (others > 0)
+    return cand.with_columns(tier=pl.when(stage).then(pl.lit(tiers.index("earlier"), pl.Int32)).otherwise("tier"))
+
+
 PAIR_BUDGET = 200_000  # mention × mention pairs (a proxy of mention × cue pairs) one _choose call may hold
 
 
@@ -870,7 +894,7 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
     for rank, name in reversed(list(enumerate(_tiers()))):
         tier = pl.when(places[name].fill_null(False)).then(pl.lit(rank, pl.Int32)).otherwise(tier)
         place = pl.when(places[name].fill_null(False)).then(pl.lit(name)).otherwise(place)
-    cand = cand.with_columns(tier=tier, place=place).drop_nulls("tier")
+    cand = _stage_yields(cand.with_columns(tier=tier, place=place).drop_nulls("tier"))
     # a weak cue names only its own clause: it is too generic to carry into the next (律师事务所…，惠及…)
     cand = cand.filter(~((pl.col("weak") == 1) & pl.col("place").is_in(["rest", "earlier"])))
     cand = _weak_modifiers(cand, used)
