@@ -20,7 +20,17 @@ import duckdb
 import polars as pl
 import pytest
 
-from transforms.duplicates import SIGNATURES, THRESHOLD, K, file_signatures, similarity, text_sketches
+from transforms.duplicates import (
+    SEED,
+    SHINGLE,
+    SIGNATURES,
+    THRESHOLD,
+    K,
+    clean_text,
+    file_signatures,
+    similarity,
+    text_sketches,
+)
 
 from .conftest import RAW, build
 from .test_variants import docx_bytes, html_bytes, pdf_bytes
@@ -100,6 +110,36 @@ def test_sketches_are_deterministic_and_order_free() -> None:
     assert once.equals(again)
     # fixed values: the hash never depends on the machine or the polars version
     assert once["sketch"][0][:2].to_list() == text_sketches(docs.head(1))["sketch"][0][:2].to_list()
+
+
+def _sketch_by_definition(text: str) -> tuple[int, list[int]]:
+    """A text's shingle count and sketch one 5-gram at a time in plain Python: each character's value
+    is the integer of its UTF-8 bytes, the 5-gram's polynomial is mixed by splitmix64's finalizer."""
+    m64, poly = (1 << 64) - 1, 0x100_0000_01B3
+    hashes = set()
+    for i in range(len(text) - SHINGLE + 1):
+        x = SEED & m64
+        for ch in text[i:i + SHINGLE]:
+            x = (x * poly + int.from_bytes(ch.encode("utf-8"), "big")) & m64
+        x ^= x >> 30
+        x = (x * 0xBF58476D1CE4E5B9) & m64
+        x ^= x >> 27
+        x = (x * 0x94D049BB133111EB) & m64
+        hashes.add(x ^ (x >> 31))
+    return len(hashes), sorted(hashes)[:K]
+
+
+def test_sketches_follow_their_definition_for_every_width_of_character() -> None:
+    """One, two, three and four UTF-8 bytes (a, é, 中, 𠮷), texts shorter than a shingle, an empty
+    and a missing text, side by side in one frame (the 5-grams never cross from one text into the
+    next), and a sample."""
+    texts = ["abcdefgh", "éèêëēė", "中文报告第二部分", "𠮷野家𠮷野家𠮷", "a中é𠮷b中", "四个字", "", None,
+             SAMPLES[0].read_text(encoding="utf-8")]
+    docs = pl.DataFrame({"source_file": [f"f{i}" for i in range(len(texts))], "text": texts})
+    got = {r["source_file"]: (r["shingles"], r["sketch"]) for r in text_sketches(docs).iter_rows(named=True)}
+    cleaned = docs.select("source_file", clean_text(pl.col("text")).alias("t"))
+    for name, text in cleaned.iter_rows():
+        assert got[name] == _sketch_by_definition(text or ""), name
 
 
 def test_similarity_estimate_is_close_to_the_jaccard() -> None:
