@@ -114,13 +114,19 @@ def scan_raw_folder(folder: Path, log: Callable[[str], None] = lambda _: None,
     files, entries = [], []
     listed = list(walk(folder)) if listed is None else listed
     known = known or {}
+    hashed = 0
     for i, e in enumerate(listed, 1):
         path = str(folder / e.source_file)
         reason, sha = e.reason, None
         if reason is None:
             before = known.get(e.source_file)
             try:
-                sha = before[1] if before and e.stamp and before[0] == e.stamp else sha256_of(e.os_path, folder)
+                if before and e.stamp and before[0] == e.stamp:
+                    sha = before[1]
+                else:
+                    sha, hashed = sha256_of(e.os_path, folder), hashed + 1
+                    if hashed % 500 == 0:  # a line per 500 files read, not per 500 seen: each is an event
+                        log(f"hashed {hashed} files ({i}/{len(listed)} entries seen)")
             except OSError as exc:
                 reason = reason_for(exc)
         entries.append({"source_file": e.source_file, "path": path, "size": e.size, "sha256": sha, "reason": reason})
@@ -129,8 +135,6 @@ def scan_raw_folder(folder: Path, log: Callable[[str], None] = lambda _: None,
             # path for files in subfolders, so two reports of the same name never collide
             files.append({"source_file": e.source_file, "path": path, "ext": e.ext, "size": e.size, "sha256": sha,
                           "os_path": e.os_path, "stamp": e.stamp})
-        if i % 500 == 0:
-            log(f"hashed {i}/{len(listed)} entries")
     return pl.DataFrame(files, schema=RAW_FILE_ROWS), pl.DataFrame(entries, schema=RAW_ENTRIES)
 
 
@@ -157,13 +161,21 @@ def raw_report_files(context: dg.AssetExecutionContext, warehouse: Warehouse) ->
         con.execute("begin")
         con.execute("delete from meta.scan")
         con.execute("insert into meta.scan values (?, current_timestamp)", [seen])
-        replace_rows(con, "stage.raw_files", RAW_FILE_ROWS, files, files["source_file"].to_list())
+        # only the rows that differ are rewritten: a daily run over 100,000 files changes a handful
+        # (a file that left the folder keeps its row: it stays loaded until it is retracted)
+        stored = con.execute("select source_file, path, stamp, sha256 from stage.raw_files").pl()
+        changed = files.join(stored, on=["source_file", "path", "stamp", "sha256"], how="anti", nulls_equal=True)
+        replace_rows(con, "stage.raw_files", RAW_FILE_ROWS, changed, changed["source_file"].to_list())
         # an entry keeps the time it was first seen as it is (the quarantine check warns on new ones)
-        before = con.execute("select source_file, sha256, reason, first_seen from stage.raw_entries").pl()
-        kept = entries.join(before, on=["source_file", "sha256", "reason"], how="left", nulls_equal=True)  # noqa: F841
-        con.execute("delete from stage.raw_entries")
+        before = con.execute("select source_file, path, size, sha256, reason, first_seen from stage.raw_entries").pl()
+        kept = entries.join(before.select("source_file", "sha256", "reason", "first_seen"),
+                            on=["source_file", "sha256", "reason"], how="left", nulls_equal=True)
+        new = kept.join(before, on=kept.columns, how="anti", nulls_equal=True)  # noqa: F841 - read by DuckDB
+        gone = pl.concat([new.select("source_file"),  # noqa: F841 - read by DuckDB
+                          before.join(kept, on="source_file", how="anti").select("source_file")])
+        con.execute("delete from stage.raw_entries where source_file in (select source_file from gone)")
         con.execute("insert into stage.raw_entries by name select * exclude (first_seen), "
-                    "coalesce(first_seen, current_timestamp) as first_seen from kept")
+                    "coalesce(first_seen, current_timestamp) as first_seen from new")
         con.execute("commit")
         fresh = read_table(
             con,
