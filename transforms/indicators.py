@@ -374,7 +374,10 @@ def _target_object(m: pl.DataFrame) -> pl.DataFrame:
     if not rules.enabled("IND-TARGET-OBJECT") or not markers or not verbs:
         return m
     before = pl.col("sentence").str.slice(pl.col("clause_c"), (pl.col("ctx") - pl.col("clause_c")).clip(0))
-    lead = pl.col("sentence").str.slice(pl.col("endc")).str.extract(f"^(.*?)(?:{verbs})")
+    # the verb is looked for in the clause only (a verb past the clause end leaves the windows as they are)
+    lead = pl.col("sentence").str.slice(pl.col("endc"), (pl.col("after_c") - pl.col("endc")).clip(0)).str.extract(
+        f"^(.*?)(?:{verbs})"
+    )
     # people acted on are counted by the act (对120名执法人员进行培训: training participants): only other counts
     target = before.str.contains(f"(?:{markers})$").fill_null(False) & ~pl.col("measure_code").is_in(PEOPLE)
     stop = pl.when(target).then(pl.col("endc") + lead.str.len_chars())
