@@ -141,7 +141,17 @@ CASES = [
     ("召开镇长办公会部署依法治理工作3次", 3, "meeting.leadership_agenda"),
     # people a bare coverage word counts are the reach of what was counted just before them
     ("组织机关干部开展宪法学习4次，覆盖160人次", 160, "study.participants"),
-    ("组织旁听庭审2次，覆盖干部80人次", 80, "publicity.reach"),
+    # a family with no indicator of people keeps the coverage word's class (disputes); hearings count attendees in
+    # 人次 (court.hearing_attendance takes person_time), so cadres a hearing covered are its attendance
+    ("组织调解纠纷12件，覆盖群众300人次", 300, "publicity.reach"),
+    ("组织旁听庭审2次，覆盖干部80人次", 80, "court.hearing_attendance"),
+    # a quoted name of an activity is read through: the word closing the name is its head (党课, 课堂)
+    ("年内为村党员上“民法典”党课2次", 2, "leadership.lectures"),
+    ("在4个社区开展“普法小课堂”9场", 9, "publicity.events"),
+    # people before 参加 with the activity after it (IND-ATTENDED-HEAD-AFTER)
+    ("组织全镇300余名干部参加宪法网络专题学习", 300, "study.participants"),
+    # hearings attended counted per attendee (人次) are still hearing attendance
+    ("组织执法人员旁听行政诉讼庭审210人次", 210, "court.hearing_attendance"),
 ]
 
 # a bare sentence whose number stands next to a noun of its own does not borrow the sentence before; one

@@ -1102,7 +1102,7 @@ def classify_facts(
     why="覆盖 says only that a count reached people; whom it reached is told by what was counted just before "
         "(a study, a training): IND-TIER-EARLIER does this when that was named by a catalogue cue, this rule "
         "when it was named by a head or a cue of another clause. A family with no indicator of people "
-        "(disputes, hearings) leaves the coverage word's own class",
+        "(disputes) leaves the coverage word's own class",
 )
 def _coverage_of_previous(m: pl.DataFrame, cues: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
     """`chosen` with the facts decided by a bare coverage word (IND-COVERAGE-CUES) given to the indicator of
@@ -1203,10 +1203,21 @@ def _backoff(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.DataFrame) -> 
         "activity, and its family counts the people (an exam's participants, a study's participants). Without the "
         "verb of attending the people are no attendance",
 )
+@rules.rule(
+    id="IND-ATTENDED-HEAD-AFTER", stage="indicators",
+    effect="people counted before a verb of attending whose clause before names no head take the head closing "
+           "their own clause after the verb (人参加…学习), in its family's indicator of their measure",
+    example="组织全县2600人参加民法典网络专题班学习", expect="2600人|study.participants|actual|backoff:学习",
+    counter_example="组织全县2600人参加民法典网络专题班学习", counter_expect="2600人|unclassified",
+    why="the order 人参加<activity> names the activity after the verb, not before it as 开展…考试，35名执法人员参加 "
+        "does: 参加…学习 says the 2600 are a study's participants. The activity before the count still wins "
+        "where there is one",
+)
 def _attended_heads(frame: pl.DataFrame, catalogue: pl.DataFrame) -> pl.DataFrame:
     """Facts for the attendee counts of `frame` (IND-ATTENDEES) from the phrase head that ends the clause before
-    theirs in the sentence part: the head's indicator if it takes the measure, else the one indicator of its
-    family that does. Columns: KEYS, mention_no, indicator_code, chosen_cue."""
+    theirs in the sentence part (failing that, with IND-ATTENDED-HEAD-AFTER, the head closing their own clause after
+    the verb: 人参加…学习): the head's indicator if it takes the measure, else the one indicator of its family that
+    does. Columns: KEYS, mention_no, indicator_code, chosen_cue."""
     empty = frame.select(*KEYS, "mention_no").clear().with_columns(
         indicator_code=pl.lit(None, pl.String), chosen_cue=pl.lit(None, pl.String))
     parts = _head_parts()
@@ -1219,6 +1230,14 @@ def _attended_heads(frame: pl.DataFrame, catalogue: pl.DataFrame) -> pl.DataFram
     )
     if filler:
         prior = prior.str.replace(f"(?:{filler})+$", "")
+    head = prior.str.extract(f"({alternation})$")
+    if rules.enabled("IND-ATTENDED-HEAD-AFTER"):
+        # 1.19万人参加…专题班学习: the people's own clause names what they attended, after the verb
+        following = (
+            pl.col("sentence").str.slice(pl.col("endc"), (pl.col("post_c") - pl.col("endc")).clip(0))
+            .str.replace_all(ASIDES, "").str.replace_all(TITLE, "")
+        )
+        head = pl.coalesce(head, following.str.extract(f"({alternation})$"))
     accepts = catalogue.select(
         "indicator", accepts=pl.concat_list(pl.col("measure"), pl.col("also_measures").fill_null("").str.split(" "))
     ).explode("accepts").filter(pl.col("accepts") != "")
@@ -1229,7 +1248,7 @@ def _attended_heads(frame: pl.DataFrame, catalogue: pl.DataFrame) -> pl.DataFram
     )
     picked = (
         frame.filter(_attendees())
-        .select(*KEYS, "mention_no", "measure_code", head=prior.str.extract(f"({alternation})$"))
+        .select(*KEYS, "mention_no", "measure_code", head=head)
         .drop_nulls("head")
         .join(phrase_heads(), on="head")
         .with_columns(family=family)
