@@ -74,3 +74,31 @@ def test_a_batch_reads_back_its_rows_in_table_order_however_many_files_it_was_wr
         want = rows.filter(pl.col("source_file").is_in(names))
         assert got.equals(want), (shard, batch)
     assert read_input(tmp_path / "spool", "t", 9, 9).columns == ["source_file", "n"]  # no rows: the columns
+
+
+def test_only_the_stages_with_work_and_those_below_them_are_spread_over_processes(built, monkeypatch):
+    """A catalogue change re-classifies every file in the facts stage alone: the stages above it, with
+    nothing to do, run in one process first (each step in a process of its own costs a second to find
+    no work); a new crop spreads every stage; nothing waiting is one run in one process."""
+    from orchestration import run
+    from orchestration.assets.staging import FACTS, STAGE_ASSETS
+    from orchestration.resources import Warehouse
+
+    _, warehouse, result = built
+    assert result.success
+    work = Warehouse(path=str(warehouse)).work_path
+    monkeypatch.setenv("REPORTS_PARALLEL_FILES", "3")
+    monkeypatch.setenv("REPORTS_WORKERS", "2")
+    waiting = run.waiting_files(work, 5)  # the five samples, all loaded: no stage waits
+    assert len(waiting) == len(STAGE_ASSETS) - 1 and set(waiting.values()) == {0}
+    assert run.phases(work, 5) == [(None, {"execution": {"config": {"in_process": {}}}})]
+
+    stage_version = run.step_version
+    monkeypatch.setattr(run, "step_version", lambda step: "edited" if step is FACTS else stage_version(step))
+    first, wide, rest = run.phases(work, 5)
+    assert [k.path[-1] for k in wide[0]] == ["indicator_facts"] and "multiprocess" in wide[1]["execution"]["config"]
+    assert len(first[0]) == len(STAGE_ASSETS) - 1 and "in_process" in first[1]["execution"]["config"]
+    assert {"model_changes", "published_warehouse"} <= {k.path[-1] for k in rest[0]}
+
+    many = run.phases(work, 5 + 10)  # ten files the ledger has not seen: every stage takes them
+    assert [k.path[-1] for k in many[0][0]] == ["raw_report_files"] and len(many[1][0]) == len(STAGE_ASSETS) - 1

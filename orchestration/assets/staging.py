@@ -524,4 +524,10 @@ report_signatures = _stage_asset(SIGNATURES_STEP, "report_signatures", report_me
 
 STAGE_ASSETS = [raw_report_files, report_documents, normalized_text, report_sections, report_metadata,
                 report_sentences, quantity_mentions, indicator_facts, shortcoming_theme_clauses, report_signatures]
+# the stage each asset runs (orchestration.run picks the assets a run spreads over processes by it)
+STAGE_OF = {report_documents.key: DOCUMENTS.ledger, normalized_text.key: NORMALIZED.ledger,
+            report_sections.key: SECTIONS.ledger, report_metadata.key: METADATA.ledger,
+            report_sentences.key: SENTENCES.ledger, quantity_mentions.key: MENTIONS.ledger,
+            indicator_facts.key: FACTS.ledger, shortcoming_theme_clauses.key: THEMES.ledger,
+            report_signatures.key: SIGNATURES_STEP.ledger}
 
