@@ -85,14 +85,14 @@ def cli_build(raw: Path, wh: Path, home: Path, repo: Path = REPO, **env: str) ->
 
 def stage_rows(home: Path, since: float, files: int, size: int) -> list[str]:
     """One row per stage asset, from the events of the runs started since `since` in `home` (a wide
-    build is two runs: the stages, then the SQL models): wall seconds from its first
+    build is up to three runs: idle stages, busy stages, the SQL models): wall seconds from its first
     step's start to its last step's end (a stage's plan, shard workers and load; workers side by side
     count once); the SQL models and their checks (step keys core__*, marts__*) in one row."""
     import dagster as dg
 
     os.environ["DAGSTER_HOME"] = str(home)
     with dg.DagsterInstance.get() as instance:
-        runs = [r for r in instance.get_run_records(limit=2) if r.create_timestamp.timestamp() >= since]
+        runs = [r for r in instance.get_run_records(limit=5) if r.create_timestamp.timestamp() >= since]
         spans: dict[str, list[float]] = {}
         workers: dict[str, set[str]] = {}
         for rec in (rec for run in runs for rec in instance.all_logs(run.dagster_run.run_id)):
