@@ -27,13 +27,17 @@ class ColumnDoc(BaseModel):
     type: str | None = None  # the DuckDB type; at run time the built table's own type is shown
 
 
+# the keys a core table can be rebuilt by, for the files a run changed (orchestration/incremental.py)
+IncrementalKey = Literal["source_file", "unit_year_key", "unit_id"]
+
+
 class ModelDoc(BaseModel):
     model_config = ConfigDict(extra="forbid")
     description: str = Field(min_length=1)
     columns: dict[str, ColumnDoc] = Field(default_factory=dict)
     # a core table rebuilt per key for the files a run changed (orchestration/incremental.py):
     # source_file, unit_year_key or unit_id; absent, the table is rebuilt whole every run
-    incremental_key: Literal["source_file", "unit_year_key", "unit_id"] | None = None
+    incremental_key: IncrementalKey | None = None
 
     @field_validator("columns", mode="before")
     @classmethod

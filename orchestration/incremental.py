@@ -25,13 +25,16 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import get_args
 
 import duckdb
 
-KEYS = ("source_file", "unit_year_key", "unit_id")
+from orchestration.dictionary import IncrementalKey
+
+KEYS = get_args(IncrementalKey)
 IDENTITY = "core.report_identity"  # the model that groups files into reports: its keys decide the copies
 
-_CREATE = re.compile(r"create\s+or\s+replace\s+table\s+([\w.]+)\s+as\s", re.IGNORECASE)
+_CREATE = re.compile(r"create\s+or\s+replace\s+(table|view)\s+([\w.]+)\s+as\s", re.IGNORECASE)
 _REF = re.compile(r"\b(stage|core)\.([a-z_][a-z0-9_]*)\b")
 
 DDL = """
@@ -65,12 +68,20 @@ group by source_file
 """
 
 
-def model_select(sql: str) -> tuple[str, str]:
-    """A model file's `create or replace table <name> as <select>` → (name, select)."""
+def model_statement(sql: str) -> tuple[str, str, str]:
+    """A model file's `create or replace table|view <name> as <select>` → (kind, name, select)."""
     found = _CREATE.search(sql)
     if not found:
-        raise ValueError("not a `create or replace table … as` model")
-    return found.group(1), sql[found.end():].strip().rstrip(";")
+        raise ValueError("not a `create or replace table|view … as` model")
+    return found.group(1).lower(), found.group(2), sql[found.end():].strip().rstrip(";")
+
+
+def model_select(sql: str) -> tuple[str, str]:
+    """A table model's (name, select)."""
+    kind, name, select = model_statement(sql)
+    if kind != "table":
+        raise ValueError(f"{name} is a view: only a table is rebuilt for some keys")
+    return name, select
 
 
 def models_fingerprint(files: list[Path]) -> str:

@@ -71,14 +71,10 @@ def upstream_keys(sql: str, own: dg.AssetKey) -> list[dg.AssetKey]:
     return keys
 
 
-_KIND = re.compile(r"create\s+or\s+replace\s+(table|view)\s", re.IGNORECASE)
-
-
 def _drop_other_kind(con, schema: str, name: str, sql: str) -> None:
     """A model that became a table (or a view) replaces the view (or table) an older build left:
     DuckDB's `create or replace` does not change an object's kind."""
-    kind = _KIND.search(sql)
-    other = "view" if kind and kind.group(1).lower() == "table" else "table"
+    other = "view" if incremental.model_statement(sql)[0] == "table" else "table"
     listing = "duckdb_views() where view_name" if other == "view" else "duckdb_tables() where table_name"
     if con.execute(f"select count(*) from {listing} = ? and schema_name = ?", [name, schema]).fetchone()[0]:
         con.execute(f"drop {other} {schema}.{name} cascade")

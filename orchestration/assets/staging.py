@@ -149,8 +149,9 @@ def raw_report_files(context: dg.AssetExecutionContext, warehouse: Warehouse) ->
     with warehouse.connect() as con:
         ensure_table(con, "stage.raw_files", RAW_FILE_ROWS)
         add_missing_columns(con, "stage.raw_files", RAW_FILE_ROWS)
-        known = {name: (stamp, sha) for name, stamp, sha in con.execute(
-            "select source_file, stamp, sha256 from stage.raw_files where stamp is not null").fetchall()}
+        stored = con.execute("select source_file, path, stamp, sha256 from stage.raw_files").pl()
+    known = {name: (stamp, sha) for name, stamp, sha in
+             stored.filter(pl.col("stamp").is_not_null()).select("source_file", "stamp", "sha256").iter_rows()}
     files, entries = scan_raw_folder(folder, context.log.info, listed, known)
     skipped = entries.filter(pl.col("reason").is_not_null())
     with warehouse.connect() as con:
@@ -163,7 +164,6 @@ def raw_report_files(context: dg.AssetExecutionContext, warehouse: Warehouse) ->
         con.execute("insert into meta.scan values (?, current_timestamp)", [seen])
         # only the rows that differ are rewritten: a daily run over 100,000 files changes a handful
         # (a file that left the folder keeps its row: it stays loaded until it is retracted)
-        stored = con.execute("select source_file, path, stamp, sha256 from stage.raw_files").pl()
         changed = files.join(stored, on=["source_file", "path", "stamp", "sha256"], how="anti", nulls_equal=True)
         replace_rows(con, "stage.raw_files", RAW_FILE_ROWS, changed, changed["source_file"].to_list())
         # an entry keeps the time it was first seen as it is (the quarantine check warns on new ones)
