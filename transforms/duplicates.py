@@ -84,13 +84,14 @@ def _u64(value: int) -> pl.Expr:
     return pl.lit(value & _M64, dtype=pl.UInt64)
 
 
-def _mix(x: pl.Expr) -> pl.Expr:
-    """splitmix64's finalizer: every input bit reaches every output bit (wrapping u64 arithmetic)."""
-    x = x ^ (x // _u64(1 << 30))
-    x = x * _u64(0xBF58476D1CE4E5B9)
-    x = x ^ (x // _u64(1 << 27))
-    x = x * _u64(0x94D049BB133111EB)
-    return x ^ (x // _u64(1 << 31))
+def _mix(frame: pl.LazyFrame, column: str) -> pl.LazyFrame:
+    """splitmix64's finalizer on `column`: every input bit reaches every output bit (wrapping u64
+    arithmetic). One column per step: an expression that names its input twice (x ^ (x // 2**30)),
+    nested five deep, is a tree of 2**3 copies of the polynomial, evaluated as many times (10x)."""
+    x = pl.col(column)
+    for shift, factor in ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB)):
+        frame = frame.with_columns(x ^ (x // _u64(1 << shift))).with_columns(x * _u64(factor))
+    return frame.with_columns(x ^ (x // _u64(1 << 31)))
 
 
 def clean_text(text: pl.Expr) -> pl.Expr:
@@ -124,7 +125,7 @@ def text_sketches(docs: pl.DataFrame) -> pl.DataFrame:
     """(source_file, text_chars, shingles, sketch) of each (source_file, text) of `docs`."""
     docs = docs.select("source_file", clean_text(pl.col("text")).alias("t")).with_row_index("fid")
     lengths = docs["t"].str.len_chars().fill_null(0).cast(pl.UInt32)
-    chars = pl.DataFrame({"fid": docs["fid"].repeat_by(lengths).explode().drop_nulls(),
+    chars = pl.LazyFrame({"fid": docs["fid"].repeat_by(lengths).explode().drop_nulls(),
                           "c": _code_points(docs["t"])}).with_columns(_utf8_value(pl.col("c")).alias("c"))
     # a file's characters are contiguous rows: the polynomial of the characters at shifts 0..4 of one
     # global column, kept where the fifth character is of the same file (then all five are); a window
@@ -132,12 +133,12 @@ def text_sketches(docs: pl.DataFrame) -> pl.DataFrame:
     gram = _u64(SEED)
     for i in range(SHINGLE):  # x = (((seed * P + c0) * P + c1) * P + …), wrapping
         gram = gram * _u64(_POLY) + pl.col("c").shift(-i)
-    gram = pl.when(pl.col("fid").shift(-(SHINGLE - 1)) == pl.col("fid")).then(gram)
-    shingles = (chars.select("fid", _mix(gram).alias("h"))
-                .filter(pl.col("h").is_not_null())
+    grams = chars.select("fid", pl.when(pl.col("fid").shift(-(SHINGLE - 1)) == pl.col("fid")).then(gram).alias("h"))
+    shingles = (_mix(grams.filter(pl.col("h").is_not_null()), "h")
                 .group_by("fid")
                 .agg(pl.col("h").n_unique().cast(pl.Int32).alias("shingles"),
-                     pl.col("h").unique().bottom_k(K).sort().alias("sketch")))
+                     pl.col("h").unique().bottom_k(K).sort().alias("sketch"))
+                .collect())
     return (docs.select("fid", "source_file", pl.col("t").str.len_chars().cast(pl.Int32).alias("text_chars"))
             .join(shingles, on="fid", how="left")
             .drop("fid")
