@@ -1453,10 +1453,10 @@ def _head_over_far_cue(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.Data
 def audiences() -> pl.DataFrame:
     """The audiences of a lecture (audiences.csv rows switched on): audience, word, the indicator it makes,
     and `speaks` ("1": people of this audience may be the lecture's givers, see IND-AUDIENCE-SPEAKERS)."""
-    cols = ("audience", "words", "indicator", "speaks")
+    cols = ("audience", "words", "indicator", "speaks", "sections")
     rows = [{k: r.get(k) or "" for k in cols} for r in rules.table("audiences.csv")]
     frame = pl.DataFrame(rows, schema={k: pl.String for k in cols}, orient="row")
-    return frame.select("audience", "indicator", "speaks", word=pl.col("words").str.split(" ")).explode(
+    return frame.select("audience", "indicator", "speaks", "sections", word=pl.col("words").str.split(" ")).explode(
         "word").filter(pl.col("word") != "")
 
 
@@ -1485,7 +1485,7 @@ def _audience(m: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
             pl.col("chosen_cue").str.contains(f"(?:{alternation(lectures)})$")
             & pl.col("indicator_code").is_in(rules.words("indicator_rules.csv", "IND-AUDIENCE-CLASSES"))
         )
-        .join(m.select(*KEYS, "mention_no", "measure_code", "sentence", "clause_c", "after_c"),
+        .join(m.select(*KEYS, "mention_no", "measure_code", "sentence", "section", "clause_c", "after_c"),
               on=[*KEYS, "mention_no"])
         .filter(pl.col("measure_code") == "event")
     )
@@ -1508,6 +1508,7 @@ def _audience(m: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
         .filter((pl.col("n") == 1) & (pl.col("new_code") != pl.col("indicator_code")))
         .select(*KEYS, "mention_no", "new_code", new_cue=pl.lit("audience:") + pl.col("word"))
     )
+    heard = pl.concat([heard, _section_audience(pool, table, heard)])
     if heard.is_empty():
         return chosen
     return (
@@ -1515,6 +1516,42 @@ def _audience(m: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
         .with_columns(indicator_code=pl.coalesce("new_code", "indicator_code"),
                       chosen_cue=pl.coalesce("new_cue", "chosen_cue"))
         .drop("new_code", "new_cue")
+    )
+
+
+@rules.rule(
+    id="IND-AUDIENCE-SECTION", stage="indicators",
+    effect="a lecture whose clause names no audience and no speaker takes the audience that audiences.csv gives "
+           "its section (`sections`): in the principal leader's duty part the listeners are the unit's cadres",
+    example="[leadership_duty] 2024年开展法治讲座4场", expect="4场|training.sessions|actual|audience:leadership_duty",
+    counter_example="[leadership_duty] 深入社区开展法治讲座4场", counter_expect="4场|training.sessions",
+    why="the part on the first person responsible (第一责任人履职) reports how the leader makes the cadres learn law: "
+        "a lecture it counts without naming who listens is the cadres' learning, not law publicity for the public. A "
+        "clause naming the public (社区, 群众) or a cadre who speaks (带头) keeps the other rules' class",
+)
+def _section_audience(pool: pl.DataFrame, table: pl.DataFrame, heard: pl.DataFrame) -> pl.DataFrame:
+    """Re-classes for the lectures of `pool` (see _audience) whose clause names no audience word and no speaker,
+    in a section an audience row lists in `sections`: that audience's indicator, cue audience:<section>."""
+    empty = heard.clear()
+    if not rules.enabled("IND-AUDIENCE-SECTION"):
+        return empty
+    by_section = (
+        table.filter(pl.col("sections") != "")
+        .select("indicator", section=pl.col("sections").str.split(" "))
+        .explode("section").unique().unique("section", keep="none")
+    )
+    if by_section.is_empty():
+        return empty
+    named = pool.select(*KEYS, "mention_no", "clause").join(table.select("word"), how="cross").filter(
+        pl.col("clause").str.contains(pl.col("word"), literal=True))
+    public = alternation(rules.words("indicator_rules.csv", "IND-AUDIENCE-SECTION-PUBLIC-CUES"))
+    own_purpose = pl.col("chosen_cue").str.contains(public) if public else pl.lit(False)
+    return (
+        pool.filter(~pl.col("spoken") & ~own_purpose)
+        .join(named.select(*KEYS, "mention_no"), on=[*KEYS, "mention_no"], how="anti")
+        .join(by_section, on="section")
+        .filter(pl.col("indicator") != pl.col("indicator_code"))
+        .select(*KEYS, "mention_no", new_code="indicator", new_cue=pl.lit("audience:") + pl.col("section"))
     )
 
 
