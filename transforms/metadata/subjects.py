@@ -43,6 +43,8 @@ def unit_from_opening(opening: str) -> Unit | None:
     clauses = [c for sentence in sentences for c in re.split(r"[，,:：]", sentence)[: limit("META-OPENING-CLAUSES")]]
     for clause in clauses:  # 、 joins a clause: 在区委、区政府…领导下
         c = re.sub(rf"^\s*{lexicon.YEAR}\s*(?:年度|年)?(?:以来|来)?\s*", "", clause).strip()
+        if zone := bare_zone_subject(c):  # before the skip words: 经开区 opens with 经 (经批准)
+            return zone
         if len(c) < 3 or names["skip"].match(c) or c[0] in names["generic"]:
             continue
         for k in range(2, min(len(c), limit("META-OPENING-NAME-MAX-LEN"))):
@@ -60,6 +62,29 @@ def unit_from_opening(opening: str) -> Unit | None:
                 continue
             return u
     return None
+
+
+@rules.rule(id="META-OPENING-BARE-ZONE", stage="metadata",
+            effect="a development zone's short kind (META-OPENING-BARE-ZONE-WORDS: 高新区, 经开区) as the opening "
+                   "sentence's subject is the reporting unit, named by its kind",
+            example="2023年，高新区坚持依法行政，法治政府建设取得新成效。\\n一、主要工作\\n"
+                    "本年度围绕依法行政开展了多项工作，各项任务基本完成。",
+            expect="unit_name=高新区\\nunit_full_name=高新区\\nunit_level=开发区",
+            counter_example="2023年，高新区企业法治体检工作取得新成效。\\n一、主要工作\\n"
+                            "本年度围绕依法行政开展了多项工作，各项任务基本完成。",
+            counter_expect="unit_name=高新区",
+            why="a zone's own report often names itself only as 高新区 or 经开区 (its city has one); as the subject "
+                "of the opening, right before a predicate (高新区坚持…), it is the unit. A title's bare 高新区 is "
+                "still no name (META-SUFFIX-ZONE-HIGH-TECH), nor is one that only qualifies a noun (高新区企业…)")
+def bare_zone_subject(clause: str) -> Unit | None:
+    """The zone a clause opens with when it is a word of META-OPENING-BARE-ZONE-WORDS followed by a predicate."""
+    if not rules.enabled("META-OPENING-BARE-ZONE"):
+        return None
+    zone = next((z for z in words("META-OPENING-BARE-ZONE-WORDS") if clause.startswith(z)), None)
+    if zone is None or not name_rules()["follow"].match(clause[len(zone):]):
+        return None
+    rule = next((r for r in name_rules()["suffixes"] if zone.endswith(r["suffix"])), None)
+    return Unit(full=zone, short=zone, level=rule["level"] if rule else "开发区", parents=())
 
 
 @rules.rule(id="META-OPENING-YEAR-LINE", stage="metadata",
