@@ -528,7 +528,7 @@ def _cue_occurrences(sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.DataFram
     gaps = _gap_occurrences(sentences, cues["cue"].to_list())
     if not gaps.is_empty():
         occ = pl.concat([occ, gaps.select(occ.columns)])
-    occ = occ.with_columns(stop=pl.col("start") + pl.col("length"))
+    occ = _gap_yields_nested(occ.with_columns(stop=pl.col("start") + pl.col("length")))
     # a cue right after a negation word (非许可事项) is not that cue
     negated = _occurrences(sentences, rules.words("indicator_rules.csv", "IND-NEGATION")).select(
         *KEYS, start=pl.col("start") + pl.col("word").str.len_bytes().cast(pl.Int64)
@@ -541,6 +541,37 @@ def _cue_occurrences(sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.DataFram
         (pl.col("start") >= pl.col("title_start")) & (pl.col("start") < pl.col("title_end"))
     )
     return occ.join(inside.select(*KEYS, "word", "start").unique(), on=[*KEYS, "word", "start"], how="anti")
+
+
+@rules.rule(
+    id="IND-GAP-YIELDS-NESTED", stage="indicators",
+    effect="a split cue (办理…事项) is not read where a whole cue ends where it ends and reaches into its gap "
+           "(信访事项 in 办理信访事项): the whole cue names the thing counted",
+    example="全年共办理信访事项35件", expect="35件|petition.resolved|actual|信访事项",
+    counter_example="全年共办理信访事项35件", counter_expect="办理…事项",
+    why="a split cue stands for a verb and a generic noun with anything between them (办理…事项: matters handled, "
+        "i.e. approvals); when what stands between them makes with the noun a cue of its own (信访事项, a petition), "
+        "the gap is not filler but the very thing the catalogue names, and the split reading would class petitions "
+        "as approvals. A whole cue that only repeats the split cue's ending (整改问题 over 整改…问题) is "
+        "IND-PREC-GAPPED",
+)
+def _gap_yields_nested(occ: pl.DataFrame) -> pl.DataFrame:
+    """`occ` without split-cue occurrences that a literal cue ending at the same byte and starting inside the
+    split cue's gap covers (more than the split cue's tail)."""
+    split = pl.col("word").str.contains(GAP, literal=True)
+    if not rules.enabled("IND-GAP-YIELDS-NESTED") or occ.is_empty() or not occ.select(split.any()).item():
+        return occ
+    whole = occ.filter(~split).select(*KEYS, w_start="start", w_stop="stop")
+    tail = pl.col("word").str.split(GAP).list.last().str.len_bytes().cast(pl.Int64)
+    covered = (
+        occ.filter(split)
+        .join(whole, on=KEYS)
+        .filter((pl.col("w_stop") == pl.col("stop")) & (pl.col("w_start") > pl.col("start"))
+                & (pl.col("w_stop") - pl.col("w_start") > tail))
+        .select(*KEYS, "word", "start")
+        .unique()
+    )
+    return occ.join(covered, on=[*KEYS, "word", "start"], how="anti")
 
 
 def _cancelled(sentences: pl.DataFrame, occ: pl.DataFrame) -> pl.DataFrame:
