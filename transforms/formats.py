@@ -20,8 +20,10 @@ import re
 import statistics
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 
 import polars as pl
@@ -371,27 +373,26 @@ def _line_text(glyphs: list[_Glyph]) -> str:
     (a tab), one of a fifth of an em a space; space characters themselves are left to the gaps.
     Gaps count beyond the line's usual gap between characters: a justified line spreads every
     character apart (1 0 0 is 100), and only a wider gap than that is a space."""
-    out: list[str] = []
-    glyphs = sorted((g for g in glyphs if not g[0].isspace()), key=lambda g: g[1])
-    gaps = [b[1] - a[2] for a, b in zip(glyphs, glyphs[1:], strict=False)]
+    glyphs = sorted((g for g in glyphs if not g[0].isspace()), key=itemgetter(1))
+    if not glyphs:
+        return ""
+    gaps = [b[1] - a[2] for a, b in zip(glyphs, glyphs[1:], strict=False)]  # x0 after the x1 before
     base = max(0.0, statistics.median(gaps)) if len(gaps) >= 4 else 0.0
-    prev = None
-    for g in glyphs:
-        if prev is not None:
-            em = max(prev[4], g[4], 1.0)
-            gap = g[1] - prev[2] - min(base, em)
-            if gap >= 1.5 * em:
-                out.append("\t")
-            elif gap >= 0.2 * em:
-                out.append(" ")
+    out = [glyphs[0][0]]
+    for prev, g, gap in zip(glyphs, glyphs[1:], gaps, strict=False):
+        em = max(prev[4], g[4], 1.0)
+        beyond = gap - (base if base < em else em)
+        if beyond >= 1.5 * em:
+            out.append("\t")
+        elif beyond >= 0.2 * em:
+            out.append(" ")
         out.append(g[0])
-        prev = g
     return "".join(out)
 
 
 def _pdf_line(glyphs: list[_Glyph], number: int) -> PdfLine:
-    return PdfLine(_line_text(glyphs), min(g[1] for g in glyphs), max(g[2] for g in glyphs),
-                   min(g[3] for g in glyphs), statistics.median(g[4] for g in glyphs), number)
+    _, x0, x1, top, size = zip(*glyphs, strict=True)
+    return PdfLine(_line_text(glyphs), min(x0), max(x1), min(top), statistics.median(size), number)
 
 
 def _page_lines(page: object, number: int) -> list[PdfLine]:
@@ -525,6 +526,24 @@ class _Damaged(Exception):
     """pdfium read the file only by repairing it: leave it to pdfplumber, which says why it is broken."""
 
 
+@cache
+def _per_character_calls() -> tuple[Callable[..., int], Callable[..., int | None], Callable[..., int]]:
+    """FPDFText_GetCharOrigin, _GetTextObject and _HasUnicodeMapError at their addresses in pdfium,
+    taking and giving plain addresses: pypdfium2's bindings wrap every pointer in a ctypes object,
+    which costs more than pdfium's own work on a character (they run once per character of a PDF)."""
+    import ctypes
+
+    import pypdfium2.raw as pdfium_c
+
+    def plain(func: object, restype: type, *argtypes: type) -> Callable[..., int]:
+        return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(func, ctypes.c_void_p).value)
+
+    address, index = ctypes.c_void_p, ctypes.c_int
+    return (plain(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int, address, index, address, address),
+            plain(pdfium_c.FPDFText_GetTextObject, address, address, index),
+            plain(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_int, address, index))
+
+
 def _pdfium_pages(data: bytes) -> list[list[PdfLine]]:
     """Each page's lines, read by pdfium (native code): per character its text, origin, font size
     times the text matrix's scale (pdfplumber's size) and advance width from the PDF's own widths
@@ -540,11 +559,11 @@ def _pdfium_pages(data: bytes) -> list[list[PdfLine]]:
     import pypdfium2.raw as pdfium_c
 
     _pdfium_with_box_font()
-    origin, text_object, unmapped = (pdfium_c.FPDFText_GetCharOrigin, pdfium_c.FPDFText_GetTextObject,
-                                     pdfium_c.FPDFText_HasUnicodeMapError)
-    glyph_width, addressof = pdfium_c.FPDFFont_GetGlyphWidth, ctypes.addressof
+    origin, text_object, unmapped = _per_character_calls()
+    glyph_width = pdfium_c.FPDFFont_GetGlyphWidth
     x, y, width, box, matrix = (ctypes.c_double(), ctypes.c_double(), ctypes.c_float(), pdfium_c.FS_RECTF(),
                                 pdfium_c.FS_MATRIX())
+    at_x, at_y = ctypes.addressof(x), ctypes.addressof(y)
     pdf = pdfium.PdfDocument(data)
     try:
         if not pdfium_c.FPDF_DocumentHasValidCrossReferenceTable(pdf.raw):
@@ -555,6 +574,7 @@ def _pdfium_pages(data: bytes) -> list[list[PdfLine]]:
             text_page = page.get_textpage()
             try:
                 height, tp = page.get_height(), text_page.raw
+                handle = ctypes.cast(tp, ctypes.c_void_p).value  # the per-character calls take plain addresses
                 n = text_page.count_chars()
                 text = text_page.get_text_range(0, n) if n else ""
                 if len(text) != n:  # a character outside the BMP (two UTF-16 units): one at a time
@@ -565,19 +585,18 @@ def _pdfium_pages(data: bytes) -> list[list[PdfLine]]:
                 for i, ch in enumerate(text):
                     if ch.isspace():
                         continue
-                    obj = text_object(tp, i)
-                    if not obj:
+                    key = text_object(handle, i)
+                    if not key:
                         continue
-                    key = addressof(obj.contents)
                     known = objects.get(key)
                     if known is None:
                         pdfium_c.FPDFText_GetMatrix(tp, i, matrix)
-                        known = objects[key] = (pdfium_c.FPDFTextObj_GetFont(obj), pdfium_c.FPDFText_GetFontSize(tp, i),
-                                                matrix.a, abs(matrix.d))
+                        known = objects[key] = (pdfium_c.FPDFTextObj_GetFont(pdfium_c.FPDFText_GetTextObject(tp, i)),
+                                                pdfium_c.FPDFText_GetFontSize(tp, i), matrix.a, abs(matrix.d))
                     font, tf, scale_x, scale_y = known
-                    if unmapped(tp, i):
+                    if unmapped(handle, i):
                         ch = f"(cid:{ord(ch)})"
-                    origin(tp, i, x, y)
+                    origin(handle, i, at_x, at_y)
                     advance = widths.get((key, ch))
                     if advance is None:
                         if len(ch) == 1 and glyph_width(font, ord(ch), tf, width):
@@ -632,7 +651,10 @@ class _Layout:
 def _layout(lines: list[PdfLine]) -> _Layout | None:
     if not lines or any(ln.size <= 0 for ln in lines):
         return None
-    size = Counter(round(ln.size, 1) for ln in lines for _ in ln.text).most_common(1)[0][0]
+    weight: Counter[float] = Counter()  # the size most characters are set in
+    for ln in lines:
+        weight[round(ln.size, 1)] += len(ln.text)
+    size = weight.most_common(1)[0][0]
     body = [ln for ln in lines if abs(ln.size - size) < 0.5]
     # the left edge: the leftmost start shared by a few lines (not the commonest: in a report of
     # one-line indented paragraphs most lines start indented)
@@ -735,8 +757,8 @@ def extract_pdf(data: bytes) -> Extracted:
     or opens only by repairing it, goes to pdfplumber, which reads it the way it always did or names
     what is wrong with it (encrypted, truncated, not a PDF) in the words the quarantine uses."""
     try:
-        pages = [[dataclasses.replace(ln, text=ln.text.translate(_PDFIUM_FOLD)) for ln in p]
-                 for p in _pdfium_pages(data)]
+        pages = [[dataclasses.replace(ln, text=ln.text.translate(_PDFIUM_FOLD)) if "\u30fb" in ln.text else ln
+                  for ln in p] for p in _pdfium_pages(data)]
     except Exception:  # pypdfium2's PdfiumError, _Damaged: the fallback gives the reason
         pages = _plumber_pages(data)
     lines = [ln for p in _strip_running(pages) for ln in p if ln.text.strip()]
