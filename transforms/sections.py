@@ -182,23 +182,33 @@ def heading_lines(docs: pl.DataFrame) -> pl.DataFrame:
         if rules.enabled("SEC-LEAD-JUNK") else pl.lit(0),
     )
     lines = lines.with_columns(body=pl.col("line").str.slice(pl.col("lead")).str.strip_chars_end())
-    style, rank, prefix = pl.lit(None, pl.String), pl.lit(None, pl.Int32), pl.lit(None, pl.String)
-    for rule_id, name, r, pattern in reversed(numbering()):
+    # each numbering style's match once, as a column: the chains below name each several times, and an
+    # expression named twice is evaluated twice (a nested chain of them, many times: 9x this stage's time)
+    styles = list(reversed(numbering()))
+    hits = {}
+    for k, (rule_id, _, _, pattern) in enumerate(styles):
         hit = pl.col("body").str.contains(pattern)
         if rule_id == "SEC-NUM-DIGIT-DOT":  # "1.x" only when x is no digit (1.5倍 is a number)
             hit = hit & ~pl.col("body").str.contains(r"^\d{1,2}\s*\.\d")
+        hits[f"_hit{k}"] = hit
+    style, rank, prefix = pl.lit(None, pl.String), pl.lit(None, pl.Int32), pl.lit(None, pl.String)
+    for k, (_, name, r, pattern) in enumerate(styles):
+        hit = pl.col(f"_hit{k}")
         style = pl.when(hit).then(pl.lit(name)).otherwise(style)
         rank = pl.when(hit).then(pl.lit(r, pl.Int32)).otherwise(rank)
         prefix = pl.when(hit).then(pl.col("body").str.extract(f"({pattern})", 1)).otherwise(prefix)
+    lines = lines.with_columns(**hits).with_columns(style=style, rank=rank, _prefix=prefix).drop(*hits)
     # a run-in heading: an unnumbered paragraph opening with a short sentence of its own
     # ("全面落实法治建设第一责任人职责。某某街道党政主要负责人…") reads like a sub-heading
     lo, hi = _limit("SEC-RUN-IN-MIN"), _limit("SEC-RUN-IN-MAX")
-    run_in = style.is_null() & pl.col("body").str.contains(f"^[^，,、{CLAUSE_STOP[1:-1]}]{{{lo},{hi}}}。.")
+    run_in = pl.col("style").is_null() & pl.col("body").str.contains(f"^[^，,、{CLAUSE_STOP[1:-1]}]{{{lo},{hi}}}。.")
     if not rules.enabled("SEC-RUN-IN"):
         run_in = pl.lit(False)
-    style = pl.when(run_in).then(pl.lit("run_in")).otherwise(style)
-    rank = pl.when(run_in).then(pl.lit(6, pl.Int32)).otherwise(rank)
-    lines = lines.with_columns(style=style, rank=rank, prefix_len=prefix.str.len_chars().fill_null(0))
+    lines = lines.with_columns(_run_in=run_in).with_columns(
+        style=pl.when("_run_in").then(pl.lit("run_in")).otherwise("style"),
+        rank=pl.when("_run_in").then(pl.lit(6, pl.Int32)).otherwise("rank"),
+        prefix_len=pl.col("_prefix").str.len_chars().fill_null(0),
+    ).drop("_run_in", "_prefix")
     lines = lines.with_columns(
         clause=pl.col("body")
         .str.slice(pl.col("prefix_len"))
@@ -294,13 +304,14 @@ class _Heading:
     "report numbers its parts: the part it would name is numbered like its neighbours",
 )
 def _doc_sections(
-    doc_lines: pl.DataFrame, matches: pl.DataFrame, text_len: int
+    info: dict[int, dict[str, Any]], matches: list[dict[str, Any]], fallbacks: set[str], text_len: int
 ) -> list[tuple[str, str, int, int, int]]:
-    """Levels and ends of one document's standard headings: (section, heading, level, start, end)."""
-    info = {r["line_no"]: r for r in doc_lines.iter_rows(named=True)}
+    """Levels and ends of one document's standard headings: (section, heading, level, start, end).
+    `info`: the document's lines by line_no; `matches`: its cue matches by line_no and cue_pos (a
+    stable order: sections a line matches at one position keep the cue file's order); `fallbacks`:
+    the sections that are a fallback."""
     heads: dict[int, _Heading] = {}
-    # stable: sections a line matches at one position keep the cue file's order
-    for m in matches.sort("line_no", "cue_pos", maintain_order=True).iter_rows(named=True):
+    for m in matches:
         r = info[m["line_no"]]
         h = heads.get(m["line_no"])
         if h is None:
@@ -314,7 +325,6 @@ def _doc_sections(
         h.cue_pos = (h.cue_pos or {}) | {m["section"]: m["cue_pos"]}
     # a fallback section (achievements) only when nothing more specific matched the line, or when the
     # line names it first ("主要举措、成效和不足": one part for results and shortcomings)
-    fallbacks = set(matches.filter("fallback")["section"].unique().to_list())
     for h in heads.values() if rules.enabled("SEC-FALLBACK") else ():
         specific = [s for s in h.sections if s not in fallbacks]
         if specific:
@@ -452,12 +462,18 @@ def split_sections(docs: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     lengths = dict(docs.select("source_file", pl.col("text").fill_null("").str.len_chars()).iter_rows())
     sec_rows: list[dict] = []
     span_rows: list[dict] = []
-    by_doc_lines = lines.partition_by("source_file", as_dict=True)
-    by_doc_matches = matches.partition_by("source_file", as_dict=True) if matches.height else {}
-    for (source_file,), doc_lines in by_doc_lines.items():
+    # every document's lines and matches as Python rows in one pass each (a polars call per
+    # document cost more than the rest of the stage)
+    by_doc_lines: dict[str, dict[int, dict[str, Any]]] = {}
+    for r in lines.iter_rows(named=True):
+        by_doc_lines.setdefault(r["source_file"], {})[r["line_no"]] = r
+    by_doc_matches: dict[str, list[dict[str, Any]]] = {}
+    for m in matches.sort("source_file", "line_no", "cue_pos", maintain_order=True).iter_rows(named=True):
+        by_doc_matches.setdefault(m["source_file"], []).append(m)
+    fallbacks = set(matches.filter("fallback")["section"].unique().to_list())
+    for source_file, info in by_doc_lines.items():
         n = int(lengths[source_file])
-        m = by_doc_matches.get((source_file,))
-        found = _doc_sections(doc_lines, m if m is not None else matches.clear(), n)  # none: thematic parts only
+        found = _doc_sections(info, by_doc_matches.get(source_file, []), fallbacks, n)  # none: thematic parts only
         for i, (code, heading, level, start, end) in enumerate(found, start=1):
             sec_rows.append(
                 {
