@@ -106,6 +106,17 @@ def divisions() -> pl.DataFrame:
 
 
 @lru_cache(maxsize=1)
+def divisions_named() -> dict[str, tuple[dict[str, object], ...]]:
+    """name -> its rows of the division table as dicts, in the table's order: a report's lookup
+    is a dict access, not a filter of the 41,934 rows (one per report cost more than the rest of
+    the place resolution)."""
+    out: dict[str, list[dict[str, object]]] = defaultdict(list)
+    for r in divisions().iter_rows(named=True):
+        out[r["name"]].append(r)
+    return {name: tuple(rows) for name, rows in out.items()}
+
+
+@lru_cache(maxsize=1)
 def admin_names() -> frozenset[str]:
     """Names of provinces, prefectures and counties: what may stand as a parent prefix."""
     return frozenset(divisions().filter(pl.col("level") <= 3)["name"].to_list())
@@ -258,7 +269,6 @@ def resolve_place(
 ) -> dict[str, object]:
     """One unit → place columns. Departments and zones are placed at their parent division."""
     empty = {k: None for k in PLACE_COLUMNS.names()} | {"place_candidates": 0}
-    table = divisions()
     target, levels = unit_name, levels_of().get(unit_level or "")
     if levels is None:  # 开发区, 部门: no division of their own; use the nearest named parent
         if not parents:
@@ -268,7 +278,7 @@ def resolve_place(
         return empty
     if 4 not in levels:  # 镇宁自治县, 红河州: the short forms of autonomous divisions
         target = division_forms().get(target, target)
-    cands = table.filter(pl.col("name") == target, pl.col("level").is_in(levels)).to_dicts()
+    cands = [dict(c) for c in divisions_named().get(target, ()) if c["level"] in levels]
     if parents and cands:
         # a parent the text names rules out every candidate outside it (红河州 stands for its full name)
         forms = division_forms()

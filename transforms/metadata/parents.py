@@ -9,7 +9,7 @@ import re
 from transforms import rules
 from transforms.metadata.patterns import limit, ranks, rx
 from transforms.metadata.units import Unit, name_rules
-from transforms.places import division_forms, short_forms, split_parents
+from transforms.places import division_forms, divisions_named, short_forms, split_parents
 
 
 def addressed_parent(header: list[str], unit: Unit) -> str | None:
@@ -18,8 +18,6 @@ def addressed_parent(header: list[str], unit: Unit) -> str | None:
     Taken only for a unit below the addressee's level, and for a town or street only when the
     division table has a unit of that name under it.
     """
-    from transforms.places import divisions
-
     for ln in header[: limit("META-ADDRESSEE-HEADER-LINES")]:
         if not re.search(r"[:：]$", ln) or len(ln) > limit("META-ADDRESSEE-MAX-LEN"):
             continue
@@ -28,14 +26,12 @@ def addressed_parent(header: list[str], unit: Unit) -> str | None:
         if not names:
             continue
         parent = names[-1]
-        level = divisions().filter(divisions()["name"] == forms[parent])["level"].min()
+        level = min((r["level"] for r in divisions_named().get(forms[parent], ())), default=None)
         # the level a unit stands at against its addressee's division level (1 province … 4 town)
         if level is None or ranks("META-UNIT-RANK").get(unit.level, 0) <= level:
             return None
         if unit.level in ("街道", "镇", "乡"):
-            t = divisions()
-            kids = t.filter((t["name"] == unit.short) & (t["level"] == 4))
-            rows = kids.iter_rows(named=True)
+            rows = [r for r in divisions_named().get(unit.short, ()) if r["level"] == 4]
             if not any(forms[parent] in (r["province"], r["prefecture"], r["county"]) for r in rows):
                 return None
         return parent
@@ -46,19 +42,16 @@ def parent_named_in_text(text: str, unit: Unit) -> str | None:
     """The direct parent division the text names anywhere ("根据某某旗…要求" in a report of a town of
     that 旗): only a county (for a town or street) or a prefecture (for a county or district) that
     the division table says holds a unit of this name, and only when exactly one such is named."""
-    from transforms.places import divisions
-
     level = ranks("META-PARENT-TEXT-LEVELS").get(unit.level or "")  # the division level a unit sits at
     if level is None:
         return None
-    t = divisions()
     above = "county" if level == 4 else "prefecture"  # a 市 here is a county-level city (文山市 under 文山州)
     official = division_forms().get(unit.short, unit.short)
-    rows = t.filter((t["name"] == official) & (t["level"] == level))
-    column = rows[above]
+    rows = [r for r in divisions_named().get(official, ()) if r["level"] == level]
+    column = [r[above] for r in rows]
     if above == "prefecture" and _municipality_parent():  # 两江新区, 静海区: the municipality is the parent
-        column = column.fill_null(rows["province"])
-    parents = column.drop_nulls().unique().to_list()
+        column = [r["province"] if c is None else c for c, r in zip(column, rows, strict=True)]
+    parents = list(dict.fromkeys(c for c in column if c is not None))
     rest = text.replace(unit.short, "")
     written = {p: [f for f in _written_forms(p) if f in rest] for p in parents}
     named = [max(forms, key=len) for forms in written.values() if forms]
@@ -96,13 +89,25 @@ def _short_forms_by_official() -> dict[str, tuple[str, ...]]:
 def parents_in_lines(lines: list[str], unit: Unit) -> tuple[str, ...]:
     """The unit's short name written with division names in front on a header line (天津市静海区人民政府)."""
     for ln in lines:
-        for m in re.finditer(re.escape(unit.short), ln):
-            head = re.findall(r"[\u4e00-\u9fff]+$", ln[: m.start()])
+        for start in _occurrences(ln, unit.short):
+            head = re.findall(r"[\u4e00-\u9fff]+$", ln[:start])
             if head:
                 chain, rest = split_parents(name_rules()["party_prefix"].sub("", head[0]) + unit.short)
                 if chain and rest == unit.short:
                     return tuple(chain)
     return ()
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    """Where `word` starts in `text`, left to right without overlaps, as re.finditer finds it, without
+    compiling a pattern per unit name (there are more names than re's cache holds)."""
+    if not word:  # the empty word is found at every position, the end included
+        return list(range(len(text) + 1))
+    out, i = [], text.find(word)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + len(word))
+    return out
 
 
 @rules.rule(id="META-PARENT-BARE-LEVEL", stage="metadata",
