@@ -224,27 +224,47 @@ def _occurrences(sentences: pl.DataFrame, words: list[str]) -> pl.DataFrame:
 
 
 def _gap_occurrences(sentences: pl.DataFrame, cues: list[str]) -> pl.DataFrame:
-    """Occurrences of cues with a gap (解决…问题: 解决 then, within a clause, 问题)."""
-    frames = []
-    for cue in sorted({c for c in cues if GAP in c}):
-        head, tail = cue.split(GAP, 1)
-        gap_max = rules.number("indicator_rules.csv", "IND-GAP-MAX")
-        pattern = f"(?s)(?P<pre>.*?)(?P<hit>{head}[^{CLAUSE_END}]{{0,{gap_max}}}?{tail})"
-        # only sentences holding both parts can match: a literal pre-filter spares the regex most of them
-        has = pl.col("sentence").str.contains(head, literal=True) & pl.col("sentence").str.contains(tail, literal=True)
-        frames.append(
-            sentences.filter(has).select(*KEYS, "sentence", piece=pl.col("sentence").str.extract_all(pattern))
-            .explode("piece")
-            .drop_nulls("piece")
-            .with_columns(stop=pl.col("piece").str.len_bytes().cum_sum().over(KEYS).cast(pl.Int64))
-            .select(
-                *KEYS,
-                word=pl.lit(cue),
-                start=pl.col("stop") - pl.col("piece").str.extract(f"({head}[^{CLAUSE_END}]*{tail})$").str.len_bytes(),
-                length=pl.col("piece").str.extract(f"({head}[^{CLAUSE_END}]*{tail})$").str.len_bytes().cast(pl.Int64),
-            )
-        )
-    return pl.concat(frames) if frames else pl.DataFrame()
+    """Occurrences of cues with a gap (解决…问题: 解决 then, within a clause, 问题).
+
+    Only sentences holding both parts of a cue can match it: one literal search for every part finds those
+    (sentence, cue) pairs, and each pair's regex (the cue's own, a column) runs in one call over all of them,
+    in the order of a search cue by cue (cues sorted, then sentences, then matches).
+    """
+    split = sorted({c for c in cues if GAP in c})
+    if not split:
+        return pl.DataFrame()
+    gap_max = rules.number("indicator_rules.csv", "IND-GAP-MAX")
+    table = pl.DataFrame(
+        [
+            (cue, head, tail, f"(?s)(?P<pre>.*?)(?P<hit>{head}[^{CLAUSE_END}]{{0,{gap_max}}}?{tail})",
+             f"({head}[^{CLAUSE_END}]*{tail})$")
+            for cue, (head, tail) in ((c, c.split(GAP, 1)) for c in split)
+        ],
+        schema=["word", "head", "tail", "pattern", "hit"],
+        orient="row",
+    )
+    parts = sorted({*table["head"], *table["tail"]})
+    indexed = sentences.select(*KEYS, "sentence").with_row_index("_row")
+    held = (
+        indexed.select("_row", part=pl.col("sentence").str.extract_many(parts, overlapping=True))
+        .explode("part")
+        .drop_nulls("part")
+        .unique()
+    )
+    pairs = (
+        held.join(table, left_on="part", right_on="head")
+        .join(held, left_on=["_row", "tail"], right_on=["_row", "part"], how="semi")
+        .join(indexed, on="_row")
+        .sort("word", "_row")
+    )
+    return (
+        pairs.select(*KEYS, "word", "_row", "hit", piece=pl.col("sentence").str.extract_all(pl.col("pattern")))
+        .explode("piece")
+        .drop_nulls("piece")
+        .with_columns(stop=pl.col("piece").str.len_bytes().cum_sum().over("word", "_row").cast(pl.Int64))
+        .with_columns(length=pl.col("piece").str.extract(pl.col("hit")).str.len_bytes().cast(pl.Int64))
+        .select(*KEYS, "word", start=pl.col("stop") - pl.col("length"), length="length")
+    )
 
 
 def _title_spans(sentences: pl.DataFrame) -> pl.DataFrame:
@@ -275,16 +295,21 @@ def _ensure_context(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataF
 def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
     """Mentions with their sentence and the byte windows the cue search reads."""
     sent = sentences.select(*KEYS, "section", "sent_start", "sentence")
-    m = mentions.join(sent, on=KEYS, how="left").sort([*KEYS, "mention_no"])
+    # lazy, so that an expression two columns name (the text before the number, …) is evaluated once
+    m = mentions.join(sent, on=KEYS, how="left").sort([*KEYS, "mention_no"]).lazy()
     rel = pl.col("char_start") - pl.col("sent_start")
     ctx = pl.col("context_end") - pl.col("sent_start")
     end = pl.col("char_end") - pl.col("sent_start")
-    prev_end = (end.shift(1).over(KEYS)).fill_null(0)
+    # the rows stand in sentence order, so the number before (after) in the sentence is the row before (after)
+    # in the same run of KEYS: a shift, not a window per sentence, and a column once (several rules read it)
+    same = pl.struct(KEYS).rle_id()
+    m = m.with_columns(_run=same, rel=rel, ctx=ctx, endc=end).with_columns(
+        _prev_end=pl.when(pl.col("_run").shift(1) == pl.col("_run")).then(pl.col("endc").shift(1)).fill_null(0),
+        _next=pl.when(pl.col("_run").shift(-1) == pl.col("_run")).then(pl.col("rel").shift(-1)),
+    )
+    ctx, end, prev_end = pl.col("ctx"), pl.col("endc"), pl.col("_prev_end")
     before = pl.col("sentence").str.slice(0, ctx)
     m = m.with_columns(
-        rel=rel,
-        ctx=ctx,
-        endc=end,
         scope_c=ctx - before.str.extract(f"([^{HARD_END}]*)$").str.len_chars(),
         scope_end_c=ctx + pl.col("sentence").str.slice(ctx).str.extract(f"^([^{HARD_END}]*)").str.len_chars(),
         clause_c=ctx - before.str.extract(f"([^{CLAUSE_END}]*)$").str.len_chars(),
@@ -300,7 +325,7 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
         if refer
         else pl.lit(None, pl.String)
     )
-    next_start = pl.col("rel").shift(-1).over(KEYS)
+    next_start = pl.col("_next")
     back_end = pl.col("after_c") + (back.str.len_chars() + 1).fill_null(0)
     own_count = next_start.is_not_null() & (next_start > pl.col("after_c")) & (next_start < back_end)
     m = m.with_columns(after_c=pl.when(own_count).then("after_c").otherwise(back_end))
@@ -353,7 +378,7 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
         tail_b=pl.when(pl.col("tail_c").is_not_null()).then(_bytes_to("sentence", pl.col("tail_c"))),
         share_b=pl.when(pl.col("share_c").is_not_null()).then(_bytes_to("sentence", pl.col("share_c"))),
         share_end_b=pl.when(pl.col("share_c").is_not_null()).then(_bytes_to("sentence", pl.col("share_end_c"))),
-    )
+    ).drop("_run", "_prev_end", "_next").collect()
 
 
 @rules.rule(
@@ -382,8 +407,8 @@ def _target_object(m: pl.DataFrame) -> pl.DataFrame:
     target = before.str.contains(f"(?:{markers})$").fill_null(False) & ~pl.col("measure_code").is_in(PEOPLE)
     stop = pl.when(target).then(pl.col("endc") + lead.str.len_chars())
     return m.with_columns(
-        post_c=pl.min_horizontal("post_c", stop.fill_null(pl.col("post_c"))).cast(m.schema["post_c"]),
-        tail_c=pl.min_horizontal("tail_c", stop).cast(m.schema["tail_c"]),
+        post_c=pl.min_horizontal("post_c", stop.fill_null(pl.col("post_c"))).cast(m.collect_schema()["post_c"]),
+        tail_c=pl.min_horizontal("tail_c", stop).cast(m.collect_schema()["tail_c"]),
     )
 
 
@@ -472,7 +497,7 @@ def _number_lists(m: pl.DataFrame, next_start: pl.Expr) -> pl.DataFrame:
     the measure the last one has may read a cue in the last one's after-window (`share_c`…`share_end_c`).
     """
     if not rules.enabled("IND-NUMBER-LISTS"):
-        none = pl.lit(None).cast(m.schema["endc"])
+        none = pl.lit(None).cast(m.collect_schema()["endc"])
         return m.with_columns(share_c=none, share_end_c=none)
     between = pl.col("sentence").str.slice(pl.col("endc"), (next_start - pl.col("endc")).clip(0))
     joined = (
@@ -481,19 +506,15 @@ def _number_lists(m: pl.DataFrame, next_start: pl.Expr) -> pl.DataFrame:
     # a member whose own short word is a phrase head (召开22次党组会、18次…学习) names itself
     joined = joined & ~_own_head(between)
     m = m.with_columns(_joined=joined.fill_null(False))
-    # a list is numbered from its last member backwards: a member not joined to the next closes one
-    m = m.with_columns(_list=(~pl.col("_joined")).cast(pl.Int32).reverse().cum_sum().reverse().over(KEYS))
-    last = pl.col("_joined").not_()
-    grp = [*KEYS, "_list"]
-    m = m.with_columns(
-        _last_end=pl.col("endc").filter(last).first().over(grp),
-        _last_post=pl.col("post_c").filter(last).first().over(grp),
-        _last_measure=pl.col("measure_code").filter(last).first().over(grp),
-    )
-    member = pl.col("_joined") & (pl.col("measure_code") == pl.col("_last_measure"))
+    # a member not joined to the next closes a list: a member's list closes at the first row from it on that is
+    # not joined (the rows stand in sentence order, and a sentence's last number is joined to none)
+    m = m.with_columns(_close=pl.when(~pl.col("_joined")).then(pl.int_range(pl.len())).backward_fill())
+    close = pl.col("_close")
+    member = pl.col("_joined") & (pl.col("measure_code") == pl.col("measure_code").gather(close))
     return m.with_columns(
-        share_c=pl.when(member).then("_last_end"), share_end_c=pl.when(member).then("_last_post")
-    ).drop("_joined", "_list", "_last_end", "_last_post", "_last_measure")
+        share_c=pl.when(member).then(pl.col("endc").gather(close)),
+        share_end_c=pl.when(member).then(pl.col("post_c").gather(close)),
+    ).drop("_joined", "_close")
 
 
 def _quoted_variants(cues: list[str]) -> dict[str, str]:
