@@ -275,6 +275,17 @@ def add_missing_columns(con: duckdb.DuckDBPyConnection, table: str, schema: pl.S
             con.execute(f'alter table {table} add column "{name}" {sql_type}')
 
 
+def drop_removed_columns(con: duckdb.DuckDBPyConnection, table: str, schema: pl.Schema) -> None:
+    """A release that takes a column out of a stage's frame takes it out of the table: its rows would
+    keep old values no run writes again (stage.normalized's per-character offset_map, now runs)."""
+    schema_name, table_name = table.split(".")
+    for (name,) in con.execute(
+            "select column_name from duckdb_columns() where schema_name = ? and table_name = ?",
+            [schema_name, table_name]).fetchall():
+        if name not in schema:
+            con.execute(f'alter table {table} drop column "{name}"')
+
+
 def replace_rows(
     con: duckdb.DuckDBPyConnection, table: str, schema: pl.Schema, frame: pl.DataFrame, files: Sequence[str]
 ) -> int:

@@ -5,7 +5,7 @@
 Each PARQUET holds a `source_text` column (e.g. stage.documents of a built warehouse, or
 read_documents of tests/bench_corpus.py's files). `--old` is a git revision whose
 transforms/normalize.py is the reference (default HEAD). Prints, per file, whether text,
-source_script and offset_map are identical, and the median MB/s of normalize_documents over
+source_script and offset map (run_starts, run_lengths) are identical, and the median MB/s of normalize_documents over
 `--runs` runs, old and new alternated (the machine may be shared: read the ratio).
 """
 
@@ -43,10 +43,21 @@ def old_module(rev: str) -> ModuleType:
     return module
 
 
+def _spelled_out(frame: pl.DataFrame) -> pl.DataFrame:
+    """source_file, text, source_script and the map per character, from either way a commit stores it
+    (offset_map before the map was kept as runs)."""
+    if "offset_map" in frame.columns:
+        return frame.select("source_file", "text", "source_script", "offset_map")
+    offsets = [None if s is None else [a + k for a, n in zip(s, n_, strict=True) for k in range(n)]
+               for s, n_ in zip(frame["run_starts"].to_list(), frame["run_lengths"].to_list(), strict=True)]
+    return frame.select("source_file", "text", "source_script").with_columns(
+        offset_map=pl.Series(offsets, dtype=pl.List(pl.Int32)))
+
+
 def compare(old: ModuleType, docs: pl.DataFrame) -> list[str]:
     """The source_files whose normalized row differs between old and new."""
-    a = old.normalize_documents(docs)
-    b = normalize.normalize_documents(docs)
+    a = _spelled_out(old.normalize_documents(docs))
+    b = _spelled_out(normalize.normalize_documents(docs))
     diff = a.with_row_index().join(b.with_row_index(), on="index", suffix="_new")
     return [r["source_file"] for r in diff.iter_rows(named=True)
             if (r["text"], r["source_script"], r["offset_map"]) != (r["text_new"], r["source_script_new"],

@@ -1,9 +1,9 @@
-"""The warehouse helpers: replacing a file's rows, the ledger, and a table that gains a column."""
+"""The warehouse helpers: replacing a file's rows, the ledger, and a table that gains or loses a column."""
 
 import duckdb
 import polars as pl
 
-from orchestration.resources import LEDGER_DDL, pending, record, replace_rows
+from orchestration.resources import LEDGER_DDL, drop_removed_columns, pending, record, replace_rows
 
 OLD = pl.Schema({"source_file": pl.String, "value": pl.Int64})
 NEW = pl.Schema({"source_file": pl.String, "value": pl.Int64, "note": pl.String})
@@ -17,6 +17,16 @@ def test_replace_rows_swaps_a_files_rows_and_grows_new_columns(tmp_path):
     replace_rows(con, "stage.t", NEW, newer, ["a"])
     rows = sorted(con.execute("select source_file, value, note from stage.t").fetchall())
     assert rows == [("a", 9, "changed"), ("b", 3, None)]
+
+
+def test_a_column_a_release_took_out_of_a_stage_leaves_its_table(tmp_path):
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute(LEDGER_DDL)
+    replace_rows(con, "stage.t", NEW, pl.DataFrame({"source_file": ["a"], "value": [1], "note": ["x"]}), ["a"])
+    drop_removed_columns(con, "stage.t", OLD)
+    assert con.execute("select * from stage.t").fetchall() == [("a", 1)]
+    drop_removed_columns(con, "stage.t", OLD)  # nothing left to drop
+    assert [r[0] for r in con.execute("describe stage.t").fetchall()] == ["source_file", "value"]
 
 
 def test_pending_follows_hash_and_version_and_skips_quarantined(tmp_path):

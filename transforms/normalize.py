@@ -4,7 +4,7 @@ Every step is a pure function `Mapped -> Mapped`; a `Mapped` is a string plus it
 offsets[i] is the index in the ORIGINAL source_text of character i, held as runs of neighbours
 (source start, length). Steps rewrite text only through `rewrite()` / `splice()`, which copy
 untouched stretches of the map as runs, so provenance survives every edit, no per-character
-Python loop runs on the hot path, and the map is spelled out once, natively (offset_column).
+Python loop runs on the hot path, and the map is stored as its runs (run_columns).
 Steps that are one table or one automaton (script detection, t2s, width) and the pre-checks that
 spare a regex pass run natively over all texts of a batch at once.
 
@@ -1043,19 +1043,15 @@ def normalize_text(source_text: str) -> tuple[Mapped, str]:
     return normalize_texts([source_text])[0]
 
 
-def offset_column(maps: list[list[Run] | None]) -> pl.Series:
-    """The maps spelled out as one List(Int32) column, natively: each run becomes its range of
-    source indices, and the list boundaries are the texts' lengths (a null map is a null row)."""
-    starts = [s for runs in maps if runs for s, _ in runs]
-    lengths = [n for runs in maps if runs for _, n in runs]
-    values = pl.DataFrame({"s": starts, "n": lengths}, schema={"s": pl.Int32, "n": pl.Int32}).select(
-        pl.int_ranges("s", pl.col("s") + pl.col("n"), dtype=pl.Int32).explode()
-    ).to_series()
-    bounds = list(accumulate((sum(n for _, n in runs) if runs else 0 for runs in maps), initial=0))
-    array = pa.LargeListArray.from_arrays(
-        pa.array(bounds, pa.int64()), values.to_arrow(), mask=pa.array([m is None for m in maps], pa.bool_())
-    )
-    return pl.Series("offset_map", array, dtype=pl.List(pl.Int32))
+def run_columns(maps: list[list[Run] | None]) -> tuple[pl.Series, pl.Series]:
+    """The maps as two List(Int32) columns, run_starts and run_lengths (a null map is a null row). A
+    map kept per character (a list of every source index) was 4 bytes a character: most of
+    stage.normalized, most of loading it, and most of the facts stage's input."""
+    starts = pl.Series("run_starts", [[s for s, _ in runs] if runs is not None else None for runs in maps],
+                       dtype=pl.List(pl.Int32))
+    lengths = pl.Series("run_lengths", [[n for _, n in runs] if runs is not None else None for runs in maps],
+                        dtype=pl.List(pl.Int32))
+    return starts, lengths
 
 
 def normalize_documents(docs: pl.DataFrame) -> pl.DataFrame:
@@ -1073,7 +1069,7 @@ def normalize_documents(docs: pl.DataFrame) -> pl.DataFrame:
             "source_file": pl.Series(files, dtype=pl.String),
             "text": pl.Series(text, dtype=pl.String),
             "source_script": pl.Series(script, dtype=pl.String),
-            "offset_map": offset_column(maps),
+            **dict(zip(("run_starts", "run_lengths"), run_columns(maps), strict=True)),
         }
     )
     return conform(frame, NORMALIZED)

@@ -47,7 +47,10 @@ NORMALIZED = pl.Schema(
         "source_file": pl.String,
         "text": pl.String,  # simplified, half-width digits/latin, no pinyin, no markdown
         "source_script": pl.String,  # simplified | traditional
-        "offset_map": pl.List(pl.Int32),  # offset_map[i] = index in source_text of text[i]
+        # where each character of text stood in source_text, as runs of neighbours: run k covers the
+        # next run_lengths[k] characters of text, which stood at source_text[run_starts[k]:][:run_lengths[k]]
+        "run_starts": pl.List(pl.Int32),
+        "run_lengths": pl.List(pl.Int32),
     }
 )
 

@@ -28,6 +28,7 @@ from orchestration.resources import (
     Warehouse,
     add_missing_columns,
     code_version,
+    drop_removed_columns,
     ensure_table,
     pending,
     read_table,
@@ -159,6 +160,7 @@ def raw_report_files(context: dg.AssetExecutionContext, warehouse: Warehouse) ->
             for table, schema in step.writes.items():
                 ensure_table(con, table, schema)
                 add_missing_columns(con, table, schema)
+                drop_removed_columns(con, table, schema)
         con.execute("begin")
         con.execute("delete from meta.scan")
         con.execute("insert into meta.scan values (?, current_timestamp)", [seen])
@@ -441,7 +443,7 @@ MENTIONS = Step("mentions", "sentences", {"sentences": "select * from stage.sent
 FACTS = Step("facts", "mentions",
              # the offset maps first: every file has one, so a batch of files without a number still
              # runs (and gets the key of no facts)
-             {"maps": "select source_file, offset_map from stage.normalized where {KEYS}",
+             {"maps": "select source_file, run_starts, run_lengths from stage.normalized where {KEYS}",
               "mentions": "select * from stage.mentions where {KEYS}",
               "sentences": "select * from stage.sentences where {KEYS}"},
              _facts, {"stage.facts": FACT_SCHEMA, "stage.fact_keys": FACT_KEYS},
