@@ -182,7 +182,7 @@ def _enumeration() -> pl.Expr:
     words, leads = _noise("enumeration"), _noise("enumeration_lead")
     if not words or not rules.enabled("QTY-ENUMERATION"):
         return pl.lit(False)
-    clause = pl.col("before").str.extract(f"([^{CLAUSE_END}]*)$")
+    clause = pl.col("clause")
     k = _split_list(clause).list.len()
     etc = clause.str.ends_with("等")
     lead = clause.str.contains(alternation(leads)) if leads else pl.lit(False)
@@ -263,19 +263,23 @@ def _masked(sentences: pl.DataFrame) -> pl.DataFrame:
     """
     if not rules.enabled("QTY-MASK"):
         return sentences.with_columns(masked=pl.col("sentence"))
-    literal = _noise("phrase")
+    literal, patterns = _noise("phrase"), _noise("pattern")
     hits = pl.concat_list(
-        [pl.col("sentence").str.extract_all(rx) for rx in _noise("pattern")] or [pl.lit([], pl.List(pl.String))]
+        [pl.col("sentence").str.extract_all(rx) for rx in patterns] or [pl.lit([], pl.List(pl.String))]
     ).list.eval(pl.element().filter(pl.element() != "")).list.unique().list.sort()
-    s = sentences.with_columns(_hits=hits)
-    plain = s.filter(pl.col("_hits").list.len() == 0)
+    # the list work is done only on the few sentences a pattern matches at all
+    matched = pl.any_horizontal([pl.col("sentence").str.contains(rx) for rx in patterns] or [pl.lit(False)])
+    s = sentences.with_row_index("_row")
+    s = s.filter(matched).with_columns(_hits=hits).filter(pl.col("_hits").list.len() > 0)
+    plain = sentences.filter(~pl.int_range(pl.len()).is_in(s["_row"]))
+    if patterns:  # a sentence that is null has no list of matches either way: it is left out
+        plain = plain.filter(pl.col("sentence").is_not_null())
     parts = [plain.with_columns(masked=_mask(pl.col("sentence"), literal))]
     # sentences that match a pattern are few: one replace per distinct set of matches
-    for (found,), group in s.filter(pl.col("_hits").list.len() > 0).group_by(
-        pl.col("_hits").list.join("\x00"), maintain_order=True
-    ):
-        parts.append(group.with_columns(masked=_mask(pl.col("sentence"), [*literal, *found.split("\x00")])))
-    return pl.concat(parts).drop("_hits").sort(KEYS, maintain_order=True)
+    for (found,), group in s.drop("_row").group_by(pl.col("_hits").list.join("\x00"), maintain_order=True):
+        parts.append(group.drop("_hits").with_columns(
+            masked=_mask(pl.col("sentence"), [*literal, *found.split("\x00")])))
+    return pl.concat(parts).sort(KEYS, maintain_order=True)
 
 
 def _mask(expr: pl.Expr, phrases: list[str]) -> pl.Expr:
@@ -286,14 +290,50 @@ def _mask(expr: pl.Expr, phrases: list[str]) -> pl.Expr:
     return expr.str.replace_many(phrases, ["□" * len(p) for p in phrases])
 
 
+_LAZY_PRE = "(?s)(?P<pre>.*?)"
+
+
 def _pieces(frame: pl.DataFrame, pattern: str) -> pl.DataFrame:
     """One row per regex match with its groups and its offset in the sentence (`pos`, `end`)."""
+    if pattern.startswith(_LAZY_PRE):
+        return _lazy_pre_pieces(frame, pattern)
     return (
         frame.with_columns(piece=pl.col("masked").str.extract_all(pattern))
         .explode("piece")
         .drop_nulls("piece")
         .with_columns(pl.col("piece").str.extract_groups(pattern).alias("g"), plen=pl.col("piece").str.len_chars())
         .unnest("g")
+        .with_columns(stop=pl.col("plen").cum_sum().over(KEYS))
+        .with_columns(pos=(pl.col("stop") - pl.col("plen") + pl.col("pre").str.len_chars()).cast(pl.Int32))
+    )
+
+
+def _lazy_pre_pieces(frame: pl.DataFrame, pattern: str) -> pl.DataFrame:
+    """`_pieces` of a pattern that opens with a lazy `pre` (`(?s)(?P<pre>.*?)X`), the same rows and columns.
+
+    Reading the groups off each piece made the capturing engine walk the whole `pre` again (two
+    thirds of the stage's time). The matches of X alone are the pieces' ends (leftmost-first: the
+    shortest `pre` before which X matches, X's own preferred way), so `pre` is the piece less its
+    match, and the groups are read off the short match with X anchored at its start: X has no
+    anchor or look-around, so the way it matched within the sentence is the first that matches
+    the match alone.
+    """
+    body = pattern[len(_LAZY_PRE):]
+    out = (
+        frame.with_columns(
+            piece=pl.col("masked").str.extract_all(pattern), _match=pl.col("masked").str.extract_all(f"(?s){body}"))
+        .explode("piece", "_match")
+        .drop_nulls("piece")
+        .with_columns(plen=pl.col("piece").str.len_chars(), _mlen=pl.col("_match").str.len_chars())
+        .with_columns(
+            pl.col("_match").str.extract_groups(f"(?s)^(?:{body})").alias("g"),
+            pre=pl.col("piece").str.slice(0, pl.col("plen") - pl.col("_mlen")),
+        )
+    )
+    groups = [f.name for f in out.schema["g"].fields]  # type: ignore[union-attr]
+    return (
+        out.unnest("g")
+        .select(*frame.columns, "piece", "pre", *groups, "plen")
         .with_columns(stop=pl.col("plen").cum_sum().over(KEYS))
         .with_columns(pos=(pl.col("stop") - pl.col("plen") + pl.col("pre").str.len_chars()).cast(pl.Int32))
     )
@@ -431,7 +471,7 @@ def _bare_one_article(c: _Ctx) -> pl.Expr:
     why="每季度一次 states a frequency; the year's count is elsewhere",
 )
 def _bare_one_rate(c: _Ctx) -> pl.Expr:
-    return c.bare_one & pl.col("before").str.extract(f"([^{CLAUSE_END}]*)$").str.contains("每")
+    return c.bare_one & pl.col("clause").str.contains("每")
 
 
 @_noise_rule(
@@ -549,6 +589,9 @@ def _number_mentions(s: pl.DataFrame) -> pl.DataFrame:
         high=_value("num2", mapping),
         mult=pl.col("scale").replace_strict(SCALE, default=1.0, return_dtype=pl.Float64),
         measure_code=pl.col("mw").replace_strict(mw, default=None, return_dtype=pl.String),
+    ).with_columns(
+        # the clause up to the number, which several rules read: cut once, not once per rule
+        clause=pl.col("before").str.extract(f"([^{CLAUSE_END}]*)$"),
     )
     suffix = pl.col("right").str.extract(f"^({alternation(list(q['suffix'])) or NEVER})")
     prefix = pl.col("left").str.extract(f"({alternation(list(q['prefix'])) or NEVER})$")
@@ -614,7 +657,7 @@ def _pair(m: pl.DataFrame) -> pl.DataFrame:
     if not rules.enabled("QTY-PAIR"):
         return m.with_columns(pair_subject=pl.lit(None, pl.String), pair_context=pl.lit(None, pl.Int64))
     cue = f"分别{_opt('QTY-PAIR-VERBS')}"
-    clause = pl.col("before").str.extract(f"([^{CLAUSE_END}]*)$")
+    clause = pl.col("clause")
     listed = clause.str.extract(f"^(.+?){cue}$")
     # only sentences with a 分别 list are worth the window work
     heads = m.filter(pl.col("before").str.contains(f"{cue}$")).select(KEYS).unique()
@@ -670,7 +713,6 @@ def _times(clause: pl.Expr) -> pl.Expr:
 
 def _distribute(m: pl.DataFrame) -> pl.DataFrame:
     """One mention per listed subject: 通过率、学分达标率均为100%, 专题会、推进会各1次 and 三项率达到三个100%."""
-    clause = pl.col("before").str.extract(f"([^{CLAUSE_END}]*)$")
     times = _times(pl.col("clause"))
     listed = (
         pl.when(times.is_not_null())
@@ -678,7 +720,7 @@ def _distribute(m: pl.DataFrame) -> pl.DataFrame:
             f"^(.*?)(?:{_alt('QTY-DIST-ADVERBS')})?{_opt('QTY-DIST-VERBS')}[{PLAIN_DIGITS}两十\\d]+个$"))
         .otherwise(_distributed_list(pl.col("clause")))
     )
-    m = _pair(m).with_columns(clause=clause).with_columns(times=times, items=_split_list(listed))
+    m = _pair(m).with_columns(times=times, items=_split_list(listed))
     mapping = _cn_values(m["times"])
     m = m.with_columns(
         times=_value("times", mapping).cast(pl.Int32),
