@@ -237,7 +237,7 @@ def _gap_occurrences(sentences: pl.DataFrame, cues: list[str]) -> pl.DataFrame:
     table = pl.DataFrame(
         [
             (cue, head, tail, f"(?s)(?P<pre>.*?)(?P<hit>{head}[^{CLAUSE_END}]{{0,{gap_max}}}?{tail})",
-             f"({head}[^{CLAUSE_END}]*{tail})$")
+             f"{head}[^{CLAUSE_END}]*{tail}$")
             for cue, (head, tail) in ((c, c.split(GAP, 1)) for c in split)
         ],
         schema=["word", "head", "tail", "pattern", "hit"],
@@ -262,7 +262,10 @@ def _gap_occurrences(sentences: pl.DataFrame, cues: list[str]) -> pl.DataFrame:
         .explode("piece")
         .drop_nulls("piece")
         .with_columns(stop=pl.col("piece").str.len_bytes().cum_sum().over("word", "_row").cast(pl.Int64))
-        .with_columns(length=pl.col("piece").str.extract(pl.col("hit")).str.len_bytes().cast(pl.Int64))
+        # the cue as it ends the piece, from its leftmost start (extract_all: a pattern per row is compiled once
+        # per distinct pattern there, where extract compiles it per row; the one match ends at the end)
+        .with_columns(length=pl.col("piece").str.extract_all(pl.col("hit")).list.first().str.len_bytes()
+                      .cast(pl.Int64))
         .select(*KEYS, "word", start=pl.col("stop") - pl.col("length"), length="length")
     )
 
@@ -711,8 +714,17 @@ def _listed_alike(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
             .cast(pl.String).str.len_chars()
         )
 
+    # a character is at most 4 bytes: pairs farther apart in bytes cannot be within the slack, and are left
+    # out before each pair is given its sentence to count characters in
+    near = (
+        (pl.col("sep") >= pl.col("stop")) & (pl.col("sep") - pl.col("stop") <= 4 * slack)
+        & (pl.col("sep") < pl.col("ctx_b"))
+        | (pl.col("sep") < pl.col("start")) & (pl.col("start") - pl.col("sep") - sep_len <= 4 * slack)
+        & (pl.col("sep") >= pl.col("win_b"))
+    )
     item = (
         own.join(seps, on=KEYS)
+        .filter(near)
         .join(used.select(*KEYS, "sentence"), on=KEYS)
         .filter(
             (pl.col("sep") >= pl.col("stop"))
@@ -1120,7 +1132,13 @@ def classify_facts(
     mentions = _ensure_context(mentions, sentences)
     m = _frame(mentions, sentences)
     cues = _cue_table(catalogue.with_columns(pl.col("order").cast(pl.Int32)))
-    chosen = pl.concat([_choose(part, sentences, cues) for part in _sentence_chunks(m)])
+    # a cue is chosen from the number's own sentence and the one before it (IND-CARRIED): only those rows are
+    # read, so each chunk's choice semi-joins them, not every sentence of the input
+    near = sentences.join(
+        pl.concat([m.select(KEYS), m.select("source_file", sentence_no=pl.col("sentence_no") - 1)]).unique(),
+        on=KEYS, how="semi",
+    )
+    chosen = pl.concat([_choose(part, near, cues) for part in _sentence_chunks(m)])
     chosen = _audience(m, _head_over_far_cue(m, catalogue, chosen).drop("place"))
     chosen = pl.concat([chosen, _backoff(m, catalogue, chosen)])
     if rules.enabled("IND-DECISION-PROCEDURE"):
@@ -1133,14 +1151,17 @@ def classify_facts(
     if filler:
         nearest = nearest.str.replace(f"^(?:{filler})+", "")
     evidence = pl.col("sentence").str.slice(pl.col("clause_c"), pl.col("after_c") - pl.col("clause_c"))
-    facts = m.join(chosen, on=[*KEYS, "mention_no"], how="left").with_columns(
+    # lazy, so that the nearest words and the evidence, each named twice, are evaluated once
+    facts = m.join(chosen, on=[*KEYS, "mention_no"], how="left").lazy().with_columns(
         indicator_code=pl.col("indicator_code").fill_null("unclassified"),
         cue=pl.coalesce("chosen_cue", pl.when(nearest != "").then(nearest.str.slice(-12))),
         kind=_kind(m),
         evidence=pl.when(evidence.str.len_chars() > 0).then(evidence).otherwise(pl.col("sentence")),
-    )
+    ).collect()
     year = _stated_year() if rules.enabled("IND-TARGET-YEAR") else pl.lit(None, pl.Int32)
-    facts = _flags(facts).with_columns(target_year=pl.when(pl.col("kind") == "target").then(year))
+    facts = facts.with_columns(target_year=pl.when(pl.col("kind") == "target").then(year))
+    # the flags read the facts' own columns: their joins need not copy the sentence and its windows
+    facts = _flags(facts.select(c for c in FACTS.names() if c != "flags"))
     # joins give no row order: one total order, so identical input is identical output
     return conform(facts, FACTS).sort([*KEYS, "mention_no"], maintain_order=True)
 
@@ -1361,8 +1382,9 @@ def _phrase_heads(
     behind = after.str.extract(f"({alternation})$")
     shared = _list_rest_head(alternation) if "tail_c" in frame.columns else pl.lit(None, pl.String)
     object_head = _held_head(before, alternation) if held else pl.lit(None, pl.String)
+    # lazy, so that each head search (a long alternation), named twice, runs once
     return (
-        frame.select(
+        frame.lazy().select(
             *KEYS,
             "mention_no",
             "measure_code",
@@ -1372,6 +1394,7 @@ def _phrase_heads(
             .when(shared.is_not_null()).then(pl.lit("rest")).otherwise(pl.lit("held")),
             head=pl.coalesce(ahead, behind, shared, object_head),
         )
+        .collect()
         .drop_nulls("head")
         .join(phrase_heads(), on="head")
         .join(accepts, left_on=["indicator", "measure_code"], right_on=["indicator", "accepts"], how="semi")
@@ -1465,8 +1488,10 @@ def _head_over_far_cue(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.Data
     topic = rules.enabled("IND-HEAD-MEETING-TOPIC")
     places = ["own", "earlier", *(["carried"] if rules.enabled("IND-HEAD-OVER-CARRIED") else []),
               *(["after"] if topic else [])]
+    # only the columns _phrase_heads reads (m is wide: joining all of it copied every text column)
+    read = [*KEYS, "mention_no", "measure_code", "sentence", "win_c", "ctx", "endc", "post_c", "tail_c"]
     pool = chosen.filter(pl.col("place").is_in(places) & (pl.col("indicator_code") != "")).join(
-        m, on=[*KEYS, "mention_no"]
+        m.select(c for c in m.columns if c in read), on=[*KEYS, "mention_no"]
     )
     if parts is None or pool.is_empty():
         return chosen
