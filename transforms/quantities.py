@@ -311,28 +311,27 @@ def _pieces(frame: pl.DataFrame, pattern: str) -> pl.DataFrame:
 def _lazy_pre_pieces(frame: pl.DataFrame, pattern: str) -> pl.DataFrame:
     """`_pieces` of a pattern that opens with a lazy `pre` (`(?s)(?P<pre>.*?)X`), the same rows and columns.
 
-    Reading the groups off each piece made the capturing engine walk the whole `pre` again (two
-    thirds of the stage's time). The matches of X alone are the pieces' ends (leftmost-first: the
-    shortest `pre` before which X matches, X's own preferred way), so `pre` is the piece less its
-    match, and the groups are read off the short match with X anchored at its start: X has no
-    anchor or look-around, so the way it matched within the sentence is the first that matches
-    the match alone.
+    Reading the groups with the whole pattern made the capturing engine walk each piece's `pre`
+    again (two thirds of the stage's time). A piece ends with its match of X, and X anchored at
+    the piece's end matches there the same way: no match of X starts before it (the lazy `pre`
+    stopped at the first place X matches), and X's preferred way from there is the one that ended
+    the piece. An end-anchored pattern is searched backwards from the end, so the capturing
+    engine reads only the match; `pre` is the piece less it.
     """
     body = pattern[len(_LAZY_PRE):]
     out = (
-        frame.with_columns(
-            piece=pl.col("masked").str.extract_all(pattern), _match=pl.col("masked").str.extract_all(f"(?s){body}"))
-        .explode("piece", "_match")
+        frame.with_columns(piece=pl.col("masked").str.extract_all(pattern))
+        .explode("piece")
         .drop_nulls("piece")
-        .with_columns(plen=pl.col("piece").str.len_chars(), _mlen=pl.col("_match").str.len_chars())
         .with_columns(
-            pl.col("_match").str.extract_groups(f"(?s)^(?:{body})").alias("g"),
-            pre=pl.col("piece").str.slice(0, pl.col("plen") - pl.col("_mlen")),
+            pl.col("piece").str.extract_groups(f"(?s)(?P<_match>{body})$").alias("g"),
+            plen=pl.col("piece").str.len_chars(),
         )
     )
-    groups = [f.name for f in out.schema["g"].fields]  # type: ignore[union-attr]
+    groups = [f.name for f in out.schema["g"].fields if f.name != "_match"]  # type: ignore[union-attr]
     return (
         out.unnest("g")
+        .with_columns(pre=pl.col("piece").str.slice(0, pl.col("plen") - pl.col("_match").str.len_chars()))
         .select(*frame.columns, "piece", "pre", *groups, "plen")
         .with_columns(stop=pl.col("plen").cum_sum().over(KEYS))
         .with_columns(pos=(pl.col("stop") - pl.col("plen") + pl.col("pre").str.len_chars()).cast(pl.Int32))
@@ -841,6 +840,8 @@ def _zero_rates(s: pl.DataFrame) -> pl.DataFrame:
         return s.clear().with_columns(pos=pl.lit(0, pl.Int32), end=pl.lit(0, pl.Int32), subject=pl.lit(""),
                                       measure_word=pl.lit(""), measure_code=pl.lit(""))
     rate_pattern = rf"(?s)(?P<pre>.*?率){_opt('QTY-ZERO-RATE-VERBS')}(?P<zero>0|零)"
+    # only a sentence holding the pattern's tail (率为零) can match it: the lazy head is slow to scan
+    s = s.filter(pl.col("masked").str.contains(rf"(?s)率{_opt('QTY-ZERO-RATE-VERBS')}(?:0|零)"))
     r = _pieces(s, rate_pattern)
     return r.with_columns(
         pos=(pl.col("stop") - 1).cast(pl.Int32),
