@@ -106,14 +106,22 @@ def divisions() -> pl.DataFrame:
 
 
 @lru_cache(maxsize=1)
-def divisions_named() -> dict[str, tuple[dict[str, object], ...]]:
-    """name -> its rows of the division table as dicts, in the table's order: a report's lookup
-    is a dict access, not a filter of the 41,934 rows (one per report cost more than the rest of
-    the place resolution)."""
-    out: dict[str, list[dict[str, object]]] = defaultdict(list)
-    for r in divisions().iter_rows(named=True):
-        out[r["name"]].append(r)
-    return {name: tuple(rows) for name, rows in out.items()}
+def _division_columns() -> tuple[dict[str, tuple[int, ...]], dict[str, list[object]]]:
+    """name -> its row numbers in the division table, and the table's columns as lists."""
+    table = divisions()
+    columns = {c: table[c].to_list() for c in table.columns}
+    at: dict[str, list[int]] = defaultdict(list)
+    for i, name in enumerate(columns["name"]):
+        at[name].append(i)  # type: ignore[index]
+    return {name: tuple(rows) for name, rows in at.items()}, columns
+
+
+def divisions_named(name: str) -> list[dict[str, object]]:
+    """The rows of the division table with this name, as dicts in the table's order (what
+    `divisions().filter(name == …).to_dicts()` gives): a report's lookup is a dict access, not a
+    filter of the 41,934 rows (one per report cost more than the rest of the place resolution)."""
+    at, columns = _division_columns()
+    return [{c: values[i] for c, values in columns.items()} for i in at.get(name, ())]
 
 
 @lru_cache(maxsize=1)
@@ -278,7 +286,7 @@ def resolve_place(
         return empty
     if 4 not in levels:  # 镇宁自治县, 红河州: the short forms of autonomous divisions
         target = division_forms().get(target, target)
-    cands = [dict(c) for c in divisions_named().get(target, ()) if c["level"] in levels]
+    cands = [c for c in divisions_named(target) if c["level"] in levels]
     if parents and cands:
         # a parent the text names rules out every candidate outside it (红河州 stands for its full name)
         forms = division_forms()

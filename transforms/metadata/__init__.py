@@ -15,6 +15,7 @@ the 落款), `years`, `docnumber`; regexes and word lists are rules in data/meta
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -162,8 +163,10 @@ def metadata_row(row: dict, headings: list[tuple[str, str]]) -> dict:
         if unit.parents:
             return unit.parents
         source = next((fields[k] for k in words("META-SOURCE-KEYS") if fields.get(k)), None)
-        named = [s[f"unit:{n}"] for n in trust_order().get("unit", ()) if n in _NAMING_SOURCES]
-        other = next((u for u in [*named, parse_unit(source)] if u and u.short == unit.short and u.parents), None)
+        # each source read only until one writes the unit with its parents (the getters are pure)
+        named = (s[f"unit:{n}"] for n in trust_order().get("unit", ()) if n in _NAMING_SOURCES)
+        other = next((u for u in itertools.chain(named, (parse_unit(source),))
+                      if u and u.short == unit.short and u.parents), None)
         return other.parents if other else None
 
     if unit is not None:

@@ -26,12 +26,12 @@ def addressed_parent(header: list[str], unit: Unit) -> str | None:
         if not names:
             continue
         parent = names[-1]
-        level = min((r["level"] for r in divisions_named().get(forms[parent], ())), default=None)
+        level = min((r["level"] for r in divisions_named(forms[parent])), default=None)
         # the level a unit stands at against its addressee's division level (1 province … 4 town)
         if level is None or ranks("META-UNIT-RANK").get(unit.level, 0) <= level:
             return None
         if unit.level in ("街道", "镇", "乡"):
-            rows = [r for r in divisions_named().get(unit.short, ()) if r["level"] == 4]
+            rows = [r for r in divisions_named(unit.short) if r["level"] == 4]
             if not any(forms[parent] in (r["province"], r["prefecture"], r["county"]) for r in rows):
                 return None
         return parent
@@ -47,7 +47,7 @@ def parent_named_in_text(text: str, unit: Unit) -> str | None:
         return None
     above = "county" if level == 4 else "prefecture"  # a 市 here is a county-level city (文山市 under 文山州)
     official = division_forms().get(unit.short, unit.short)
-    rows = [r for r in divisions_named().get(official, ()) if r["level"] == level]
+    rows = [r for r in divisions_named(official) if r["level"] == level]
     column = [r[above] for r in rows]
     if above == "prefecture" and _municipality_parent():  # 两江新区, 静海区: the municipality is the parent
         column = [r["province"] if c is None else c for c, r in zip(column, rows, strict=True)]

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from transforms import lexicon, rules
 from transforms.metadata.patterns import limit, rx, words
-from transforms.metadata.units import Unit, government_issuer, name_rules, parse_unit
+from transforms.metadata.units import Unit, government_issuer, name_rules, parse_unit, suffix_rule
 from transforms.places import LONGEST_NAME, LONGEST_STEM, admin_names, admin_stems, division_forms
 
 _SENTENCE_END = f"[{re.escape(lexicon.HARD_END)}]"
@@ -54,7 +54,7 @@ def unit_from_opening(opening: str) -> Unit | None:
             # a level word opening the clause (镇党委…, 县政府…), unless it opens a division's name (镇宁自治县)
             bare_level = (u.full[0] in words("META-OPENING-BARE-LEVEL") and u.level != "部门"
                           and u.short not in division_forms())
-            rule = next(r for r in names["suffixes"] if u.full.endswith(r["suffix"]))
+            rule = suffix_rule(u.full)
             named = len(u.full) - len(rule["suffix"]) >= 2 or u.short in admin_names()  # 息县, 新县
             if bare_level or "的" in u.full or not named or (u.level == "部门" and len(u.short) < 3):
                 continue

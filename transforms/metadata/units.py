@@ -139,6 +139,23 @@ def _alias_unit(full: str) -> Unit | None:
     return Unit(full=full, short=own.short + m["alias"], level=own.level, parents=own.parents)
 
 
+@rules.cached
+def _suffix_index() -> tuple[tuple[int, ...], dict[str, int]]:
+    """The lengths of the suffix words, and each word's first place in name_rules()["suffixes"]."""
+    first: dict[str, int] = {}
+    for i, rule in enumerate(name_rules()["suffixes"]):
+        first.setdefault(rule["suffix"], i)
+    return tuple(sorted({len(w) for w in first})), first
+
+
+def suffix_rule(full: str) -> dict | None:
+    """The first suffix rule whose word ends `full`, looked up by the name's tail of each suffix length
+    (a name is tried on many prefixes of an opening sentence: a scan of every rule was the cost)."""
+    lengths, first = _suffix_index()
+    hits = [first[tail] for n in lengths if n <= len(full) and (tail := full[len(full) - n :]) in first]
+    return name_rules()["suffixes"][min(hits)] if hits else None
+
+
 def parse_unit(name: str | None) -> Unit | None:
     """Read a unit name; None when the string does not end like a unit (so it is no name)."""
     if not name:
@@ -149,7 +166,7 @@ def parse_unit(name: str | None) -> Unit | None:
     if not UNIT_MIN_LEN <= len(full) <= limit("META-UNIT-MAX-LEN") or PUNCT_RE.search(full) or re.search(r"\d", full):
         return None
     names = name_rules()
-    rule = next((s for s in names["suffixes"] if full.endswith(s["suffix"])), None)
+    rule = suffix_rule(full)
     if rule is None or full == rule["suffix"] or names["not_units"].search(full):  # a bare level word names no unit
         return None
     if rx("META-SELF-REFERENCE-NOT-UNIT").search(full):  # 现将我局: a report speaking of itself
