@@ -21,7 +21,7 @@ _BODY_PUNCT = re.compile(r"[，,；;。]")  # a line with these is a paragraph o
 
 def lines_of(text: str) -> list[str]:
     """Stripped lines; a tab-separated table row reads like a "|" row."""
-    return [ln.replace("\t", " | ").strip().strip("#*").strip() for ln in text.split("\n")]
+    return [ln.strip().strip("#*").strip() for ln in text.replace("\t", " | ").split("\n")]  # one replace a text
 
 
 @rules.rule(id="META-FIELD-SPACED", stage="metadata",

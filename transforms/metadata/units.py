@@ -161,12 +161,14 @@ def parse_unit(name: str | None) -> Unit | None:
     if not name:
         return None
     full = re.sub(r"\s+", "", name).strip("#*·•:：,，、")
+    rule = suffix_rule(full)
+    if rule is None and "(" not in full and "（" not in full:  # no unit ending, no bracketed alias: most tries
+        return None
     if ALIAS.match(full):
         return _alias_unit(full)
     if not UNIT_MIN_LEN <= len(full) <= limit("META-UNIT-MAX-LEN") or PUNCT_RE.search(full) or re.search(r"\d", full):
         return None
     names = name_rules()
-    rule = suffix_rule(full)
     if rule is None or full == rule["suffix"] or names["not_units"].search(full):  # a bare level word names no unit
         return None
     if rx("META-SELF-REFERENCE-NOT-UNIT").search(full):  # 现将我局: a report speaking of itself
