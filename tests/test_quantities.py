@@ -501,3 +501,37 @@ def test_quoted_lists_and_numbered_slogans(text, kept):
     """QTY-ENUM-QUOTED needs at least two quoted names, as many as the number says; the numbered-slogan
     pattern needs a numeral opening the quote."""
     assert [m["surface"] for m in mentions(text)] == kept
+
+
+SPEED_CASES = (
+    "全年办理行政复议案件12件、行政诉讼案件1,234件，筹集资金1.36万元，1亿五千万元到位",
+    "群众满意率达百分之九十七点五，知晓率98.5%，受理投诉3-5起，组织培训十二次",
+    "全年未发生因行政许可引发的行政复议案件，未发生行政诉讼案件，败诉率为零",
+    "召开第3次会议，参会40余人，惠及群众近万人，开展“法律进社区”活动三次",
+    "",
+)
+
+
+@pytest.mark.parametrize("which", ["number", "zero"])
+def test_lazy_pre_pieces_read_the_groups_as_the_whole_pattern_does(which: str) -> None:
+    """The fast reading of a `(?s)(?P<pre>.*?)X` pattern (groups off the piece's end) gives the same
+    rows and columns as reading the groups with the whole pattern: X must keep no anchor or look-around."""
+    from transforms import quantities as q
+
+    s = sentences(*SPEED_CASES).with_columns(masked=pl.col("sentence"))
+    z = q.zero_cues()
+    pattern = q._quantity_pattern() if which == "number" else q._zero_count_pattern(
+        lambda role: z.filter(pl.col("role") == role)["word"].to_list())
+    assert pattern.startswith(q._LAZY_PRE)
+    generic = (
+        s.with_columns(piece=pl.col("masked").str.extract_all(pattern))
+        .explode("piece")
+        .drop_nulls("piece")
+        .with_columns(pl.col("piece").str.extract_groups(pattern).alias("g"), plen=pl.col("piece").str.len_chars())
+        .unnest("g")
+        .with_columns(stop=pl.col("plen").cum_sum().over(q.KEYS))
+        .with_columns(pos=(pl.col("stop") - pl.col("plen") + pl.col("pre").str.len_chars()).cast(pl.Int32))
+    )
+    fast = q._pieces(s, pattern)
+    assert generic.height >= 2
+    assert fast.equals(generic)

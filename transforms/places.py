@@ -86,11 +86,13 @@ def divisions() -> pl.DataFrame:
     table = pl.DataFrame(
         rows, schema={"level": pl.Int32, "code": pl.String, "parent": pl.String, "name": pl.String}, orient="row"
     )
-    names = dict(zip(table["code"], table["name"], strict=True))
-    parents = dict(zip(table["code"], table["parent"], strict=True))
-    levels = dict(zip(table["code"], table["level"], strict=True))
+    # plain lists: iterating a Series hands out its values one call at a time
+    codes = table["code"].to_list()
+    names = dict(zip(codes, table["name"].to_list(), strict=True))
+    parents = dict(zip(codes, table["parent"].to_list(), strict=True))
+    levels = dict(zip(codes, table["level"].to_list(), strict=True))
     chains = []
-    for code in table["code"]:
+    for code in codes:
         chain = {1: None, 2: None, 3: None}
         c = code
         while c:

@@ -808,6 +808,17 @@ def _zero_list(counts: pl.DataFrame, words: Callable[[str], list[str]], default_
     )
 
 
+def _zero_count_pattern(words: Callable[[str], list[str]]) -> str:
+    """A negator, perhaps an article and a few words, then a countable subject (QTY-ZERO)."""
+    return (
+        rf"(?s)(?P<pre>.*?)(?P<neg>{alternation(words('negator'))})(?P<art>{alternation(words('article')) or NEVER})?"
+        # a cause may qualify the subject: 未发生因行政许可引发的行政复议案件
+        rf"(?P<mid>(?:因[^{CLAUSE_END}]{{1,{_n('QTY-ZERO-CAUSE-MAX')}}}?(?:{_alt('QTY-ZERO-CAUSE-VERBS')})的)?"
+        rf"[^{CLAUSE_END}的]{{0,{_n('QTY-ZERO-MID-MAX')}}}?)"
+        rf"(?P<subj>{alternation(words('subject'))})"
+    )
+
+
 @rules.rule(
     id="QTY-ZERO", stage="quantities",
     effect="a negator before a countable subject states a zero: 未发生行政诉讼案件 is 0 cases",
@@ -819,14 +830,7 @@ def _zero_counts(s: pl.DataFrame, words: Callable[[str], list[str]], default_mw:
     if not rules.enabled("QTY-ZERO") or not negators or not subjects:
         return s.clear().with_columns(pos=pl.lit(0, pl.Int32), end=pl.lit(0, pl.Int32), subject=pl.lit(""),
                                       measure_word=pl.lit(""), measure_code=pl.lit(""))
-    pattern = (
-        rf"(?s)(?P<pre>.*?)(?P<neg>{alternation(negators)})(?P<art>{alternation(words('article')) or NEVER})?"
-        # a cause may qualify the subject: 未发生因行政许可引发的行政复议案件
-        rf"(?P<mid>(?:因[^{CLAUSE_END}]{{1,{_n('QTY-ZERO-CAUSE-MAX')}}}?(?:{_alt('QTY-ZERO-CAUSE-VERBS')})的)?"
-        rf"[^{CLAUSE_END}的]{{0,{_n('QTY-ZERO-MID-MAX')}}}?)"
-        rf"(?P<subj>{alternation(subjects)})"
-    )
-    p = _pieces(s, pattern)
+    p = _pieces(s, _zero_count_pattern(words))
     counts = p.filter(~pl.col("mid").str.contains(alternation(words("blocker")) or NEVER)).with_columns(
         end=pl.col("stop").cast(pl.Int32),
         subject=pl.col("subj"),
