@@ -774,14 +774,23 @@ def _etc_objects(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
         .select(*KEYS, "mention_no", "start", etc_obj=pl.lit(True))
         .unique()
     )
-    cand = cand.join(obj, on=[*KEYS, "mention_no", "start"], how="left").with_columns(
-        pl.col("etc_obj").fill_null(False)
+    # per mention with objects (a few), whether a cue of its own clause outside the list ends by the first of
+    # them: grouped over those mentions, not windows over every candidate
+    mention = [*KEYS, "mention_no"]
+    first = obj.group_by(mention).agg(first_obj=pl.col("start").min())
+    headed = (
+        cand.filter((pl.col("place") == "own") & ~pl.col("listed"))
+        .select(*mention, "stop")
+        .join(first, on=mention)
+        .filter(pl.col("stop") <= pl.col("first_obj"))
+        .select(mention)
+        .unique()
     )
-    first_obj = pl.col("start").filter(pl.col("etc_obj")).min().over(*KEYS, "mention_no")
-    head = (pl.col("place") == "own") & ~pl.col("listed") & (pl.col("stop") <= first_obj)
-    has_head = head.any().over(*KEYS, "mention_no")
     # `etc_object` is a feature of the declared precedence (IND-PREC-ETC-OBJECT, ranked before the distance)
-    return cand.with_columns(etc_object=pl.col("etc_obj") & has_head).drop("etc_obj")
+    flagged = obj.join(headed, on=mention, how="semi").select(*mention, "start", etc_object="etc_obj")
+    return cand.join(flagged, on=[*mention, "start"], how="left").with_columns(
+        pl.col("etc_object").fill_null(False)
+    )
 
 
 @rules.rule(
