@@ -268,18 +268,32 @@ def _masked(sentences: pl.DataFrame) -> pl.DataFrame:
         [pl.col("sentence").str.extract_all(rx) for rx in patterns] or [pl.lit([], pl.List(pl.String))]
     ).list.eval(pl.element().filter(pl.element() != "")).list.unique().list.sort()
     # the list work is done only on the few sentences a pattern matches at all
-    matched = pl.any_horizontal([pl.col("sentence").str.contains(rx) for rx in patterns] or [pl.lit(False)])
+    # one scan for all patterns where that is one regex (no group name two patterns could share)
+    if patterns and not any("(?P<" in rx or "(?<" in rx for rx in patterns):
+        matched = pl.col("sentence").str.contains("|".join(f"(?:{rx})" for rx in patterns))
+    else:
+        matched = pl.any_horizontal([pl.col("sentence").str.contains(rx) for rx in patterns] or [pl.lit(False)])
     s = sentences.with_row_index("_row")
     s = s.filter(matched).with_columns(_hits=hits).filter(pl.col("_hits").list.len() > 0)
     plain = sentences.filter(~pl.int_range(pl.len()).is_in(s["_row"]))
     if patterns:  # a sentence that is null has no list of matches either way: it is left out
         plain = plain.filter(pl.col("sentence").is_not_null())
-    parts = [plain.with_columns(masked=_mask(pl.col("sentence"), literal))]
+    parts = [_mask_rows(plain, literal)]
     # sentences that match a pattern are few: one replace per distinct set of matches
     for (found,), group in s.drop("_row").group_by(pl.col("_hits").list.join("\x00"), maintain_order=True):
         parts.append(group.drop("_hits").with_columns(
             masked=_mask(pl.col("sentence"), [*literal, *found.split("\x00")])))
     return pl.concat(parts).sort(KEYS, maintain_order=True)
+
+
+def _mask_rows(frame: pl.DataFrame, phrases: list[str]) -> pl.DataFrame:
+    """`frame` with masked = `_mask(sentence, phrases)`, replacing only in the few sentences that hold
+    a phrase (finding them is a tenth of the cost of rewriting every sentence)."""
+    if not phrases:
+        return frame.with_columns(masked=pl.col("sentence"))
+    rows = frame.select(pl.arg_where(pl.col("sentence").str.contains(alternation(phrases)))).to_series()
+    blanked = frame[rows].select(_mask(pl.col("sentence"), phrases)).to_series()
+    return frame.with_columns(frame["sentence"].clone().scatter(rows, blanked).alias("masked"))
 
 
 def _mask(expr: pl.Expr, phrases: list[str]) -> pl.Expr:
