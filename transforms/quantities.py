@@ -844,7 +844,8 @@ def _zero_counts(s: pl.DataFrame, words: Callable[[str], list[str]], default_mw:
     if not rules.enabled("QTY-ZERO") or not negators or not subjects:
         return s.clear().with_columns(pos=pl.lit(0, pl.Int32), end=pl.lit(0, pl.Int32), subject=pl.lit(""),
                                       measure_word=pl.lit(""), measure_code=pl.lit(""))
-    p = _pieces(s, _zero_count_pattern(words))
+    # a sentence with no negator states no zero: the pattern is run on the others only
+    p = _pieces(s.filter(pl.col("masked").str.contains(alternation(negators))), _zero_count_pattern(words))
     counts = p.filter(~pl.col("mid").str.contains(alternation(words("blocker")) or NEVER)).with_columns(
         end=pl.col("stop").cast(pl.Int32),
         subject=pl.col("subj"),
