@@ -15,6 +15,7 @@ bytes; mention offsets are turned into bytes the same way, so comparisons stay e
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
@@ -258,10 +259,11 @@ def _gap_occurrences(sentences: pl.DataFrame, cues: list[str]) -> pl.DataFrame:
         .sort("word", "_row")
     )
     return (
-        pairs.select(*KEYS, "word", "_row", "hit", piece=pl.col("sentence").str.extract_all(pl.col("pattern")))
-        .explode("piece")
+        pairs.select(*KEYS, "word", "hit", piece=pl.col("sentence").str.extract_all(pl.col("pattern")))
+        .with_columns(stop=pl.col("piece").list.eval(pl.element().str.len_bytes().cum_sum()))
+        .explode("piece", "stop")
         .drop_nulls("piece")
-        .with_columns(stop=pl.col("piece").str.len_bytes().cum_sum().over("word", "_row").cast(pl.Int64))
+        .with_columns(pl.col("stop").cast(pl.Int64))
         # the cue as it ends the piece, from its leftmost start (extract_all: a pattern per row is compiled once
         # per distinct pattern there, where extract compiles it per row; the one match ends at the end)
         .with_columns(length=pl.col("piece").str.extract_all(pl.col("hit")).list.first().str.len_bytes()
@@ -276,9 +278,11 @@ def _title_spans(sentences: pl.DataFrame) -> pl.DataFrame:
     title = pl.col("piece").str.extract("(《[^》]*》)$").str.len_bytes().cast(pl.Int64)
     return (
         sentences.select(*KEYS, piece=pl.col("sentence").str.extract_all(pattern))
-        .explode("piece")
+        # each title's end: the running byte length of the pieces of its sentence, within each row's list
+        .with_columns(title_end=pl.col("piece").list.eval(pl.element().str.len_bytes().cum_sum()))
+        .explode("piece", "title_end")
         .drop_nulls("piece")
-        .with_columns(title_end=pl.col("piece").str.len_bytes().cum_sum().over(KEYS).cast(pl.Int64))
+        .with_columns(pl.col("title_end").cast(pl.Int64))
         .select(*KEYS, "title_end", title_start=pl.col("title_end") - title)
     )
 
@@ -351,12 +355,8 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
     coverage = rules.words("indicator_rules.csv", "IND-COVERAGE-CUES")
     # 有关活动, 此类活动: a noun phrase pointing back at the activity named before names no subject of its own
     anaphora = rules.words("indicator_rules.csv", "IND-ANAPHORA")
-    prefix = pl.col("sentence").str.slice(0, pl.col("ctx"))
     m = m.with_columns(
         tail_c=pl.when(pl.col("subject").is_not_null()).then(pl.col("ctx") + rest.str.len_chars()),
-        # the whole sentence up to the number says only when/how often: it continues the one before
-        bare=(_drop_words(prefix, [*fillers, *anaphora]).str.count_matches(r"[\u4e00-\u9fff]") <= carry_max)
-        & ~_has_any(prefix, cue_blockers()),
         window=window,
         # a clause with its own words (受理矛盾纠纷) or a change (同比上升) does not inherit a subject;
         # a coverage word is not a word of its own (覆盖执法人员260人次 still continues the part)
@@ -526,9 +526,16 @@ def _quoted_variants(cues: list[str]) -> dict[str, str]:
     Reports quote the names of systems and campaigns, so a cue often reads across a quotation
     mark; one opening or closing mark, or a pair, anywhere inside the cue.
     """
-    out: dict[str, str] = {}
     # sorted: a variant two cues could spell maps to the same one every run
-    for cue in sorted({c for c in cues if c and GAP not in c}):
+    return _variants_of(tuple(sorted({c for c in cues if c and GAP not in c})))
+
+
+@functools.lru_cache(maxsize=4)
+def _variants_of(cues: tuple[str, ...]) -> dict[str, str]:
+    """The quoted variants of `cues` (see _quoted_variants): a function of the words alone, so kept for the next
+    call (each chunk and each carried search asks for the same ones). Callers read it, never change it."""
+    out: dict[str, str] = {}
+    for cue in cues:
         n = len(cue)
         for i in range(1, n):
             for q in QUOTES:
@@ -793,6 +800,17 @@ def _etc_objects(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _bare() -> pl.Expr:
+    """Whether the whole sentence up to the number says only when or how often (累计开展9次): it then continues the
+    one before. Asked of the numbers no cue of their own sentence classifies only (a few), not of every number."""
+    carry_max = rules.number("indicator_rules.csv", "IND-CARRY-MAX")
+    prefix = pl.col("sentence").str.slice(0, pl.col("ctx"))
+    words = [*sentence_fillers(), *rules.words("indicator_rules.csv", "IND-ANAPHORA")]
+    return (_drop_words(prefix, words).str.count_matches(r"[\u4e00-\u9fff]") <= carry_max) & ~_has_any(
+        prefix, cue_blockers()
+    )
+
+
 @rules.rule(
     id="IND-CARRIED", stage="indicators",
     effect="a bare sentence (累计开展9次。) takes the subject of the sentence right before it in its section",
@@ -811,8 +829,8 @@ def _carried(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame, chose
     if not rules.enabled("IND-CARRIED"):
         return chosen.clear()
     open_ = (
-        m.filter(pl.col("bare"))
-        .join(chosen.select(*KEYS, "mention_no"), on=[*KEYS, "mention_no"], how="anti")
+        m.join(chosen.select(*KEYS, "mention_no"), on=[*KEYS, "mention_no"], how="anti")
+        .filter(_bare())
         .select(*KEYS, "mention_no", "measure_code", "section", prev_no=pl.col("sentence_no") - 1)
     )
     if open_.is_empty():
