@@ -224,6 +224,23 @@ def _occurrences(sentences: pl.DataFrame, words: list[str]) -> pl.DataFrame:
     )
 
 
+# the word lists the cue choice looks for besides the cues (negations, cancelling phrases, verbs of taking part,
+# list closers) and the list separator: found in one search, each reader taking its own words (_hits)
+MARK_LISTS = ("IND-NEGATION", "IND-CUE-CANCEL", "IND-ACTOR-VERBS", "IND-LIST-CLOSERS")
+LIST_SEP = "、"
+
+
+def _marks(sentences: pl.DataFrame) -> pl.DataFrame:
+    """Every occurrence of the words of MARK_LISTS and of LIST_SEP in `sentences`: KEYS, word, start (bytes)."""
+    return _occurrences(sentences, [LIST_SEP, *(w for n in MARK_LISTS for w in rules.words("indicator_rules.csv", n))])
+
+
+def _hits(marks: pl.DataFrame, words: list[str]) -> pl.DataFrame:
+    """The occurrences of the literal `words` among `marks` (an overlapping search finds every occurrence of every
+    word, so these are what a search for `words` alone finds)."""
+    return marks.filter(pl.col("word").is_in(sorted({w for w in words if w and GAP not in w})))
+
+
 def _gap_occurrences(sentences: pl.DataFrame, cues: list[str]) -> pl.DataFrame:
     """Occurrences of cues with a gap (解决…问题: 解决 then, within a clause, 问题).
 
@@ -545,7 +562,7 @@ def _variants_of(cues: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-def _cue_occurrences(sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.DataFrame:
+def _cue_occurrences(sentences: pl.DataFrame, cues: pl.DataFrame, marks: pl.DataFrame | None = None) -> pl.DataFrame:
     """Every catalogue cue in `sentences` (bytes: start, stop, length), cues inside a 《title》 left out.
 
     A cue read across quotation marks (“一网通办”率) is found as the cue it spells; its length is
@@ -561,11 +578,12 @@ def _cue_occurrences(sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.DataFram
         occ = pl.concat([occ, gaps.select(occ.columns)])
     occ = _gap_yields_nested(occ.with_columns(stop=pl.col("start") + pl.col("length")))
     # a cue right after a negation word (非许可事项) is not that cue
-    negated = _occurrences(sentences, rules.words("indicator_rules.csv", "IND-NEGATION")).select(
+    marks = _marks(sentences) if marks is None else marks
+    negated = _hits(marks, rules.words("indicator_rules.csv", "IND-NEGATION")).select(
         *KEYS, start=pl.col("start") + pl.col("word").str.len_bytes().cast(pl.Int64)
     )
     occ = occ.join(negated, on=[*KEYS, "start"], how="anti")
-    occ = occ.join(_cancelled(sentences, occ), on=[*KEYS, "word", "start"], how="anti")
+    occ = occ.join(_cancelled(marks, occ), on=[*KEYS, "word", "start"], how="anti")
     # a cue inside a title (《信访工作条例》), or a split cue starting in one (《法律援助法》…活动), names
     # the document studied, not the work done
     inside = occ.join(_title_spans(sentences), on=KEYS).filter(
@@ -605,7 +623,7 @@ def _gap_yields_nested(occ: pl.DataFrame) -> pl.DataFrame:
     return occ.join(covered, on=[*KEYS, "word", "start"], how="anti")
 
 
-def _cancelled(sentences: pl.DataFrame, occ: pl.DataFrame) -> pl.DataFrame:
+def _cancelled(marks: pl.DataFrame, occ: pl.DataFrame) -> pl.DataFrame:
     """Cue occurrences that start inside a cancelling phrase (人大常委 cancels 常委会, 常委会会议): word, start.
 
     The people's congress standing committee is the legislature a government reports to, not a
@@ -614,7 +632,7 @@ def _cancelled(sentences: pl.DataFrame, occ: pl.DataFrame) -> pl.DataFrame:
     only the cues it stands right before (人大 is harmless before 立法建议).
     """
     words = rules.words("indicator_rules.csv", "IND-CUE-CANCEL")
-    phrases = _occurrences(sentences, words)
+    phrases = _hits(marks, words)
     if phrases.is_empty() or occ.is_empty():
         return occ.select(*KEYS, "word", "start").clear()
     return (
@@ -634,7 +652,7 @@ def _cancelled(sentences: pl.DataFrame, occ: pl.DataFrame) -> pl.DataFrame:
     why="the adviser took part 18 times; the lectures are what it took part in. The measure must still fit "
         "the actor's indicator: 45件 of contracts reviewed stay contracts",
 )
-def _actors(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
+def _actors(cand: pl.DataFrame, used: pl.DataFrame, marks: pl.DataFrame) -> pl.DataFrame:
     """Cues that name who takes part (法律顾问全程参与…工作50余次): the count is of their part-takings.
 
     An actor is a direct cue (not a family sibling) in the number's clause followed, within one
@@ -643,7 +661,7 @@ def _actors(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     """
     if not rules.enabled("IND-ACTOR"):
         return cand.select(*KEYS, "mention_no", "start").clear().with_columns(actor=pl.lit(True))
-    verbs = _occurrences(used, rules.words("indicator_rules.csv", "IND-ACTOR-VERBS")).select(*KEYS, verb_b="start")
+    verbs = _hits(marks, rules.words("indicator_rules.csv", "IND-ACTOR-VERBS")).select(*KEYS, verb_b="start")
     gap_max = rules.number("indicator_rules.csv", "IND-ACTOR-GAP-MAX")
     # the gap in characters (byte offsets sit on character bounds, so the bytes between decode whole)
     gap = (
@@ -701,7 +719,7 @@ def _weak_modifiers(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     why="the number counts all the listed forms, so the last item is no nearer the truth than the first: "
         "length and family support decide among them",
 )
-def _listed_alike(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
+def _listed_alike(cand: pl.DataFrame, used: pl.DataFrame, marks: pl.DataFrame) -> pl.DataFrame:
     """Cues that are items of one 、-list before the number stand equally near it.
 
     开展领导班子学法、研讨、主题党课、各类讲座12余次 counts all the listed forms, so the last item
@@ -709,7 +727,7 @@ def _listed_alike(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     of the nearest of them, and the tie goes on to cue length and family support. A cue is listed
     when a 、 stands right after it or right before it (within IND-LIST-ITEM-SLACK characters: 各类讲座).
     """
-    seps = _occurrences(used, ["、"]).select(*KEYS, sep="start")
+    seps = _hits(marks, [LIST_SEP]).select(*KEYS, sep="start")
     slack = rules.number("indicator_rules.csv", "IND-LIST-ITEM-SLACK")
     own = cand.filter(pl.col("place") == "own").select(*KEYS, "mention_no", "start", "stop", "win_b", "ctx_b").unique()
     sep_len = len("、".encode())
@@ -750,7 +768,7 @@ def _listed_alike(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     )
     shared = pl.col("dist").filter(pl.col("listed")).min().over(*KEYS, "mention_no")
     cand = cand.with_columns(dist=pl.when(pl.col("listed")).then(shared).otherwise("dist"))
-    return _etc_objects(cand, used).drop("listed")
+    return _etc_objects(cand, marks).drop("listed")
 
 
 @rules.rule(
@@ -761,7 +779,7 @@ def _listed_alike(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     counter_example="开展法律咨询、法治讲座等活动30场次", counter_expect="|专题研究",
     why="the studies are counted, not legal-adviser activity; with no head cue the listed forms still name the count",
 )
-def _etc_objects(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
+def _etc_objects(cand: pl.DataFrame, marks: pl.DataFrame) -> pl.DataFrame:
     """Listed cues closed by 等 are the objects of a verb cue at the clause head: the verb is counted.
 
     专题研究规范性文件清理、法律顾问选聘等关键事项2次 counts the studies, not legal-adviser activity.
@@ -771,7 +789,7 @@ def _etc_objects(cand: pl.DataFrame, used: pl.DataFrame) -> pl.DataFrame:
     """
     if not rules.enabled("IND-ETC-OBJECTS"):
         return cand.with_columns(etc_object=pl.lit(False))
-    etc = _occurrences(used, rules.words("indicator_rules.csv", "IND-LIST-CLOSERS")).select(*KEYS, etc="start")
+    etc = _hits(marks, rules.words("indicator_rules.csv", "IND-LIST-CLOSERS")).select(*KEYS, etc="start")
     obj = (
         cand.filter(pl.col("listed"))
         .select(*KEYS, "mention_no", "start", "stop", "ctx_b")
@@ -932,7 +950,8 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
     A bare sentence with no cue of its own takes the subject of the sentence before (`_carried`).
     """
     used = sentences.join(m.select(KEYS).unique(), on=KEYS, how="semi")
-    occ = _cue_occurrences(used, cues)
+    marks = _marks(used)
+    occ = _cue_occurrences(used, cues, marks)
     cand = (
         m.select(
             *KEYS,
@@ -980,7 +999,7 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
         prefers=pl.col("sections").str.contains(pl.col("section").fill_null("-"), literal=True)
         & (pl.col("sections") != ""),
     ).filter(pl.any_horizontal(*(v for k, v in places.items() if k != "actor")).fill_null(False))
-    cand = cand.join(_actors(cand, used), on=[*KEYS, "mention_no", "start"], how="left").with_columns(
+    cand = cand.join(_actors(cand, used, marks), on=[*KEYS, "mention_no", "start"], how="left").with_columns(
         pl.col("actor").fill_null(False)
     )
     # the first place in declared order (indicator_tiers.csv) that holds the cue is its tier
@@ -992,7 +1011,7 @@ def _choose(m: pl.DataFrame, sentences: pl.DataFrame, cues: pl.DataFrame) -> pl.
     # a weak cue names only its own clause: it is too generic to carry into the next (律师事务所…，惠及…)
     cand = cand.filter(~((pl.col("weak") == 1) & pl.col("place").is_in(["rest", "earlier"])))
     cand = _weak_modifiers(cand, used)
-    cand = _listed_alike(cand, used)
+    cand = _listed_alike(cand, used, marks)
     # family support: how many cues of the same family stand in the same part of the sentence; a cue
     # inside a longer one (办结 in 按时办结率) is not a second word of support
     whole = occ.select(*KEYS, "start", "stop")
