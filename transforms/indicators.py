@@ -1100,18 +1100,22 @@ def _stated_year() -> pl.Expr:
     return years.list.last().str.slice(0, 4).cast(pl.Int32, strict=False)
 
 
-def _single(facts: pl.DataFrame, code: str, scope: list[str], name: str) -> pl.DataFrame:
-    """The one fact of `code` in each scope (scopes holding several are skipped as ambiguous)."""
+def _single_all(facts: pl.DataFrame, scope: list[str]) -> pl.DataFrame:
+    """Per code, the one fact of it in each scope (scopes holding several are skipped as ambiguous): scope,
+    indicator_code, _value, _sentence_no, _mention_no; every code in one grouping."""
     return (
-        facts.filter(pl.col("indicator_code") == code)
-        .group_by(scope)
-        .agg(
-            pl.col("value").first().alias(name),
-            pl.col("sentence_no", "mention_no").first().name.prefix(name),
-            n=pl.len(),
-        )
+        facts.group_by(*scope, "indicator_code")
+        .agg(pl.col("value", "sentence_no", "mention_no").first().name.prefix("_"), n=pl.len())
         .filter(pl.col("n") == 1)
         .drop("n")
+    )
+
+
+def _role(table: pl.DataFrame, single: pl.DataFrame, scope: list[str], col: str, name: str) -> pl.DataFrame:
+    """Per consistency rule (`_rule` of `table`), the one fact of its `col` code in each scope of `single`
+    (_single_all): _rule, scope, `name` (its value), `name`sentence_no, `name`mention_no."""
+    return table.select("_rule", code=col).join(single, left_on="code", right_on="indicator_code").select(
+        "_rule", *scope, **{name: "_value", f"{name}sentence_no": "_sentence_no", f"{name}mention_no": "_mention_no"}
     )
 
 
@@ -1132,31 +1136,34 @@ def _flags(facts: pl.DataFrame) -> pl.DataFrame:
     over = pl.when(over_100).then(pl.lit(["rate_over_100"]))
     facts = facts.with_columns(flags=over.otherwise(pl.lit([], pl.List(pl.String))))
     found = []
-    for rule in consistency_rules().iter_rows(named=True):
-        for scope in ([*KEYS, "kind"], ["source_file", "kind"]):
-            num = _single(facts, rule["numerator"], scope, "num")
-            den = _single(facts, rule["denominator"], scope, "den")
-            rate = _single(facts, rule["rate"], scope, "rate")
-            pair = num.join(den, on=scope)
-            found.append(
-                pair.filter(pl.col("num") > pl.col("den")).select(
-                    "source_file",
-                    sentence_no="numsentence_no",
-                    mention_no="nummention_no",
-                    flag=pl.lit("resolved_above_screened"),
-                )
+    table = consistency_rules().select("rate", "numerator", "denominator").with_row_index("_rule")
+    # every rule's three facts per scope from one grouping of the facts of all their codes (not one per code)
+    codes = sorted({c for col in ("rate", "numerator", "denominator") for c in table[col].to_list()})
+    pool = facts.filter(pl.col("indicator_code").is_in(codes)) if table.height else facts.clear()
+    for scope in ([*KEYS, "kind"], ["source_file", "kind"]) if table.height else ():
+        single = _single_all(pool, scope)
+        num, den, rate = (_role(table, single, scope, col, name)
+                          for col, name in (("numerator", "num"), ("denominator", "den"), ("rate", "rate")))
+        pair = num.join(den, on=["_rule", *scope])
+        found.append(
+            pair.filter(pl.col("num") > pl.col("den")).select(
+                "source_file",
+                sentence_no="numsentence_no",
+                mention_no="nummention_no",
+                flag=pl.lit("resolved_above_screened"),
             )
-            off = (pl.col("rate") - 100 * pl.col("num") / pl.col("den")).abs() > 1
-            found.append(
-                pair.join(rate, on=scope)
-                .filter((pl.col("den") > 0) & off)
-                .select(
-                    "source_file",
-                    sentence_no="ratesentence_no",
-                    mention_no="ratemention_no",
-                    flag=pl.lit("rate_contradicts_counts"),
-                )
+        )
+        off = (pl.col("rate") - 100 * pl.col("num") / pl.col("den")).abs() > 1
+        found.append(
+            pair.join(rate, on=["_rule", *scope])
+            .filter((pl.col("den") > 0) & off)
+            .select(
+                "source_file",
+                sentence_no="ratesentence_no",
+                mention_no="ratemention_no",
+                flag=pl.lit("rate_contradicts_counts"),
             )
+        )
     keys = ["source_file", "sentence_no", "mention_no"]
     extra = pl.concat(found).unique().group_by(keys).agg(more=pl.col("flag").sort())
     return (
