@@ -334,7 +334,9 @@ def _frame(mentions: pl.DataFrame, sentences: pl.DataFrame) -> pl.DataFrame:
     ctx, end, prev_end = pl.col("ctx"), pl.col("endc"), pl.col("_prev_end")
     before = pl.col("sentence").str.slice(0, ctx)
     m = m.with_columns(
-        scope_c=ctx - before.str.extract(f"([^{HARD_END}]*)$").str.len_chars(),
+        # the part's start: after the last hard end before the number (one greedy anchored match; the search for a
+        # run ending at the text's end tried every start, 2x slower)
+        scope_c=ctx - before.str.replace(f"(?s)^.*[{HARD_END}]", "").str.len_chars(),
         scope_end_c=ctx + pl.col("sentence").str.slice(ctx).str.extract(f"^([^{HARD_END}]*)").str.len_chars(),
         clause_c=ctx - before.str.extract(f"([^{CLAUSE_END}]*)$").str.len_chars(),
         after_c=end + pl.col("sentence").str.slice(end).str.extract(f"^([^{CLAUSE_END}]*)").str.len_chars(),
