@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from transforms import rules
 from transforms.indicators import classify_facts, load_catalogue, unclassified_cues
 from transforms.quantities import extract_mentions
 from transforms.schemas import FACTS
@@ -701,3 +702,15 @@ def test_an_adjacent_phrase_head_outranks_a_far_catalogue_cue():
     # a cue next to the head (集中学法会议) or naming the number itself is untouched
     assert codes("组织集中学法会议12次") == ["study.sessions"]
     assert codes("全年组织集中学法12次") == ["study.sessions"]
+
+
+def test_facts_are_classified_with_every_consistency_rule_switched_off():
+    """The consistency flags are a list of rules (consistency.csv): with none left, the facts still come,
+    flagged only for a rate over 100 (a concat of no findings used to raise)."""
+    ids = [r["rule_id"] for r in rules.table("consistency.csv")]
+    sentences = pl.DataFrame({"source_file": ["a.txt"], "sentence_no": [1], "section": ["achievements"],
+                              "sent_start": [0], "sentence": ["全年化解矛盾纠纷12件，化解率为120%。"]})
+    with rules.switched_off(*ids):
+        facts = classify_facts(extract_mentions(sentences), sentences)
+    assert sorted(facts["value"].to_list()) == [12.0, 120.0]
+    assert facts.filter(pl.col("value") == 120)["flags"].to_list() == [["rate_over_100"]]

@@ -1166,6 +1166,8 @@ def _flags(facts: pl.DataFrame) -> pl.DataFrame:
                 flag=pl.lit("rate_contradicts_counts"),
             )
         )
+    if not found:  # every consistency rule switched off: the rate flag alone
+        return facts
     keys = ["source_file", "sentence_no", "mention_no"]
     extra = pl.concat(found).unique().group_by(keys).agg(more=pl.col("flag").sort())
     return (
