@@ -263,12 +263,17 @@ def ensure_table(con: duckdb.DuckDBPyConnection, table: str, schema: pl.Schema) 
     con.execute(f"create table if not exists {table} as select * from frame limit 0")
 
 
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """The column names `table` (schema.name) has in the database."""
+    schema_name, table_name = table.split(".")
+    return [r[0] for r in con.execute(
+        "select column_name from duckdb_columns() where schema_name = ? and table_name = ?",
+        [schema_name, table_name]).fetchall()]
+
+
 def add_missing_columns(con: duckdb.DuckDBPyConnection, table: str, schema: pl.Schema) -> None:
     """A release that adds a column to a stage's frame adds it to the existing table too."""
-    schema_name, table_name = table.split(".")
-    have = {r[0] for r in con.execute(
-        "select column_name from duckdb_columns() where schema_name = ? and table_name = ?",
-        [schema_name, table_name]).fetchall()}
+    have = set(_columns(con, table))
     frame = empty(schema)  # noqa: F841 - read by DuckDB's replacement scan
     for name, sql_type in con.execute("select column_name, column_type from (describe select * from frame)").fetchall():
         if name not in have:
@@ -278,10 +283,7 @@ def add_missing_columns(con: duckdb.DuckDBPyConnection, table: str, schema: pl.S
 def drop_removed_columns(con: duckdb.DuckDBPyConnection, table: str, schema: pl.Schema) -> None:
     """A release that takes a column out of a stage's frame takes it out of the table: its rows would
     keep old values no run writes again (stage.normalized's per-character offset_map, now runs)."""
-    schema_name, table_name = table.split(".")
-    for (name,) in con.execute(
-            "select column_name from duckdb_columns() where schema_name = ? and table_name = ?",
-            [schema_name, table_name]).fetchall():
+    for name in _columns(con, table):
         if name not in schema:
             con.execute(f'alter table {table} drop column "{name}"')
 

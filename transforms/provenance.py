@@ -5,12 +5,9 @@ from __future__ import annotations
 import polars as pl
 
 
-def _source_index(points: pl.DataFrame, maps: pl.DataFrame) -> pl.DataFrame:
-    """(_row, src): for each point (_row, source_file, p) the source index of normalized character p,
-    null when the file has no map or p is outside its text. Each file's runs are laid out with the
-    normalized offset each starts at; a point takes the run starting at or before it (an as-of join):
-    linear in points + runs, never a copy of a map per point."""
-    runs = (
+def _runs(maps: pl.DataFrame) -> pl.DataFrame:
+    """Each file's runs laid out with the normalized offset each starts at, sorted by it."""
+    return (
         maps.select("source_file", "run_starts", "run_lengths")
         .unique("source_file", keep="first", maintain_order=True)
         .explode("run_starts", "run_lengths")
@@ -18,8 +15,14 @@ def _source_index(points: pl.DataFrame, maps: pl.DataFrame) -> pl.DataFrame:
         .with_columns(at=(pl.col("run_lengths").cum_sum() - pl.col("run_lengths")).over("source_file").cast(pl.Int64))
         .sort("at")
     )
+
+
+def _source_index(points: pl.DataFrame, runs: pl.DataFrame) -> pl.DataFrame:
+    """(_row, src): for each point (_row, source_file, p) the source index of normalized character p,
+    null when the file has no map or p is outside its text. A point takes the run starting at or
+    before it (an as-of join): linear in points + runs, never a copy of a map per point."""
     found = points.sort("p").join_asof(runs, left_on="p", right_on="at", by="source_file", strategy="backward",
-                                       check_sortedness=False)  # both sorted by the key above
+                                       check_sortedness=False)  # both sorted by the key
     inside = (pl.col("p") >= 0) & (pl.col("p") < pl.col("at") + pl.col("run_lengths"))
     return found.select("_row", src=pl.when(inside).then(pl.col("run_starts") + (pl.col("p") - pl.col("at"))))
 
@@ -35,8 +38,9 @@ def add_source_offsets(facts: pl.DataFrame, maps: pl.DataFrame) -> pl.DataFrame:
     if not facts.height:
         return facts.with_columns(source_start=pl.lit(None, pl.Int32), source_end=pl.lit(None, pl.Int32))
     indexed = facts.with_row_index("_row")
-    start = _source_index(indexed.select("_row", "source_file", p=pl.col("char_start").cast(pl.Int64)), maps)
-    last = _source_index(indexed.select("_row", "source_file", p=(pl.col("char_end") - 1).cast(pl.Int64)), maps)
+    runs = _runs(maps)  # laid out once for both ends
+    start = _source_index(indexed.select("_row", "source_file", p=pl.col("char_start").cast(pl.Int64)), runs)
+    last = _source_index(indexed.select("_row", "source_file", p=(pl.col("char_end") - 1).cast(pl.Int64)), runs)
     return (
         indexed.join(start.rename({"src": "_src_start"}), on="_row", how="left")
         .join(last.rename({"src": "_src_last"}), on="_row", how="left")
