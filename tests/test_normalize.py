@@ -384,8 +384,10 @@ def test_triggers_and_fast_paths_change_nothing(monkeypatch) -> None:
     monkeypatch.setattr(normalize, "_PINYIN_TRIGGER", always)
     monkeypatch.setattr(normalize, "_GLUED_TRIGGER", always)
     monkeypatch.setattr(normalize, "_NATIVE_TRIGGER", {k: "" for k in normalize._NATIVE_TRIGGER})
-    monkeypatch.setattr(normalize, "_ascii_punct", lambda d, spaced=None: normalize.rewrite(d, normalize._ASCII_PUNCT,
-                                                                                            normalize._punct))
+    monkeypatch.setattr(normalize, "_marks_many", lambda texts, width: (
+        [t.translate(normalize._WIDTH) if width else t for t in texts], [True] * len(texts)))
+    monkeypatch.setattr(normalize, "_ascii_punct", lambda d, spaced=None, marked=False: normalize.rewrite(
+        d, normalize._ASCII_PUNCT, normalize._punct))
     monkeypatch.setattr(normalize, "rewrite_at", lambda d, starts, p, r: normalize.rewrite(d, p, r))
     plain = [(d.text, d.offsets) for d, _ in normalize.normalize_texts(texts)]
     assert fast == plain
@@ -425,3 +427,23 @@ def test_break_and_edge_space_starts_on_random_text() -> None:
             want = normalize.rewrite(doc, pattern, repl)
             got = normalize.rewrite_at(doc, normalize._BREAK_STARTS[rule_id], pattern, repl)
             assert (got.text, got.offsets) == (want.text, want.offsets), (rule_id, doc.text)
+
+
+def test_native_marks_on_random_text() -> None:
+    """_marks_many (width table and the marks alone, natively over a batch of texts joined by line
+    breaks) equals the width table, `_punct_same_length` and `_PUNCT_SPACED` text by text, on every
+    arrangement of marks, blanks, digits, letters, CJK, closers and full-width forms up to 8
+    characters, texts that open or close with a mark included."""
+    import random
+
+    from transforms import normalize
+
+    rng = random.Random(11)
+    alpha = list(",;:,;:  \taZ09中”’）)》」%“《-.²٣\n１Ａ％（\u3000") + ["\u3400", "\ufaff", "\u9fff", "。", "("]
+    texts = ["".join(rng.choice(alpha) for _ in range(rng.randint(0, 8))) for _ in range(30_000)]
+    for width in (True, False):
+        got, spaced = normalize._marks_many(texts, width)
+        wide = [t.translate(normalize._WIDTH) if width else t for t in texts]
+        assert got == [normalize._punct_same_length(t) for t in wide]
+        assert spaced == [bool(normalize._PUNCT_SPACED.search(t)) for t in wide]
+    assert normalize._marks_many([""], True) == ([""], [False])

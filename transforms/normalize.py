@@ -38,6 +38,7 @@ from pathlib import Path
 import opencc
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from transforms import opencc_fast, rules
 from transforms.decode import ZERO_WIDTH, plausible_re
@@ -736,7 +737,7 @@ def _punct_same_length(text: str) -> str:
     return text
 
 
-def _ascii_punct(doc: Mapped, spaced: bool | None = None) -> Mapped:
+def _ascii_punct(doc: Mapped, spaced: bool | None = None, marked: bool = False) -> Mapped:
     """NORM-ASCII-PUNCT on one text: the marks alone natively, then `rewrite` for those with spaces
     beside them (rare). A mark with no space beside it is a match of its own, never part of another;
     and no decision differs between a neighbour mark written , ; : or ，；：, so the order is free.
@@ -744,7 +745,8 @@ def _ascii_punct(doc: Mapped, spaced: bool | None = None) -> Mapped:
     are never beside one, so rewriting them changes no such pair)."""
     if spaced is None and not _ASCII_PUNCT_TRIGGER.search(doc.text):
         return doc
-    doc = Mapped(_punct_same_length(doc.text), doc.runs)
+    if not marked:  # `marked`: the marks alone are rewritten already (_marks_many)
+        doc = Mapped(_punct_same_length(doc.text), doc.runs)
     if spaced is None:
         spaced = bool(_PUNCT_SPACED.search(doc.text))
     return rewrite_at(doc, _before_marks, _ASCII_PUNCT, _punct) if spaced else doc
@@ -790,16 +792,85 @@ def unify_width_many(docs: list[Mapped]) -> list[Mapped]:
     (every entry is one character for one, so the offset maps stay as they are)."""
     if not docs:
         return docs
-    if _on("NORM-WIDTH"):
-        texts = opencc_fast.translate_all([d.text for d in docs], _width_table())
-        docs = [Mapped(t, d.runs) for t, d in zip(texts, docs, strict=True)]
-    if not _on("NORM-ASCII-PUNCT"):
+    width, punct = _on("NORM-WIDTH"), _on("NORM-ASCII-PUNCT")
+    if not punct:
+        if width:
+            texts = opencc_fast.translate_all([d.text for d in docs], _width_table())
+            docs = [Mapped(t, d.runs) for t, d in zip(texts, docs, strict=True)]
         return docs
-    texts = pl.Series([d.text for d in docs], dtype=pl.String)
-    # which texts have a mark, and one with a space or tab beside it: natively, for all at once
-    marks = texts.str.contains(_ASCII_PUNCT_TRIGGER.pattern).to_list()
-    spaced = texts.str.contains(_PUNCT_SPACED.pattern).to_list()
-    return [_ascii_punct(d, sp) if m else d for d, m, sp in zip(docs, marks, spaced, strict=True)]
+    texts, spaced = _marks_many([d.text for d in docs], width)
+    return [_ascii_punct(Mapped(t, d.runs), sp, marked=True) if sp else Mapped(t, d.runs)
+            for t, d, sp in zip(texts, docs, spaced, strict=True)]
+
+
+_BLANK, _CJK_BIT, _CLOSER_BIT, _ALNUM = 1, 2, 4, 8
+
+
+@cache
+def _mark_classes() -> pl.Series:
+    """Code point -> what the ASCII-mark decisions read of a neighbour, as bits: a space or tab,
+    a _CJKISH character, a closer (_CLOSERS), an ASCII letter or digit."""
+    bits: dict[int, int] = {}
+    cjkish = [*range(0x3400, 0xA000), *range(0xF900, 0xFB00), *map(ord, "“”‘’《》「」『』【】")]
+    for codes, bit in ((map(ord, " \t"), _BLANK), (cjkish, _CJK_BIT), (map(ord, _CLOSERS), _CLOSER_BIT),
+                       (map(ord, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"), _ALNUM)):
+        for c in codes:
+            bits[c] = bits.get(c, 0) | bit
+    return pl.repeat(0, 0x110000, dtype=pl.UInt8, eager=True).scatter(list(bits), list(bits.values()))
+
+
+def _marks_many(texts: list[str], width: bool) -> tuple[list[str], list[bool]]:
+    """Each text through the width table (if `width`) and `_punct_same_length`, natively for all
+    texts at once, and whether it has a mark with a space or tab beside it (`_PUNCT_SPACED`, read
+    before the marks are rewritten). The texts are joined by line breaks, which no decision reads
+    differently from a text's edge, except a `,` that opens a text (`^,`): mended per text.
+    `_punct_same_length`'s decisions are per mark, from its two neighbours only."""
+    codes = opencc_fast.code_units("\n".join(texts))
+    if width:
+        codes = pc.take(_width_table(), codes)
+    units = pl.from_arrow(codes)
+    assert isinstance(units, pl.Series)
+    # the marks (few) with the classes of their neighbours; none before the first or after the last
+    at = ((units == ord(",")) | (units == ord(";")) | (units == ord(":"))).arg_true().cast(pl.Int64)
+    last = len(units) - 1
+    classes = _mark_classes()
+    marks = pl.DataFrame({
+        "at": at,
+        "c": units.gather(at),
+        "prev": classes.gather(units.gather((at - 1).clip(0, last))),
+        "next": classes.gather(units.gather((at + 1).clip(0, last))),
+    })
+    prev = pl.when(pl.col("at") > 0).then(pl.col("prev")).otherwise(0)
+    nxt = pl.when(pl.col("at") < last).then(pl.col("next")).otherwise(0)
+    alone = ((prev | nxt) & _BLANK) == 0
+    marks = marks.select(
+        "at",
+        c=pl.when(alone & (pl.col("c") == ord(",")) & ((prev & (_CJK_BIT | _CLOSER_BIT) != 0) | (nxt & _CJK_BIT != 0)))
+        .then(ord("，"))
+        .when(alone & (pl.col("c") == ord(";")) & ((prev & _ALNUM == 0) | (nxt & _ALNUM == 0)))
+        .then(ord("；"))
+        .when(alone & (pl.col("c") == ord(":")) & (prev & _CJK_BIT != 0))
+        .then(ord("："))
+        .otherwise(pl.col("c"))
+        .cast(pl.UInt32),
+        spaced=~alone,
+    )
+    if marks.height:
+        units = units.scatter(marks["at"], marks["c"])
+    joined = opencc_fast._text(units.to_arrow())
+    starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    spaced = [False] * len(texts)
+    at = marks.filter("spaced")["at"]
+    if len(at):
+        for i in pl.Series(starts).search_sorted(at, side="right").to_list():
+            spaced[i - 1] = True
+    result = []
+    for text, s in zip(texts, starts, strict=True):
+        new = joined[s : s + len(text)]
+        if new[:1] == "," and new[1:2] not in (" ", "\t"):  # a `,` that opens the text (`^,`)
+            new = "，" + new[1:]
+        result.append(new)
+    return result, spaced
 
 
 # --------------------------------------------------------------------------- (f) breaks, spaces
