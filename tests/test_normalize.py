@@ -409,6 +409,7 @@ def test_fast_punctuation_and_layout_spaces_on_random_text() -> None:
         want = normalize.rewrite(doc, normalize._LAYOUT_SPACE, normalize._layout_space)
         got = normalize.rewrite_at(doc, normalize._SPACE_RUN, normalize._LAYOUT_SPACE, normalize._layout_space)
         assert (got.text, got.offsets) == (want.text, want.offsets), doc.text
+        assert list(normalize._space_runs(doc.text)) == [m.start() for m in normalize._SPACE_RUN.finditer(doc.text)]
 
 
 def test_break_and_edge_space_starts_on_random_text() -> None:

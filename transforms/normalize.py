@@ -896,6 +896,17 @@ _LAYOUT_SPACE = re.compile(
 _SPACE_RUN = re.compile(" +")
 
 
+def _space_runs(text: str) -> Iterator[int]:
+    """Where each run of spaces starts, in order (`_SPACE_RUN.finditer`'s starts: str.find skips to
+    the next space natively, where the engine steps through every character)."""
+    find, run = text.find, _SPACE_RUN.match
+    p = find(" ")
+    while p >= 0:
+        yield p
+        end = run(text, p).end()  # type: ignore[union-attr]  # a space stands at p
+        p = find(" ", end)
+
+
 def _edge_space(text: str) -> bool:
     """A space or tab at a line's edge (the only way _EDGE_SPACE matches)."""
     return (text[:1] in (" ", "\t") or text[-1:] in (" ", "\t") or " \n" in text or "\t\n" in text
@@ -1020,7 +1031,7 @@ def repair_breaks(doc: Mapped) -> Mapped:
             starts = _BREAK_STARTS.get(rule_id)
             doc = rewrite_at(doc, starts, pattern, repl) if starts else rewrite(doc, pattern, repl)
     if _on("NORM-LAYOUT-SPACE") and " " in doc.text:
-        doc = rewrite_at(doc, _SPACE_RUN, _LAYOUT_SPACE, _layout_space)
+        doc = rewrite_at(doc, _space_runs, _LAYOUT_SPACE, _layout_space)
     lead = len(doc.text) - len(doc.text.lstrip("\n"))
     trail = len(doc.text.rstrip("\n"))
     return cut(doc, lead, trail) if (lead, trail) != (0, len(doc.text)) else doc
