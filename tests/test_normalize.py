@@ -381,6 +381,7 @@ def test_triggers_and_fast_paths_change_nothing(monkeypatch) -> None:
     always = re.compile("")
     monkeypatch.setattr(normalize, "_MD_TRIGGER", {k: lambda t: True for k in normalize._MD_TRIGGER})
     monkeypatch.setattr(normalize, "_BREAK_TRIGGER", {k: lambda t: True for k in normalize._BREAK_TRIGGER})
+    monkeypatch.setattr(normalize, "_break_flags", lambda texts: [frozenset(normalize._BREAK_NATIVE)] * len(texts))
     monkeypatch.setattr(normalize, "_PINYIN_TRIGGER", always)
     monkeypatch.setattr(normalize, "_GLUED_TRIGGER", always)
     monkeypatch.setattr(normalize, "_NATIVE_TRIGGER", {k: "" for k in normalize._NATIVE_TRIGGER})
@@ -448,3 +449,20 @@ def test_native_marks_on_random_text() -> None:
         assert got == [normalize._punct_same_length(t) for t in wide]
         assert spaced == [bool(normalize._PUNCT_SPACED.search(t)) for t in wide]
     assert normalize._marks_many([""], True) == ([""], [False])
+
+
+def test_native_break_flags_on_random_text() -> None:
+    """_break_flags over a batch equals, text by text, _edge_space and the presence of ? ？ and of
+    页 - — – (what the later steps' triggers need), texts that open or close with a blank included."""
+    import random
+
+    from transforms import normalize
+
+    rng = random.Random(12)
+    alpha = list("\n\n  \t中文1。?？页-—–a")
+    texts = ["".join(rng.choice(alpha) for _ in range(rng.randint(0, 8))) for _ in range(30_000)]
+    want = [frozenset(r for r, hit in (("NORM-EDGE-SPACE", normalize._edge_space(t)),
+                                       ("NORM-LOST-INDENT", bool(set(t) & set("?？"))),
+                                       ("NORM-PAGE-NO-LINE", bool(set(t) & set("页-—–")))) if hit) for t in texts]
+    assert normalize._break_flags(texts) == want
+    assert normalize._break_flags([]) == []

@@ -925,6 +925,35 @@ _BREAK_TRIGGER: dict[str, Callable[[str], bool]] = {
 }
 
 
+# _BREAK_TRIGGER's that _break_flags answers natively for all texts at once, from the text that enters
+# repair_breaks. Every step before them only deletes characters (spaces and tabs at line edges, then
+# ? ？ before a lost indent), so a character missing there is missing at their turn: a text without
+# ? or ？ has no lost indent, one without 页 - — – no page-number line; edge spaces are the first step.
+_BREAK_NATIVE = ("NORM-EDGE-SPACE", "NORM-LOST-INDENT", "NORM-PAGE-NO-LINE")
+
+
+def _break_flags(texts: list[str]) -> list[frozenset[str]]:
+    """For each text, the rules of _BREAK_NATIVE whose pre-check it passes (a space or tab at a
+    line's edge: _edge_space; a ? or ？; one of 页 - — –), natively over all texts joined by line
+    breaks (a text's edges then stand beside a line break, as _edge_space reads them)."""
+    units = pl.from_arrow(opencc_fast.code_units("\n".join(texts)))
+    assert isinstance(units, pl.Series)
+    blank = (units == ord(" ")) | (units == ord("\t"))
+    brk = units == ord("\n")
+    kinds = pl.DataFrame({
+        "NORM-EDGE-SPACE": blank & (brk.shift(1, fill_value=True) | brk.shift(-1, fill_value=True)),
+        "NORM-LOST-INDENT": (units == ord("?")) | (units == ord("？")),
+        "NORM-PAGE-NO-LINE": units.is_in([ord(c) for c in "页-—–"]),
+    }).with_row_index("at").filter(pl.any_horizontal(_BREAK_NATIVE))
+    starts = pl.Series(list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0)), dtype=pl.Int64)
+    hits = (kinds.with_columns(doc=starts.search_sorted(kinds["at"].cast(pl.Int64), side="right") - 1)
+            .group_by("doc").agg(pl.col(r).any() for r in _BREAK_NATIVE))
+    flags = [frozenset[str]()] * len(texts)
+    for row in hits.iter_rows():
+        flags[row[0]] = frozenset(r for r, hit in zip(_BREAK_NATIVE, row[1:], strict=True) if hit)
+    return flags
+
+
 # where the matches of a pattern can start, for those the engine would try at every position
 # (rewrite_at): _BREAK's after a hanzi at the spaces before a line break, _EDGE_SPACE's at a line's edges
 _BREAK_STARTS: dict[str, Callable[[str], Iterable[int]]] = {
@@ -1015,9 +1044,10 @@ def _layout_space(m: re.Match[str]) -> Repl:
     example='县司法局 县公安局', expect='县司法局 县公安局',
     why="a list of names is no prose: its spaces separate the names",
 )
-def repair_breaks(doc: Mapped) -> Mapped:
+def repair_breaks(doc: Mapped, maybe: frozenset[str] | None = None) -> Mapped:
     """Join lines split inside a sentence (page or width breaks), drop page-number lines,
-    collapse blank lines, strip edge spaces, lost indents (`??一、`) and layout spaces (`巡逻 26 次` -> `巡逻26次`)."""
+    collapse blank lines, strip edge spaces, lost indents (`??一、`) and layout spaces (`巡逻 26 次` -> `巡逻26次`).
+    `maybe`: the rules of _BREAK_NATIVE whose pre-check the text passes, if known (_break_flags)."""
     steps: list[tuple[str, re.Pattern[str], Callable[[re.Match[str]], Repl]]] = [
         ("NORM-EDGE-SPACE", _EDGE_SPACE, lambda m: ""),
         ("NORM-LOST-INDENT", _LOST_INDENT, lambda m: ""),
@@ -1027,7 +1057,8 @@ def repair_breaks(doc: Mapped) -> Mapped:
         ("NORM-BLANK-LINES", _BLANKS, lambda m: "\n"),
     ]
     for rule_id, pattern, repl in steps:
-        if _on(rule_id) and _BREAK_TRIGGER[rule_id](doc.text):
+        if (_on(rule_id) and (maybe is None or rule_id in maybe or rule_id not in _BREAK_NATIVE)
+                and _BREAK_TRIGGER[rule_id](doc.text)):
             starts = _BREAK_STARTS.get(rule_id)
             doc = rewrite_at(doc, starts, pattern, repl) if starts else rewrite(doc, pattern, repl)
     if _on("NORM-LAYOUT-SPACE") and " " in doc.text:
@@ -1115,7 +1146,7 @@ def _normalize_texts(source_texts: list[str]) -> list[tuple[Mapped, str]]:
             docs[i] = doc
     docs = drop_chrome_many(docs)  # after conversion: the cues are written in simplified
     docs = unify_width_many(docs)
-    docs = [repair_breaks(d) for d in docs]
+    docs = [repair_breaks(d, maybe) for d, maybe in zip(docs, _break_flags([d.text for d in docs]), strict=True)]
     docs = _where(docs, _NATIVE_TRIGGER["NORM-GLUED-HEADING"], split_glued_headings)
     return list(zip(docs, scripts, strict=True))
 
