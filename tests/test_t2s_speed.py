@@ -182,6 +182,30 @@ def test_runs_of_keys_convert_as_opencc() -> None:
     assert sum(g != line for g, line in zip(got, lines, strict=True)) > len(lines) // 2  # it did convert
 
 
+def test_crossings_glued_to_keys_convert_as_opencc() -> None:
+    """The automaton carries the crossings as patterns of their own and sends a line to OpenCC only
+    where it picks one: lines of crossings, keys and cut keys glued together (crossings inside
+    longer keys, crossings that cross each other) convert as OpenCC converts them."""
+    cc, groups = opencc_fast.tables("tw2s")
+    keys = _keys()
+    phrases = [k for k in keys if len(k) > 1]
+    crossings = sorted({c for group in groups for c in group.crossings})
+    rng = random.Random(20261207)
+    lines = []
+    for _ in range(6000):
+        parts = []
+        for _ in range(rng.randint(1, 5)):
+            pick = rng.random()
+            if pick < 0.4:
+                a = rng.choice(phrases)
+                parts.append(a[rng.randint(0, len(a) - 1) :] if rng.random() < 0.5 else a[: rng.randint(1, len(a))])
+            else:
+                parts.append(rng.choice(crossings if pick < 0.8 else keys))
+        lines.append("".join(parts))
+    got = _native(lines)
+    assert [x for x, g in zip(lines, got, strict=True) if g != cc.convert(x)] == []
+
+
 def test_real_traditional_corpus_converts_and_normalizes_as_before(monkeypatch) -> None:
     lines = CORPUS.split("\n")
     assert _native(lines) == [_cc("tw2s").convert(line) for line in lines]

@@ -11,10 +11,18 @@ earlier dictionary matched; a key with several values takes the first.
 Here each group is one Aho-Corasick pass of polars `str.replace_many(leftmost=True)` over all
 keys of the group, longest first: leftmost-longest matching. The two agree whenever no two key
 occurrences in a line cross (one starts inside the other and ends after it): with only nested
-or disjoint occurrences both pick exactly the occurrences not inside a longer one. A crossing
-is found natively (`contains_any` on every string two crossing keys spell together, e.g.
-閔凶 + 凶兆 -> 閔凶兆); such a line (rare in real text) is converted by OpenCC itself, so the
-output is identical to `OpenCC(config).convert` line by line, on every input.
+or disjoint occurrences both pick exactly the occurrences not inside a longer one. The same
+pass carries every string two crossing keys spell together (閔凶 + 凶兆 -> 閔凶兆; those that are
+no key) as patterns of their own, replaced by CROSSED; a line where the automaton picks one
+(rare in real text) is converted by OpenCC itself, so the output is identical to
+`OpenCC(config).convert` line by line, on every input. Where the automaton picks no crossing,
+every key it picks is one OpenCC picks: OpenCC's first pick z (a longest occurrence in the
+piece) is picked, for a picked key w that started before z and reached into it would cross z or
+hold it, and crossing z, w + z's tail (a crossing) starts where w does and is longer, so the
+automaton would have picked that; no picked key reaches over z, so the automaton's picks left
+and right of z are its picks in those pieces alone, and the same holds there, piece by piece.
+A crossing a key hides (inside a longer key the automaton picks) needs no check: the key is
+picked by both.
 
 A group's single characters need no automaton: a phrase match starting at a position beats the
 character key there (it is longer), and a character match covers only its own position, so the
@@ -52,6 +60,8 @@ class Group:
     phrases: list[str]  # the keys of two characters or more, longest first, as byte pairs
     marked: list[str]  # their values as byte pairs of the second set
     pair_crossings: list[str]  # the crossings as byte pairs
+    patterns: list[str]  # the phrases and the crossings that are no key, longest first, as byte pairs
+    replacements: list[str]  # a phrase's value as `marked`, a crossing's CROSSED pair for each of its characters
     back: pa.Array  # uint16 pair -> the value character it stands for (0: no value pair)
     table: pa.Array  # code -> code: the single-character keys to their values
 
@@ -84,6 +94,9 @@ def tables(config: str) -> tuple[opencc.OpenCC, tuple[Group, ...]]:
         keys = sorted(mapping, key=len, reverse=True)
         phrases = [k for k in keys if len(k) > 1]
         crossings = _crossings(list(group[0][2]))
+        # leftmost=True takes the pattern listed first at a place: longest first is leftmost-longest
+        # (a crossing that is a key is matched as the key)
+        both = sorted(phrases + [k for k in crossings if k not in mapping], key=len, reverse=True)
         keyed = sorted({c for k in phrases + crossings for c in k})
         valued = sorted({c for k in phrases for c in mapping[k]})
         if len(keyed) > 31 * 32 or len(valued) > 31 * 21:
@@ -100,6 +113,9 @@ def tables(config: str) -> tuple[opencc.OpenCC, tuple[Group, ...]]:
                 phrases=["".join(key_pair[c] for c in k) for k in phrases],
                 marked=["".join(value_pair[c] for c in mapping[k]) for k in phrases],
                 pair_crossings=["".join(key_pair[c] for c in k) for k in crossings],
+                patterns=["".join(key_pair[c] for c in k) for k in both],
+                replacements=["".join(value_pair[c] for c in mapping[k]) if k in mapping else CROSSED * len(k)
+                              for k in both],
                 back=pl.repeat(0, 0x10000, dtype=pl.UInt32, eager=True).scatter(
                     [_pair_value(p) for p in value_pair.values()], [ord(c) for c in value_pair]).to_arrow(),
                 table=code_table({k: v for k, v in mapping.items() if len(k) == 1 and len(v) == 1}),
@@ -150,6 +166,7 @@ def _text(codes: pa.Array) -> str:
     return data[4 * codes.offset : 4 * (codes.offset + len(codes))].to_pybytes().decode("utf-32-le")
 
 
+CROSSED = "\x02\x02"  # the pair a picked crossing leaves (no key or value pair; `back` reads it as none)
 NATIVE_FROM = 2000  # characters: below this OpenCC itself is faster than building the automata (~8 ms)
 
 
@@ -181,15 +198,15 @@ def convert_texts(texts: list[str], config: str = "tw2s", native_from: int = NAT
 
 
 def _convert_joined(text: str, cc: opencc.OpenCC, groups: tuple[Group, ...]) -> str:
-    """The lines of `text` converted natively, those where keys cross by OpenCC itself."""
+    """The lines of `text` converted natively, those where the automaton picks a crossing by OpenCC itself."""
     codes = code_units(text)
     crossed: pl.Series | None = None
     for group in groups:
         ascii_pairs = _as_string(pc.take(group.pairs, codes))
-        if group.pair_crossings and ascii_pairs.str.contains_any(group.pair_crossings).item():
-            lines = pl.Series(ascii_pairs.item().split("\n\n")).str.contains_any(group.pair_crossings)
+        replaced = ascii_pairs.str.replace_many(group.patterns, group.replacements, leftmost=True)
+        if group.pair_crossings and replaced.str.contains(CROSSED, literal=True).item():
+            lines = pl.Series(replaced.item().split("\n\n")).str.contains(CROSSED, literal=True)
             crossed = lines if crossed is None else crossed | lines
-        replaced = ascii_pairs.str.replace_many(group.phrases, group.marked, leftmost=True)
         values = pc.take(group.back, _as_pairs(replaced, len(codes)))
         # the value character where a phrase matched, else the character through the table
         pick = pl.DataFrame({"v": pl.from_arrow(values), "c": pl.from_arrow(pc.take(group.table, codes))}).select(
