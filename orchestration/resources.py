@@ -2,7 +2,8 @@
 
 Readers (the DuckDB CLI, notebooks) open `warehouse/reports.duckdb`; the pipeline writes to a
 working file beside it and, at the end of a good run, copies it next to the published file
-and renames it over, so a reader never sees a half-built warehouse and never blocks a run.
+(patching the file published before, `publishing`) and renames it over, so a reader never sees a
+half-built warehouse and never blocks a run.
 
 Incremental work rests on a ledger: each stage records which (file, content hash, stage
 version) it has processed and whether the file went on or was quarantined. A stage's
@@ -30,6 +31,7 @@ import polars as pl
 
 from orchestration import isolation
 from orchestration.preflight import preflight, remove_stale_files
+from orchestration.publishing import publish_file
 from orchestration.runlock import file_lock, run_lock
 from orchestration.settings import REPO, Settings
 from transforms.schemas import empty
@@ -174,27 +176,24 @@ class Warehouse(dg.ConfigurableResource):
         finally:
             con.close()
 
-    def publish(self, run_id: str = "") -> Path:
-        """Checkpoint the working file, copy it beside the published one, rename over it; then
-        record what was published (the sensor compares the raw folder with it)."""
+    def publish(self, run_id: str = "") -> tuple[Path, str]:
+        """Checkpoint the working file, make a copy of it beside the published one (the last file
+        published, patched where it differs, or a whole copy: `publishing`), rename it over; then
+        record what was published (the sensor compares the raw folder with it). Returns the path and
+        how the copy was made."""
         with self.connect() as con:
             row = con.execute("select fingerprint from meta.scan").fetchone()
             con.execute("delete from meta.published")
             con.execute("insert into meta.published values (?, current_timestamp)", [row[0] if row else None])
             con.execute("checkpoint")
         target = self.published_path
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        try:
-            shutil.copyfile(self.work_path, tmp)
-            os.replace(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
+        how = publish_file(self.work_path, target)
         state = {"fingerprint": row[0] if row else None, "code": build_fingerprint(), "run_id": run_id,
                  "published_at": dt.datetime.now().isoformat(timespec="seconds")}
         part = self.state_path.with_name(self.state_path.name + ".part")
         part.write_text(json.dumps(state), encoding="utf-8")
         os.replace(part, self.state_path)
-        return target
+        return target, how
 
     def forget_published_state(self) -> None:
         """The working database changed outside a run (a retraction): the next run must not take

@@ -184,12 +184,14 @@ MODEL_ASSETS = [_model_asset(p) for p in model_files()]
 
 @dg.asset(group_name="publish", kinds={"duckdb"},
           deps=[a.key for a in MODEL_ASSETS if a.key.path[0] == "marts"],
-          description="Copies the working warehouse beside warehouse/reports.duckdb and renames it over, "
-                      "so readers never see a half-built file.")
+          description="Copies the working warehouse beside warehouse/reports.duckdb (patching the file "
+                      "published before where no reader holds it) and renames it over, so readers never see "
+                      "a half-built file.")
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         incremental.promote(con, context.run_id)
-    target = warehouse.publish(context.run_id)
+    target, how = warehouse.publish(context.run_id)
+    context.log.info(f"published by a copy of the working file: {how}")
     with warehouse.connect() as con:
         facts = con.execute("select count(*) from core.fact_indicator_value").fetchone()[0]
         reports = con.execute("select count(*) from core.report").fetchone()[0]
@@ -200,4 +202,5 @@ def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse)
         "reports": dg.MetadataValue.int(int(reports)),
         "facts": dg.MetadataValue.int(int(facts)),
         "quarantined": dg.MetadataValue.int(int(quarantined)),
+        "copied": dg.MetadataValue.text(how),
     })
