@@ -629,14 +629,14 @@ def _script_table() -> pl.Series:
 
 def detect_scripts(texts: list[str]) -> list[str]:
     """`detect_script` of each text, counted natively over all texts at once (Counter costs ~25 ms a
-    MB): every code unit through a table, a running sum, and its difference across each text."""
+    MB): every code unit through a table, summed per text (the values cut into one list per text,
+    without a copy; a running sum over all of them took twice as long)."""
     if not texts:
         return []
     threshold = float(rules.value("normalize_rules.csv", "NORM-TRAD-SHARE"))
-    running = _script_table().gather(pl.from_arrow(opencc_fast.code_units("".join(texts)))).cum_sum()
-    running = pl.concat([pl.Series([0], dtype=pl.Int64), running])
-    ends = list(accumulate(map(len, texts)))
-    counts = (running.gather(ends) - running.gather([0, *ends[:-1]])).to_list()
+    values = _script_table().gather(pl.from_arrow(opencc_fast.code_units("".join(texts)))).to_arrow()
+    offsets = pa.array(list(accumulate(map(len, texts), initial=0)), pa.int64())
+    counts = pl.Series(pa.LargeListArray.from_arrays(offsets, values)).list.sum().to_list()
     out = []
     for n in counts:
         trad, simp = n & 0xFFFFFFFF, n >> 32
