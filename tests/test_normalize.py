@@ -421,7 +421,7 @@ def test_break_and_edge_space_starts_on_random_text() -> None:
     from transforms import normalize
 
     rng = random.Random(10)
-    alpha = list("\n\n \t中文1。，a") + ["\u4dc0", "\uf900"]
+    alpha = list("\n\n \t中文1。，a") + ["\u4dc0", "\uf900", "\u3400", "\u4dbf", "\u9fff", "\ua000", "\ufaff", "\ufb00"]
     for _ in range(30_000):
         doc = Mapped.of("".join(rng.choice(alpha) for _ in range(rng.randint(0, 10))))
         for rule_id, pattern, repl in (("NORM-JOIN-BREAK", normalize._BREAK, lambda m: ""),

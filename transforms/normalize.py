@@ -954,10 +954,20 @@ def _break_flags(texts: list[str]) -> list[frozenset[str]]:
     return flags
 
 
+def _after_hanzi_breaks(text: str) -> Iterator[int]:
+    """_before_breaks' places that follow a CJK character (_BREAK's look-behind): at any other the
+    match fails, and so it does where a place inside the previous match sends rewrite_at on to that
+    match's end (a blank or a line break stands before it)."""
+    for p in _before_breaks(text):
+        if p and ("\u4e00" <= text[p - 1] <= "\u9fff" or "\u3400" <= text[p - 1] <= "\u4dbf"
+                  or "\uf900" <= text[p - 1] <= "\ufaff"):
+            yield p
+
+
 # where the matches of a pattern can start, for those the engine would try at every position
 # (rewrite_at): _BREAK's after a hanzi at the spaces before a line break, _EDGE_SPACE's at a line's edges
 _BREAK_STARTS: dict[str, Callable[[str], Iterable[int]]] = {
-    "NORM-JOIN-BREAK": _before_breaks,
+    "NORM-JOIN-BREAK": _after_hanzi_breaks,
     "NORM-EDGE-SPACE": _line_edges,
 }
 
