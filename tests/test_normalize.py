@@ -382,6 +382,7 @@ def test_triggers_and_fast_paths_change_nothing(monkeypatch) -> None:
     monkeypatch.setattr(normalize, "_MD_TRIGGER", {k: lambda t: True for k in normalize._MD_TRIGGER})
     monkeypatch.setattr(normalize, "_BREAK_TRIGGER", {k: lambda t: True for k in normalize._BREAK_TRIGGER})
     monkeypatch.setattr(normalize, "_break_flags", lambda texts: [frozenset(normalize._BREAK_NATIVE)] * len(texts))
+    monkeypatch.setattr(normalize, "_source_flags", lambda texts: [frozenset(normalize._SOURCE_STEPS)] * len(texts))
     monkeypatch.setattr(normalize, "_PINYIN_TRIGGER", always)
     monkeypatch.setattr(normalize, "_GLUED_TRIGGER", always)
     monkeypatch.setattr(normalize, "_NATIVE_TRIGGER", {k: "" for k in normalize._NATIVE_TRIGGER})
@@ -466,3 +467,29 @@ def test_native_break_flags_on_random_text() -> None:
                                        ("NORM-PAGE-NO-LINE", bool(set(t) & set("页-—–")))) if hit) for t in texts]
     assert normalize._break_flags(texts) == want
     assert normalize._break_flags([]) == []
+
+
+def test_source_flags_hold_every_trigger_on_random_text() -> None:
+    """_source_flags (natively over a batch joined by line breaks) flags every text where a markdown
+    trigger, the pinyin trigger or a suspicious run (strict or loose) matches, and exactly those with a
+    zero-width character: the steps it lets skip a text have no match there."""
+    import random
+
+    from transforms import normalize
+
+    rng = random.Random(13)
+    alpha = list("*|`![]()（_-#>+•·●  \t\n\n中文aü1。") + ["\u200b", "\u00ad", "\u0080", "Ã", "\xa0", "æ", "\u4e42",
+                                                          "\U00020000", "yáng"]
+    texts = ["".join(rng.choice(alpha) for _ in range(rng.randint(0, 9))) for _ in range(30_000)]
+    flags = normalize._source_flags(texts)
+    for text, got in zip(texts, flags, strict=True):
+        want = {
+            "NORM-ZERO-WIDTH": bool(normalize._ZERO_WIDTH.search(text)),
+            "NORM-MD": any(trigger(text) for trigger in normalize._MD_TRIGGER.values()),
+            "NORM-PINYIN-GLOSS": bool(normalize._PINYIN_TRIGGER.search(text)),
+            "NORM-MOJIBAKE": any(normalize._suspicious_run(loose).search(text) for loose in (False, True)),
+        }
+        assert ("NORM-ZERO-WIDTH" in got) == want["NORM-ZERO-WIDTH"], text
+        assert not [k for k, hit in want.items() if hit and k not in got], text
+    assert sum("NORM-MOJIBAKE" in f for f in flags) > 1000 and sum("NORM-MD" not in f for f in flags) > 1000
+    assert normalize._source_flags([]) == []

@@ -1124,6 +1124,78 @@ def _where(docs: list[Mapped], pattern: str, step: Callable[[Mapped], Mapped]) -
     return [step(d) if h else d for d, h in zip(docs, has, strict=True)]
 
 
+_STAR, _PIPE, _TICK, _BANG, _LBRACKET, _RBRACKET, _LPAREN, _UNDER, _DASH = (1 << k for k in range(9))
+_LINE_MARK, _ZW, _BAD, _SPACE_OR_BREAK, _OPEN, _GLOSS = (1 << k for k in range(9, 15))
+_LEADS = _STAR | _PIPE | _TICK | _BANG | _RBRACKET | _UNDER | _DASH | _LINE_MARK | _ZW | _BAD | _OPEN
+
+
+@cache
+def _source_classes() -> pl.Series:
+    """Code point -> the bits _source_flags reads: the characters the markdown triggers look for,
+    a line-start mark of _MD_LINE_START, a zero-width character, one outside plausible_re (a
+    mojibake run's), a blank or line break, a bracket that opens a pinyin gloss and what may follow it."""
+    good_re = re.compile(plausible_re().pattern[:-1])  # the class without its +
+    candidates = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000) + _common_beyond_bmp()
+    good = {ord(m.group()) for m in good_re.finditer(candidates)}
+    bits: dict[int, int] = dict.fromkeys(good, 0)  # every other code point is _BAD
+    for chars, bit in (("*", _STAR), ("|", _PIPE), ("`", _TICK), ("!", _BANG), ("[", _LBRACKET), ("]", _RBRACKET),
+                       ("(", _LPAREN), ("_", _UNDER), ("-", _DASH), ("#>-*+•·●", _LINE_MARK), (ZERO_WIDTH, _ZW),
+                       (" \t\n", _SPACE_OR_BREAK), ("(（", _OPEN), (" \tabcdefghijklmnopqrstuvwxyz" + _TONED, _GLOSS)):
+        for c in map(ord, chars):
+            bits[c] = bits.get(c, _BAD) | bit
+    return pl.repeat(_BAD, 0x110000, dtype=pl.UInt16, eager=True).scatter(list(bits), list(bits.values()))
+
+
+def _common_beyond_bmp() -> str:
+    from transforms.decode import common_hanzi
+
+    return "".join(c for c in common_hanzi() if ord(c) > 0xFFFF)
+
+
+def _source_flags(texts: list[str]) -> list[frozenset[str]]:
+    """For each text, the steps before script detection whose pre-check it may pass, natively over all
+    texts joined by line breaks: NORM-ZERO-WIDTH (a zero-width character), NORM-MD (a character or pair
+    one of _MD_TRIGGER looks for: * | ` --- ![ ]( __, or a line-start mark after a blank, a line break
+    or the text's start), NORM-PINYIN-GLOSS (( or （ before a blank or a gloss letter: _PINYIN_TRIGGER)
+    and NORM-MOJIBAKE (two characters outside plausible_re at most two apart: every suspicious run,
+    strict or loose, holds such a pair). A text without a step's flag has no match of that step."""
+    units = pl.from_arrow(opencc_fast.code_units("\n".join(texts)))
+    assert isinstance(units, pl.Series)
+    classes = _source_classes()
+    bits = classes.gather(units)
+    at = (bits & _LEADS != 0).arg_true().cast(pl.Int64)  # the few characters that can open a match
+    last = len(units) - 1
+
+    def near(k: int) -> pl.Series:  # the bits k characters away (none past either end; a line break before)
+        got = bits.gather((at + k).clip(0, last))
+        return got.zip_with((at + k >= 0) & (at + k <= last), pl.Series([_SPACE_OR_BREAK if k < 0 else 0] * len(at),
+                                                                       dtype=pl.UInt16))
+
+    frame = pl.DataFrame({"at": at, "b": bits.gather(at), "p": near(-1), "n1": near(1), "n2": near(2), "n3": near(3)})
+    b, n1, n2 = pl.col("b"), pl.col("n1"), pl.col("n2")
+
+    def has(col: pl.Expr, bit: int) -> pl.Expr:
+        return (col & bit) != 0
+
+    starts = pl.Series(list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0)), dtype=pl.Int64)
+    hits = frame.select(
+        doc=starts.search_sorted(frame["at"], side="right") - 1,
+        **{"NORM-ZERO-WIDTH": has(b, _ZW),
+           "NORM-MD": has(b, _STAR | _PIPE | _TICK) | (has(b, _DASH) & has(n1, _DASH) & has(n2, _DASH))
+           | (has(b, _BANG) & has(n1, _LBRACKET)) | (has(b, _RBRACKET) & has(n1, _LPAREN))
+           | (has(b, _UNDER) & has(n1, _UNDER)) | (has(b, _LINE_MARK) & has(pl.col("p"), _SPACE_OR_BREAK)),
+           "NORM-PINYIN-GLOSS": has(b, _OPEN) & has(n1, _GLOSS),
+           "NORM-MOJIBAKE": has(b, _BAD) & has(n1 | n2 | pl.col("n3"), _BAD)},
+    ).group_by("doc").agg(pl.col(_SOURCE_STEPS).any())
+    flags = [frozenset[str]()] * len(texts)
+    for row in hits.iter_rows():
+        flags[row[0]] = frozenset(r for r, hit in zip(_SOURCE_STEPS, row[1:], strict=True) if hit)
+    return flags
+
+
+_SOURCE_STEPS = ("NORM-ZERO-WIDTH", "NORM-MD", "NORM-PINYIN-GLOSS", "NORM-MOJIBAKE")
+
+
 @rules.rule(
     id="NORM-ZERO-WIDTH", stage="normalize", effect="zero-width characters are dropped",
     example='全年办理案件1\u200b2件。', expect='12件',
@@ -1142,13 +1214,21 @@ def normalize_texts(source_texts: list[str]) -> list[tuple[Mapped, str]]:
 
 def _normalize_texts(source_texts: list[str]) -> list[tuple[Mapped, str]]:
     docs = [Mapped.of(t.replace("\r\n", " \n").replace("\r", "\n")) for t in source_texts]
+    # the steps up to script detection rarely change a text: each runs where the text as it came has
+    # its flag (_source_flags), or where an earlier step changed it (the flags read the text as it came)
+    first = list(docs)
+    flags = _source_flags([d.text for d in docs])
+
+    def step(rule_id: str, fn: Callable[[Mapped], Mapped]) -> list[Mapped]:
+        return [fn(d) if rule_id in f or d is not o else d for d, o, f in zip(docs, first, flags, strict=True)]
+
     # zero-width characters (1\u200b2件 is 12件): read_documents removes them from source_text already
     # (and says so in `repairs`); a text that reaches here with them still reads as if they were not there
     if _on("NORM-ZERO-WIDTH"):
-        docs = _where(docs, _NATIVE_TRIGGER["NORM-ZERO-WIDTH"], lambda d: rewrite(d, _ZERO_WIDTH, lambda m: ""))
-    docs = [strip_markdown(d) for d in docs]
-    docs = _where(docs, _NATIVE_TRIGGER["NORM-PINYIN-GLOSS"], strip_pinyin)
-    docs = [repair_mojibake(d) for d in docs]
+        docs = step("NORM-ZERO-WIDTH", lambda d: rewrite(d, _ZERO_WIDTH, lambda m: ""))
+    docs = step("NORM-MD", strip_markdown)
+    docs = step("NORM-PINYIN-GLOSS", strip_pinyin)
+    docs = step("NORM-MOJIBAKE", repair_mojibake)
     scripts = detect_scripts([d.text for d in docs])
     if _on("NORM-T2S"):
         trad = [i for i, s in enumerate(scripts) if s == "traditional"]
