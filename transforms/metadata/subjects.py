@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Container
 from functools import lru_cache
 
 from transforms import lexicon, rules
@@ -80,11 +81,11 @@ def bare_zone_subject(clause: str) -> Unit | None:
     """The zone a clause opens with when it is a word of META-OPENING-BARE-ZONE-WORDS followed by a predicate."""
     if not rules.enabled("META-OPENING-BARE-ZONE"):
         return None
-    zone = next((z for z in words("META-OPENING-BARE-ZONE-WORDS") if clause.startswith(z)), None)
+    levels = dict(w.partition(":")[::2] for w in words("META-OPENING-BARE-ZONE-WORDS"))
+    zone = next((z for z in levels if clause.startswith(z)), None)
     if zone is None or not name_rules()["follow"].match(clause[len(zone):]):
         return None
-    rule = next((r for r in name_rules()["suffixes"] if zone.endswith(r["suffix"])), None)
-    return Unit(full=zone, short=zone, level=rule["level"] if rule else "开发区", parents=())
+    return Unit(full=zone, short=zone, level=levels[zone] or None, parents=())
 
 
 @rules.rule(id="META-OPENING-YEAR-LINE", stage="metadata",
@@ -157,6 +158,7 @@ def self_named_unit(text: str) -> Unit | None:
             continue
         end = i + len(tail)
         name = next((text[j:end] for j in range(max(0, i - back), i - 1) if text[j:end] in forms), None)
+        name = name or one_char_stem(text, i, end, forms)
         if name and not name.endswith("自治区"):
             seen[name] += 1
     top = seen.most_common(2) or stem_in_frame(text, tail).most_common(2)
@@ -166,6 +168,27 @@ def self_named_unit(text: str) -> Unit | None:
     if department is not None and department.search(text) and (bureau := sector_bureau(text)):
         return parse_unit(top[0][0] + bureau)
     return parse_unit(top[0][0])
+
+
+@rules.rule(id="META-SELF-NAMED-ONE-CHAR", stage="metadata",
+            effect="a division whose name is one character and its level word (房县, 沛县) counts for a report "
+                   "saying only 我县 where it stands after no other Chinese character (《房县…》, a line's start)",
+            example="2022年，我县坚持依法行政，全县法治政府建设取得新成效。\\n一、主要工作\\n"
+                    "印发《房县法治政府建设实施方案》，全县干部法治意识明显增强。",
+            expect="unit_full_name=房县",
+            counter_example="2022年，我县坚持依法行政，全县法治政府建设取得新成效。\\n一、主要工作\\n"
+                            "推进创新县域治理，全县干部法治意识明显增强。",
+            counter_expect="unit_full_name=",
+            why="a report that lost its title names its county only in the plans it cites; a two-character name "
+                "is also a piece of words (创新县域 holds 新县), so it counts only where no character runs into it")
+def one_char_stem(text: str, i: int, end: int, forms: Container[str]) -> str | None:
+    """The two-character division ending at `end` (its level word at `i`) when no Chinese character stands before it."""
+    if not rules.enabled("META-SELF-NAMED-ONE-CHAR") or i < 1:
+        return None
+    name = text[i - 1:end]
+    if name not in forms or (i >= 2 and "\u4e00" <= text[i - 2] <= "\u9fff"):
+        return None
+    return name
 
 
 @rules.rule(id="META-SELF-NAMED-STEM", stage="metadata",
