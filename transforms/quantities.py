@@ -719,7 +719,27 @@ def _pair(m: pl.DataFrame) -> pl.DataFrame:
 def _distributed_list(clause: pl.Expr) -> pl.Expr:
     if not rules.enabled("QTY-DISTRIBUTE"):
         return pl.lit(None, pl.String)
-    return clause.str.extract(f"^(.+?)(?:{_alt('QTY-DIST-ADVERBS')}){_opt('QTY-DIST-VERBS')}$")
+    listed = clause.str.extract(f"^(.+?)(?:{_alt('QTY-DIST-ADVERBS')}){_opt('QTY-DIST-VERBS')}$")
+    return pl.coalesce(listed, _rate_list(clause))
+
+
+@rules.rule(
+    id="QTY-DISTRIBUTE-RATES", stage="quantities",
+    effect="a list of rates (X率、Y率、Z率) closed by a distributive adverb gives its number to each rate, whatever "
+           "short predicate (at most QTY-DIST-RATE-GAP characters) stands between the adverb and the number",
+    example="参学率、参考率、通过率均到达100%", expect="100%|100|percent|exact\n100%|100|percent|exact\n"
+                                                   "100%|100|percent|exact",
+    why="a list whose every item ends in 率 is a list of rates: 均/都 after it shares the one percentage out, "
+        "and the verb before the number (到达, 保持, 稳定在) need not be one QTY-DIST-VERBS knows",
+)
+def _rate_list(clause: pl.Expr) -> pl.Expr:
+    """The listed rates of a clause `X率、Y率均<short predicate>` (null when the items are not all rates)."""
+    if not rules.enabled("QTY-DISTRIBUTE-RATES"):
+        return pl.lit(None, pl.String)
+    gap = _n("QTY-DIST-RATE-GAP")
+    listed = clause.str.extract(f"^(.+?率)(?:{_alt('QTY-DIST-ADVERBS')})[^{CLAUSE_END}\\d率]{{0,{gap}}}$")
+    rates = _split_list(listed).list.eval(pl.element().str.ends_with("率")).list.all()
+    return pl.when(rates & (_split_list(listed).list.len() > 1)).then(listed)
 
 
 @rules.rule(
