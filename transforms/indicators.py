@@ -1195,9 +1195,9 @@ def classify_facts(
         pl.concat([m.select(KEYS), m.select("source_file", sentence_no=pl.col("sentence_no") - 1)]).unique(),
         on=KEYS, how="semi",
     )
-    chosen = pl.concat([_choose(part, near, cues) for part in _sentence_chunks(m)])
+    chosen = _unconfirmed(m, pl.concat([_choose(part, near, cues) for part in _sentence_chunks(m)]))
     chosen = _audience(m, _head_over_far_cue(m, catalogue, chosen).drop("place"))
-    chosen = pl.concat([chosen, _backoff(m, catalogue, chosen)])
+    chosen = _meeting_did(m, catalogue, pl.concat([chosen, _backoff(m, catalogue, chosen)]))
     if rules.enabled("IND-DECISION-PROCEDURE"):
         chosen = pl.concat([chosen, _procedure_items(m, chosen)])
     chosen = _coverage_of_previous(m, cues, chosen)
@@ -1438,7 +1438,8 @@ def _phrase_heads(
     ahead = before.str.extract(f"({alternation})$")
     behind = after.str.extract(f"({alternation})$")
     shared = _list_rest_head(alternation) if "tail_c" in frame.columns else pl.lit(None, pl.String)
-    object_head = _held_head(before, alternation) if held else pl.lit(None, pl.String)
+    object_head = _held_head(before, alternation, after) if held else pl.lit(None, pl.String)
+    over = _head_over_object(before) if held else pl.lit(None, pl.String)
     # lazy, so that each head search (a long alternation), named twice, runs once
     return (
         frame.lazy().select(
@@ -1448,8 +1449,9 @@ def _phrase_heads(
             *extra,
             side=pl.when(ahead.is_not_null()).then(pl.lit("before"))
             .when(behind.is_not_null()).then(pl.lit("after"))
-            .when(shared.is_not_null()).then(pl.lit("rest")).otherwise(pl.lit("held")),
-            head=pl.coalesce(ahead, behind, shared, object_head),
+            .when(shared.is_not_null()).then(pl.lit("rest"))
+            .when(over.is_not_null()).then(pl.lit("object")).otherwise(pl.lit("held")),
+            head=pl.coalesce(ahead, behind, shared, over, object_head),
         )
         .collect()
         .drop_nulls("head")
@@ -1457,6 +1459,29 @@ def _phrase_heads(
         .join(accepts, left_on=["indicator", "measure_code"], right_on=["indicator", "accepts"], how="semi")
         .unique([*KEYS, "mention_no"], keep="first", maintain_order=True)
     )
+
+
+@rules.rule(
+    id="IND-BACKOFF-OVER-OBJECT", stage="indicators",
+    effect="a number no cue or adjacent head names, counted in a measure of IND-BACKOFF-OBJECT-MEASURES, takes a "
+           "verb head of IND-BACKOFF-OBJECT-HEADS separated from it by a short object (at most "
+           "IND-BACKOFF-OBJECT-MAX characters)",
+    example="组织干部职工学习相关内容10余次", expect="10余次|study.sessions|actual|backoff:学习",
+    counter_example="组织干部职工学习相关内容10余篇", counter_expect="backoff:学习",
+    why="学习相关内容10余次 counts the studies: the verb heads the phrase and its object (相关内容) only says what "
+        "was studied. Only verbs (a noun head such as 会议 before 会议精神 names no act) and only counts of times "
+        "(10篇 of material is no study session)",
+)
+def _head_over_object(before: pl.Expr) -> pl.Expr:
+    """The verb head (IND-BACKOFF-OBJECT-HEADS) ending `before` but for a short object, only for a number in a
+    measure of IND-BACKOFF-OBJECT-MEASURES; null where there is none or the rule is off."""
+    verbs = rules.words("indicator_rules.csv", "IND-BACKOFF-OBJECT-HEADS")
+    measures = rules.words("indicator_rules.csv", "IND-BACKOFF-OBJECT-MEASURES")
+    if not rules.enabled("IND-BACKOFF-OVER-OBJECT") or not verbs or not measures:
+        return pl.lit(None, pl.String)
+    most = rules.number("indicator_rules.csv", "IND-BACKOFF-OBJECT-MAX")
+    head = before.str.extract(f"({alternation(verbs)})[^{CLAUSE_END}、\\d]{{1,{most}}}$")
+    return pl.when(pl.col("measure_code").is_in(measures)).then(head)
 
 
 @rules.rule(
@@ -1497,13 +1522,31 @@ def _list_rest_head(heads: str) -> pl.Expr:
         "occurred so many times. Only as a last resort, and only where the head's class takes the measure "
         "(4项 of tasks is no meeting)",
 )
-def _held_head(before: pl.Expr, heads: str) -> pl.Expr:
+def _held_head(before: pl.Expr, heads: str, after: pl.Expr) -> pl.Expr:
     """The first phrase head (of the alternation `heads`) after a verb of holding in `before` (the window
-    before the number, asides read through); null where there is none or the rule is off."""
+    before the number, asides read through), failing that (IND-BACKOFF-HELD-AFTER) after such a verb right after
+    the number (`after`: 先后5次召开党组会议…); null where there is none or the rule is off."""
     verbs = rules.words("indicator_rules.csv", "IND-BACKOFF-HELD-VERBS")
     if not rules.enabled("IND-BACKOFF-HELD") or not verbs:
         return pl.lit(None, pl.String)
-    return before.str.extract(f"(?:{alternation(verbs)})[^{CLAUSE_END}]*?({heads})")
+    held = before.str.extract(f"(?:{alternation(verbs)})[^{CLAUSE_END}]*?({heads})")
+    if not rules.enabled("IND-BACKOFF-HELD-AFTER"):
+        return held
+    return pl.coalesce(held, after.str.extract(f"^(?:{alternation(verbs)})[^{CLAUSE_END}]*?({heads})"))
+
+
+@rules.rule(
+    id="IND-BACKOFF-HELD-AFTER", stage="indicators",
+    effect="a number no cue or head names, followed right away by a verb of holding (IND-BACKOFF-HELD-VERBS), takes "
+           "the head closing that verb's object (先后5次召开党组会议…)",
+    example="先后5次召开党组会议对法治政府建设进行专题部署",
+    expect="5次|meeting.leadership_agenda|actual|backoff:党组会议",
+    counter_example="先后5次深入基层召开党组会议研究部署", counter_expect="backoff:党组会议",
+    why="N次召开…会议 puts the count before what was held: the meetings are what occurred N times, as in "
+        "召开…会议N次. Only a verb of holding right after the number, so a count of something else stays open",
+)
+def _held_after_rule() -> None:
+    """Declared for its id and cases: `_held_head` reads the verb of holding right after the number."""
 
 
 @rules.rule(
@@ -1583,6 +1626,87 @@ def _head_over_far_cue(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.Data
     )
 
 
+@rules.rule(
+    id="IND-MEETING-DID", stage="indicators",
+    effect="a count of meetings whose clause goes on to say what they did (进行/开展 + a head of another family, "
+           "IND-MEETING-DID-VERBS) takes that activity's head: the meetings were the activity's sessions",
+    example="市政府常务会议先后4次对《信访工作条例》等法律法规进行专题学习",
+    expect="4次|study.sessions|actual|backoff:学习",
+    counter_example="市政府常务会议先后4次研究部署法治政府建设工作", counter_expect="4次|study.sessions",
+    why="常务会议4次对…进行专题学习 counts studies held at the meetings: the activity the clause names after the "
+        "number is what the analyst counts (as 召开会议学习…3次 is a study); a meeting that studied nothing, that "
+        "heard or decided (研究部署, 听取), stays a meeting",
+)
+def _meeting_did(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
+    """`chosen` with the meeting facts (a `meeting.` code) whose clause after the number has a verb of
+    IND-MEETING-DID-VERBS followed, within IND-MEETING-DID-GAP characters (titles read through), by a phrase
+    head of a family that is no meeting and takes the number's measure: given to that head's indicator."""
+    verbs = rules.words("indicator_rules.csv", "IND-MEETING-DID-VERBS")
+    parts = _head_parts()
+    if not rules.enabled("IND-MEETING-DID") or not verbs or parts is None or chosen.is_empty():
+        return chosen
+    gap = rules.number("indicator_rules.csv", "IND-MEETING-DID-GAP")
+    pool = chosen.filter(pl.col("indicator_code").str.starts_with("meeting."))
+    if pool.is_empty():
+        return chosen
+    after = (
+        pl.col("sentence").str.slice(pl.col("endc"), (pl.col("after_c") - pl.col("endc")).clip(0))
+        .str.replace_all(TITLE, "").str.replace_all(ASIDES, "")
+    )
+    head = after.str.extract(f"(?:{alternation(verbs)})[^{CLAUSE_END}]{{0,{gap}}}?({parts[0]})")
+    accepts = catalogue.select(
+        "indicator", accepts=pl.concat_list(pl.col("measure"), pl.col("also_measures").fill_null("").str.split(" "))
+    ).explode("accepts")
+    did = (
+        pool.select(*KEYS, "mention_no")
+        .join(m.select(*KEYS, "mention_no", "measure_code", "sentence", "endc", "after_c"), on=[*KEYS, "mention_no"])
+        .select(*KEYS, "mention_no", "measure_code", head=head)
+        .drop_nulls("head")
+        .join(phrase_heads(), on="head")
+        .filter(~pl.col("indicator").str.starts_with("meeting."))
+        .join(accepts, left_on=["indicator", "measure_code"], right_on=["indicator", "accepts"], how="semi")
+        .select(*KEYS, "mention_no", new_code="indicator", new_cue=pl.lit("backoff:") + pl.col("head"))
+    )
+    if did.is_empty():
+        return chosen
+    return (
+        chosen.join(did, on=[*KEYS, "mention_no"], how="left")
+        .with_columns(indicator_code=pl.coalesce("new_code", "indicator_code"),
+                      chosen_cue=pl.coalesce("new_cue", "chosen_cue"))
+        .drop("new_code", "new_cue")
+    )
+
+
+@rules.rule(
+    id="IND-CUE-NEEDS", stage="indicators",
+    effect="a cue of IND-CUE-NEEDS-WORDS (隐患:整改) names its indicator only where its sentence part also says one "
+           "of the words it needs; elsewhere the number it decided is left to the back-off, else unclassified",
+    example="排查安全隐患32处，已全部整改", expect="32处|enforcement.issues_rectified|actual|隐患",
+    counter_example="排查安全隐患32处", counter_expect="32处|enforcement.issues_rectified",
+    why="hazards found (排查隐患32处) are no problems rectified: only where the part says they were put right "
+        "(整改, 消除) are they the catalogue's rectified problems. The cue still stands nearest the number, so no "
+        "farther cue (排查, a dispute screening) takes it instead: no class is better than a wrong one",
+)
+def _unconfirmed(m: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
+    """`chosen` without the facts whose cue (a key of IND-CUE-NEEDS-WORDS) has none of its needed words in the
+    number's sentence part."""
+    pairs = [w.split(":", 1) for w in rules.words("indicator_rules.csv", "IND-CUE-NEEDS-WORDS") if ":" in w]
+    if not rules.enabled("IND-CUE-NEEDS") or not pairs or chosen.is_empty():
+        return chosen
+    needs = pl.DataFrame(pairs, schema={"chosen_cue": pl.String, "needed": pl.String}, orient="row")
+    pool = chosen.select(*KEYS, "mention_no", "chosen_cue").join(needs, on="chosen_cue")
+    if pool.is_empty():
+        return chosen
+    part = pl.col("sentence").str.slice(pl.col("scope_c"), (pl.col("scope_end_c") - pl.col("scope_c")).clip(0))
+    unsaid = (
+        pool.join(m.select(*KEYS, "mention_no", "sentence", "scope_c", "scope_end_c"), on=[*KEYS, "mention_no"])
+        .group_by(*KEYS, "mention_no")
+        .agg(said=part.first().str.contains(pl.col("needed"), literal=True).any())
+        .filter(~pl.col("said"))
+    )
+    return chosen.join(unsaid.select(*KEYS, "mention_no"), on=[*KEYS, "mention_no"], how="anti")
+
+
 @rules.cached
 def audiences() -> pl.DataFrame:
     """The audiences of a lecture (audiences.csv rows switched on): audience, word, the indicator it makes,
@@ -1603,6 +1727,16 @@ def audiences() -> pl.DataFrame:
     why="讲座, 授课 and 宣讲 name the form, not the purpose: who listens does. A clause naming both audiences "
         "(为社区干部和居民…) or cadres who speak (带头, 主讲) leaves the cue's own class; the cue reads "
         "audience:<word> where the audience changed it",
+)
+@rules.rule(
+    id="IND-AUDIENCE-REACHED", stage="indicators",
+    effect="a lecture's audience is also read in the clause right after it when that clause opens with a coverage "
+           "word (IND-COVERAGE-CUES: 覆盖, 惠及): the people it says were reached are the lecture's listeners",
+    example="开展法律知识讲座8场，覆盖群众500人次", expect="8场|publicity.events|actual|audience:群众",
+    counter_example="开展法律知识讲座8场，发放资料500份", counter_expect="8场|publicity.events",
+    why="讲座8场，覆盖群众500人次 names its audience one clause later: the lecture informed the public. Only a clause "
+        "saying whom the count reached (any other clause is about something else), and only when it names no cadres "
+        "(基层宣讲2场，覆盖机关干部…: a leader's talk to colleagues is no training session)",
 )
 def _audience(m: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
     """`chosen` with lecture counts (a chosen cue ending with a word of IND-AUDIENCE-LECTURES, counted in
@@ -1626,6 +1760,16 @@ def _audience(m: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
     if pool.is_empty():
         return chosen
     clause = pl.col("sentence").str.slice(pl.col("clause_c"), (pl.col("after_c") - pl.col("clause_c")).clip(0))
+    coverage = rules.words("indicator_rules.csv", "IND-COVERAGE-CUES")
+    if coverage and rules.enabled("IND-AUDIENCE-REACHED"):
+        # 开展法律知识讲座8场，覆盖群众500人次: the people the next clause says were reached heard the lecture
+        reached = pl.col("sentence").str.slice(pl.col("after_c") + 1).str.extract(
+            f"^((?:{alternation(coverage)})[^{CLAUSE_END}]*)")
+        # only the public: cadres reached by a 宣讲 may be a leader's audience of colleagues (IND-AUDIENCE-SPEAKERS)
+        cadres = alternation(table.filter(pl.col("speaks") == "1")["word"].to_list())
+        if cadres:
+            reached = pl.when(reached.str.contains(cadres)).then(None).otherwise(reached)
+        clause = pl.concat_str(clause, reached.fill_null(""), separator="，")
     # a word of one audience right before a word of another only qualifies it: 社区干部, 村（社区）干部 are cadres
     words = alternation(table["word"].to_list())
     clause = clause.str.replace_all(f"(?:{words})[）)]?((?:{words}))", "${1}")
