@@ -453,20 +453,29 @@ def test_native_marks_on_random_text() -> None:
 
 
 def test_native_break_flags_on_random_text() -> None:
-    """_break_flags over a batch equals, text by text, _edge_space and the presence of ? ？ and of
-    页 - — – (what the later steps' triggers need), texts that open or close with a blank included."""
+    """_break_flags over a batch equals, text by text, _edge_space, a ? or ？ after a line break,
+    blank or the start, and - — – or 第 after one of those or a ? or ？; and repair_breaks with the
+    flags equals repair_breaks without them (every step tried where its Python trigger says so), on
+    every arrangement of breaks, blanks, question marks, dashes, 第, 页, digits and hanzi."""
     import random
+    import re
 
     from transforms import normalize
 
     rng = random.Random(12)
-    alpha = list("\n\n  \t中文1。?？页-—–a")
-    texts = ["".join(rng.choice(alpha) for _ in range(rng.randint(0, 8))) for _ in range(30_000)]
+    alpha = list("\n\n  \t中文1。?？页-—–第a")
+    texts = ["".join(rng.choice(alpha) for _ in range(rng.randint(0, 10))) for _ in range(30_000)]
     want = [frozenset(r for r, hit in (("NORM-EDGE-SPACE", normalize._edge_space(t)),
-                                       ("NORM-LOST-INDENT", bool(set(t) & set("?？"))),
-                                       ("NORM-PAGE-NO-LINE", bool(set(t) & set("页-—–")))) if hit) for t in texts]
-    assert normalize._break_flags(texts) == want
+                                       ("NORM-LOST-INDENT", bool(re.search(r"(?:^|[\n \t])[?？]", t))),
+                                       ("NORM-PAGE-NO-LINE", bool(re.search(r"(?:^|[\n \t?？])[-—–第]", t))))
+                      if hit) for t in texts]
+    flags = normalize._break_flags(texts)
+    assert flags == want
     assert normalize._break_flags([]) == []
+    for text, maybe in zip(texts, flags, strict=True):
+        doc = Mapped.of(text)
+        got, plain = normalize.repair_breaks(doc, maybe), normalize.repair_breaks(doc)
+        assert (got.text, got.offsets) == (plain.text, plain.offsets), text
 
 
 def test_source_flags_hold_every_trigger_on_random_text() -> None:

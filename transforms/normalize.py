@@ -926,24 +926,29 @@ _BREAK_TRIGGER: dict[str, Callable[[str], bool]] = {
 
 
 # _BREAK_TRIGGER's that _break_flags answers natively for all texts at once, from the text that enters
-# repair_breaks. Every step before them only deletes characters (spaces and tabs at line edges, then
-# ? ？ before a lost indent), so a character missing there is missing at their turn: a text without
-# ? or ？ has no lost indent, one without 页 - — – no page-number line; edge spaces are the first step.
+# repair_breaks. The steps before each only delete spaces and tabs at a line's edges, then ? ？ (and
+# blanks) that open a line before a lost indent: a lost indent opens with ? or ？ after a line break, a
+# blank or the text's start, and it did so on entry; a page-number line opens with - — – or 第 after a
+# line break, a blank or the text's start, and on entry one of those, a ? or a ？ stood before it.
+# Edge spaces are the first step: their flag is _edge_space itself.
 _BREAK_NATIVE = ("NORM-EDGE-SPACE", "NORM-LOST-INDENT", "NORM-PAGE-NO-LINE")
 
 
 def _break_flags(texts: list[str]) -> list[frozenset[str]]:
-    """For each text, the rules of _BREAK_NATIVE whose pre-check it passes (a space or tab at a
-    line's edge: _edge_space; a ? or ？; one of 页 - — –), natively over all texts joined by line
-    breaks (a text's edges then stand beside a line break, as _edge_space reads them)."""
+    """For each text, the rules of _BREAK_NATIVE whose match it may hold (a space or tab at a line's
+    edge: _edge_space; a ? or ？ after a line break, blank or the start; - — – or 第 after one of those
+    or a ? or ？), natively over all texts joined by line breaks (a text's edges then stand beside a
+    line break, as _edge_space reads them)."""
     units = pl.from_arrow(opencc_fast.code_units("\n".join(texts)))
     assert isinstance(units, pl.Series)
     blank = (units == ord(" ")) | (units == ord("\t"))
     brk = units == ord("\n")
+    before = (blank | brk).shift(1, fill_value=True)  # a line break, a blank or the text's start before
+    question = (units == ord("?")) | (units == ord("？"))
     kinds = pl.DataFrame({
         "NORM-EDGE-SPACE": blank & (brk.shift(1, fill_value=True) | brk.shift(-1, fill_value=True)),
-        "NORM-LOST-INDENT": (units == ord("?")) | (units == ord("？")),
-        "NORM-PAGE-NO-LINE": units.is_in([ord(c) for c in "页-—–"]),
+        "NORM-LOST-INDENT": question & before,
+        "NORM-PAGE-NO-LINE": units.is_in([ord(c) for c in "-—–第"]) & (before | question.shift(1, fill_value=False)),
     }).with_row_index("at").filter(pl.any_horizontal(_BREAK_NATIVE))
     starts = pl.Series(list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0)), dtype=pl.Int64)
     hits = (kinds.with_columns(doc=starts.search_sorted(kinds["at"].cast(pl.Int64), side="right") - 1)
