@@ -166,6 +166,7 @@ def _text(codes: pa.Array) -> str:
     return data[4 * codes.offset : 4 * (codes.offset + len(codes))].to_pybytes().decode("utf-32-le")
 
 
+OTHER = 0x0101  # the pair of a character no phrase key holds (\x01\x01)
 CROSSED = "\x02\x02"  # the pair a picked crossing leaves (no key or value pair; `back` reads it as none)
 NATIVE_FROM = 2000  # characters: below this OpenCC itself is faster than building the automata (~8 ms)
 
@@ -198,25 +199,34 @@ def convert_texts(texts: list[str], config: str = "tw2s", native_from: int = NAT
 
 
 def _convert_joined(text: str, cc: opencc.OpenCC, groups: tuple[Group, ...]) -> str:
-    """The lines of `text` converted natively, those where the automaton picks a crossing by OpenCC itself."""
+    """The lines of `text` converted natively, those where the automaton picks a crossing by OpenCC itself.
+
+    The automaton reads each run of characters outside every phrase key as one \x01\x01 pair (no key
+    holds one, so a run of them only separates, however long): 14 % of the pairs for the first group
+    on traditional text, 40 % for the second. The value characters it writes go back to their places."""
     codes = code_units(text)
     crossed: pl.Series | None = None
     for group in groups:
-        ascii_pairs = _as_string(pc.take(group.pairs, codes))
+        pairs = pl.from_arrow(pc.take(group.pairs, codes))
+        assert isinstance(pairs, pl.Series)
+        other = pairs == OTHER
+        kept = (~other | ~other.shift(1, fill_value=False)).arg_true()  # a run's first \x01\x01 stands for it
+        ascii_pairs = _as_string(pairs.gather(kept).to_arrow())
         replaced = ascii_pairs.str.replace_many(group.patterns, group.replacements, leftmost=True)
         if group.pair_crossings and replaced.str.contains(CROSSED, literal=True).item():
-            lines = pl.Series(replaced.item().split("\n\n")).str.contains(CROSSED, literal=True)
+            lines = pl.Series(replaced.item().split("\n\n")).str.contains(CROSSED, literal=True)  # every \n kept
             crossed = lines if crossed is None else crossed | lines
-        values = pc.take(group.back, _as_pairs(replaced, len(codes)))
-        # the value character where a phrase matched, else the character through the table
-        pick = pl.DataFrame({"v": pl.from_arrow(values), "c": pl.from_arrow(pc.take(group.table, codes))}).select(
-            pl.when(pl.col("v") > 0).then(pl.col("v")).otherwise(pl.col("c"))
-        )
-        codes = pick.to_series().to_arrow()
-    out = _text(codes)
+        values = pl.from_arrow(pc.take(group.back, _as_pairs(replaced, len(kept))))
+        assert isinstance(values, pl.Series)
+        picked = values > 0
+        # every character through the table, then the value character where a phrase matched
+        out = pl.from_arrow(pc.take(group.table, codes))
+        assert isinstance(out, pl.Series)
+        codes = out.scatter(kept.filter(picked), values.filter(picked)).to_arrow()
+    out_text = _text(codes)
     if crossed is None or not crossed.any():
-        return out
-    lines, source = out.split("\n"), text.split("\n")
+        return out_text
+    lines, source = out_text.split("\n"), text.split("\n")
     for i in crossed.arg_true().to_list():
         lines[i] = cc.convert(source[i])
     return "\n".join(lines)
