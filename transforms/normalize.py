@@ -673,7 +673,17 @@ def to_simplified_many(docs: list[Mapped]) -> list[Mapped]:
     if not docs:
         return []
     override, pairs, chars = _converter()
-    texts = [override.sub(lambda m: pairs[m.group(0)], doc.text) for doc in docs]
+    if all(len(k) == 1 for k in pairs) and not set(pairs.values()) & set(pairs):
+        # single characters, none turned into another key: one native replace each (於 is frequent in
+        # traditional text, and the regex called back into Python at every one)
+        texts = []
+        for doc in docs:
+            text = doc.text
+            for key, value in pairs.items():
+                text = text.replace(key, value)
+            texts.append(text)
+    else:
+        texts = [override.sub(lambda m: pairs[m.group(0)], doc.text) for doc in docs]
     if opencc_fast.lengths_kept("tw2s"):
         return [Mapped(t, d.runs) for t, d in zip(opencc_fast.convert_texts(texts, "tw2s"), docs, strict=True)]
     lines = [text.split("\n") for text in texts]
