@@ -382,7 +382,8 @@ def test_triggers_and_fast_paths_change_nothing(monkeypatch) -> None:
     monkeypatch.setattr(normalize, "_MD_TRIGGER", {k: lambda t: True for k in normalize._MD_TRIGGER})
     monkeypatch.setattr(normalize, "_BREAK_TRIGGER", {k: lambda t: True for k in normalize._BREAK_TRIGGER})
     monkeypatch.setattr(normalize, "_break_flags", lambda texts: [frozenset(normalize._BREAK_NATIVE)] * len(texts))
-    monkeypatch.setattr(normalize, "_source_flags", lambda texts: [frozenset(normalize._SOURCE_STEPS)] * len(texts))
+    monkeypatch.setattr(normalize, "_source_scan", lambda texts: ([frozenset(normalize._SOURCE_STEPS)] * len(texts),
+                                                                   [None] * len(texts)))
     monkeypatch.setattr(normalize, "_PINYIN_TRIGGER", always)
     monkeypatch.setattr(normalize, "_GLUED_TRIGGER", always)
     monkeypatch.setattr(normalize, "_NATIVE_TRIGGER", {k: "" for k in normalize._NATIVE_TRIGGER})
@@ -502,3 +503,16 @@ def test_source_flags_hold_every_trigger_on_random_text() -> None:
         assert not [k for k, hit in want.items() if hit and k not in got], text
     assert sum("NORM-MOJIBAKE" in f for f in flags) > 1000 and sum("NORM-MD" not in f for f in flags) > 1000
     assert normalize._source_flags([]) == []
+    # where runs may start: every suspicious run's start is one, and repairing from them is repairing
+    _, starts = normalize._source_scan(texts)
+    for text, at in zip(texts, starts, strict=True):
+        for loose in (False, True):
+            assert {m.start() for m in normalize._suspicious_run(loose).finditer(text)} <= set(at or ()), text
+    mojibake = ["全年" + "依法行政".encode().decode("latin-1") + "工作",
+                "县" + "司法局".encode().decode("gbk", "replace") + "年度", "\u0080Ã" * 3 + " 中文 " + "æ\u4e42" * 2]
+    for text, at in zip(mojibake, normalize._source_scan(mojibake)[1], strict=True):
+        doc = Mapped.of(text)
+        got, plain = normalize.repair_mojibake(doc, at), normalize.repair_mojibake(doc)
+        assert (got.text, got.offsets) == (plain.text, plain.offsets)
+    assert normalize.repair_mojibake(Mapped.of(mojibake[0]), normalize._source_scan(mojibake)[1][0]).text == (
+        "全年依法行政工作")

@@ -564,17 +564,33 @@ def _fix_run(text: str, start: int, end: int, floor: int) -> Edit | None:
     why="a page saved with the wrong encoding shows UTF-8 as Latin-1 or GBK; a repair is kept only if it is all "
     "common characters",
 )
-def repair_mojibake(doc: Mapped) -> Mapped:
+def repair_mojibake(doc: Mapped, starts: list[int] | None = None) -> Mapped:
     """Re-read runs of rare characters as mis-decoded bytes; keep a repair only if it is all
-    common characters (never a replacement character); otherwise leave the run alone."""
+    common characters (never a replacement character); otherwise leave the run alone.
+    `starts`: where a run may start, in order, if known (_source_scan: every run opens with two
+    implausible characters at most two apart), so the engine need not step through the whole text."""
     for loose in (False, True) if _on("NORM-MOJIBAKE") else ():
         edits: list[Edit] = []
-        for m in _suspicious_run(loose).finditer(doc.text):
+        pattern = _suspicious_run(loose)
+        runs = pattern.finditer(doc.text) if starts is None else _matches_at(pattern, doc.text, starts)
+        for m in runs:
             edit = _fix_run(doc.text, m.start(), m.end(), edits[-1][1] if edits else 0)
             if edit:
                 edits.append(edit)
+        if edits:
+            starts = None  # the text changes: the next pass looks everywhere
         doc = splice(doc, edits)
     return doc
+
+
+def _matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)` for a pattern whose every match starts at one of `starts` (in order):
+    tried at each of them not inside the previous match."""
+    end = 0
+    for at in starts:
+        if at >= end and (m := pattern.match(text, at)) is not None:
+            end = m.end()
+            yield m
 
 
 # --------------------------------------------------------------------------- (d) script
@@ -1168,12 +1184,18 @@ def _common_beyond_bmp() -> str:
 
 
 def _source_flags(texts: list[str]) -> list[frozenset[str]]:
+    """_source_scan's flags."""
+    return _source_scan(texts)[0]
+
+
+def _source_scan(texts: list[str]) -> tuple[list[frozenset[str]], list[list[int] | None]]:
     """For each text, the steps before script detection whose pre-check it may pass, natively over all
     texts joined by line breaks: NORM-ZERO-WIDTH (a zero-width character), NORM-MD (a character or pair
     one of _MD_TRIGGER looks for: * | ` --- ![ ]( __, or a line-start mark after a blank, a line break
     or the text's start), NORM-PINYIN-GLOSS (( or （ before a blank or a gloss letter: _PINYIN_TRIGGER)
     and NORM-MOJIBAKE (two characters outside plausible_re at most two apart: every suspicious run,
-    strict or loose, holds such a pair). A text without a step's flag has no match of that step."""
+    strict or loose, opens with such a pair). A text without a step's flag has no match of that step.
+    Also, for each text, where such pairs open (where repair_mojibake's runs may start)."""
     units = pl.from_arrow(opencc_fast.code_units("\n".join(texts)))
     assert isinstance(units, pl.Series)
     classes = _source_classes()
@@ -1193,19 +1215,25 @@ def _source_flags(texts: list[str]) -> list[frozenset[str]]:
         return (col & bit) != 0
 
     starts = pl.Series(list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0)), dtype=pl.Int64)
+    doc = starts.search_sorted(frame["at"], side="right") - 1
     hits = frame.select(
-        doc=starts.search_sorted(frame["at"], side="right") - 1,
+        doc=doc,
         **{"NORM-ZERO-WIDTH": has(b, _ZW),
            "NORM-MD": has(b, _STAR | _PIPE | _TICK) | (has(b, _DASH) & has(n1, _DASH) & has(n2, _DASH))
            | (has(b, _BANG) & has(n1, _LBRACKET)) | (has(b, _RBRACKET) & has(n1, _LPAREN))
            | (has(b, _UNDER) & has(n1, _UNDER)) | (has(b, _LINE_MARK) & has(pl.col("p"), _SPACE_OR_BREAK)),
            "NORM-PINYIN-GLOSS": has(b, _OPEN) & has(n1, _GLOSS),
            "NORM-MOJIBAKE": has(b, _BAD) & has(n1 | n2 | pl.col("n3"), _BAD)},
-    ).group_by("doc").agg(pl.col(_SOURCE_STEPS).any())
+        at=pl.col("at") - starts.gather(doc),  # in its own text
+    )
     flags = [frozenset[str]()] * len(texts)
-    for row in hits.iter_rows():
+    for row in hits.group_by("doc").agg(pl.col(_SOURCE_STEPS).any()).iter_rows():
         flags[row[0]] = frozenset(r for r, hit in zip(_SOURCE_STEPS, row[1:], strict=True) if hit)
-    return flags
+    runs: list[list[int] | None] = [None] * len(texts)
+    pairs = hits.filter("NORM-MOJIBAKE").group_by("doc").agg(pl.col("at").sort())
+    for doc, at in pairs.iter_rows():
+        runs[doc] = at
+    return flags, runs
 
 
 _SOURCE_STEPS = ("NORM-ZERO-WIDTH", "NORM-MD", "NORM-PINYIN-GLOSS", "NORM-MOJIBAKE")
@@ -1232,7 +1260,7 @@ def _normalize_texts(source_texts: list[str]) -> list[tuple[Mapped, str]]:
     # the steps up to script detection rarely change a text: each runs where the text as it came has
     # its flag (_source_flags), or where an earlier step changed it (the flags read the text as it came)
     first = list(docs)
-    flags = _source_flags([d.text for d in docs])
+    flags, run_starts = _source_scan([d.text for d in docs])
 
     def step(rule_id: str, fn: Callable[[Mapped], Mapped]) -> list[Mapped]:
         return [fn(d) if rule_id in f or d is not o else d for d, o, f in zip(docs, first, flags, strict=True)]
@@ -1243,7 +1271,8 @@ def _normalize_texts(source_texts: list[str]) -> list[tuple[Mapped, str]]:
         docs = step("NORM-ZERO-WIDTH", lambda d: rewrite(d, _ZERO_WIDTH, lambda m: ""))
     docs = step("NORM-MD", strip_markdown)
     docs = step("NORM-PINYIN-GLOSS", strip_pinyin)
-    docs = step("NORM-MOJIBAKE", repair_mojibake)
+    docs = [(repair_mojibake(d, at) if "NORM-MOJIBAKE" in f else d) if d is o else repair_mojibake(d)
+            for d, o, f, at in zip(docs, first, flags, run_starts, strict=True)]
     scripts = detect_scripts([d.text for d in docs])
     if _on("NORM-T2S"):
         trad = [i for i, s in enumerate(scripts) if s == "traditional"]
