@@ -5,8 +5,10 @@ offsets[i] is the index in the ORIGINAL source_text of character i, held as runs
 (source start, length). Steps rewrite text only through `rewrite()` / `splice()`, which copy
 untouched stretches of the map as runs, so provenance survives every edit, no per-character
 Python loop runs on the hot path, and the map is stored as its runs (run_columns).
-Steps that are one table or one automaton (script detection, t2s, width) and the pre-checks that
-spare a regex pass run natively over all texts of a batch at once.
+Steps that are one table or one automaton (script detection, t2s, width and ASCII marks) and the
+pre-checks that spare a regex pass (_source_scan, _break_flags, _NATIVE_TRIGGER) run natively over
+all texts of a batch at once; a pre-check is a necessary condition of its step's match, so a text it
+does not flag is one the step leaves as it is.
 
 Order: zero-width characters -> markdown -> pinyin glosses -> mojibake -> traditional to simplified -> web chrome lines
 (navigation/share/footer lines of pages saved as text; cues in data/formats_chrome.csv)
@@ -1138,11 +1140,9 @@ def split_glued_headings(doc: Mapped) -> Mapped:
 
 
 # A necessary condition of a step, tried natively on all texts at once (the engine's own search
-# costs ~20 ms a batch each): a zero-width character, a bracket before a Latin letter (a pinyin
-# gloss), a sentence end before a part heading (_GLUED_TRIGGER without its look-ahead)
+# costs ~20 ms a batch each): a sentence end before a part heading (_GLUED_TRIGGER without its
+# look-ahead). The steps before script detection are flagged by _source_scan.
 _NATIVE_TRIGGER = {
-    "NORM-ZERO-WIDTH": _ZERO_WIDTH.pattern,
-    "NORM-PINYIN-GLOSS": _PINYIN_TRIGGER.pattern,
     "NORM-GLUED-HEADING": rf"[。！？](?:{_CN_NUM}、|\({_CN_NUM}\)|第{_CN_NUM}部分)",
 }
 
