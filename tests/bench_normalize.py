@@ -4,9 +4,10 @@
 
 Each PARQUET holds a `source_text` column (e.g. stage.documents of a built warehouse, or
 read_documents of tests/bench_corpus.py's files). `--old` is a git revision whose
-transforms/normalize.py is the reference (default HEAD). Prints, per file, whether text,
-source_script and offset map (run_starts, run_lengths) are identical, and the median MB/s of normalize_documents over
-`--runs` runs, old and new alternated (the machine may be shared: read the ratio).
+transforms/normalize.py (with its transforms/opencc_fast.py) is the reference (default HEAD).
+Prints, per file, whether text, source_script and offset map (run_starts, run_lengths) are
+identical, and the median MB/s of normalize_documents over `--runs` runs, old and new alternated
+(the machine may be shared: read the ratio).
 """
 
 from __future__ import annotations
@@ -29,18 +30,31 @@ sys.path.insert(0, str(ROOT))
 from transforms import normalize  # noqa: E402
 
 
-def old_module(rev: str) -> ModuleType:
-    """transforms/normalize.py as it is at `rev`, imported under another name."""
-    source = subprocess.run(["git", "show", f"{rev}:transforms/normalize.py"], cwd=ROOT, check=True,
+def _load(rev: str, name: str, replace: tuple[str, str] | None = None) -> ModuleType:
+    """transforms/<name>.py as it is at `rev`, imported as <name>_old."""
+    source = subprocess.run(["git", "show", f"{rev}:transforms/{name}.py"], cwd=ROOT, check=True,
                             capture_output=True, text=True).stdout
-    path = Path(tempfile.mkdtemp()) / "normalize_old.py"
+    if replace:
+        source = source.replace(*replace)
+    path = Path(tempfile.mkdtemp()) / f"{name}_old.py"
     path.write_text(source, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("normalize_old", path)
+    spec = importlib.util.spec_from_file_location(f"{name}_old", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
-    sys.modules["normalize_old"] = module  # dataclasses look their module up
+    sys.modules[f"{name}_old"] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
     return module
+
+
+def old_module(rev: str) -> ModuleType:
+    """transforms/normalize.py as it is at `rev`, imported under another name, with transforms/opencc_fast.py
+    as it is at `rev` too where it has one (else the old normalization would time today's conversion)."""
+    imports = "from transforms import opencc_fast, rules"
+    has_fast = subprocess.run(["git", "cat-file", "-e", f"{rev}:transforms/opencc_fast.py"], cwd=ROOT).returncode == 0
+    if not has_fast:
+        return _load(rev, "normalize")
+    _load(rev, "opencc_fast")  # importable as opencc_fast_old
+    return _load(rev, "normalize", (imports, "import opencc_fast_old as opencc_fast\nfrom transforms import rules"))
 
 
 def _spelled_out(frame: pl.DataFrame) -> pl.DataFrame:
