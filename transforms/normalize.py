@@ -1162,7 +1162,7 @@ _LEADS = _STAR | _PIPE | _TICK | _BANG | _RBRACKET | _UNDER | _DASH | _LINE_MARK
 
 @cache
 def _source_classes() -> pl.Series:
-    """Code point -> the bits _source_flags reads: the characters the markdown triggers look for,
+    """Code point -> the bits _source_scan reads: the characters the markdown triggers look for,
     a line-start mark of _MD_LINE_START, a zero-width character, one outside plausible_re (a
     mojibake run's), a blank or line break, a bracket that opens a pinyin gloss and what may follow it."""
     good_re = re.compile(plausible_re().pattern[:-1])  # the class without its +
@@ -1205,8 +1205,8 @@ def _source_scan(texts: list[str]) -> tuple[list[frozenset[str]], list[list[int]
 
     def near(k: int) -> pl.Series:  # the bits k characters away (none past either end; a line break before)
         got = bits.gather((at + k).clip(0, last))
-        return got.zip_with((at + k >= 0) & (at + k <= last), pl.Series([_SPACE_OR_BREAK if k < 0 else 0] * len(at),
-                                                                       dtype=pl.UInt16))
+        return got.zip_with((at + k >= 0) & (at + k <= last),
+                            pl.repeat(_SPACE_OR_BREAK if k < 0 else 0, len(at), dtype=pl.UInt16, eager=True))
 
     frame = pl.DataFrame({"at": at, "b": bits.gather(at), "p": near(-1), "n1": near(1), "n2": near(2), "n3": near(3)})
     b, n1, n2 = pl.col("b"), pl.col("n1"), pl.col("n2")
