@@ -3,6 +3,8 @@
 import hashlib
 import os
 
+import pytest
+
 from orchestration.assets.staging import _documents, scan_raw_folder
 
 REPORT = "清河镇2024年度法治政府建设情况报告\n一、主要举措和成效\n全年开展普法宣传活动12场，调解矛盾纠纷30件。"
@@ -78,3 +80,23 @@ def test_an_unchanged_file_is_not_hashed_again_and_a_changed_one_is(tmp_path):
     changed, _ = scan_raw_folder(folder, listed=list(walk(folder)), known=known)
     hashes = dict(changed.select("source_file", "sha256").iter_rows())
     assert hashes["a.txt"] == "0" * 64 and hashes["b.txt"] != "0" * 64
+
+
+def test_the_raw_folders_real_path_follows_a_repointed_folder_link(tmp_path):
+    """The folder's real path is resolved once per folder, not per file; a raw folder that is a link
+    re-pointed between two reads is resolved again: a file is read only inside where it points now."""
+    from orchestration.raw_folder import OutsideError, read_inside
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder in (first, second):
+        folder.mkdir()
+        (folder / "a.txt").write_text(folder.name, encoding="utf-8")
+    raw = tmp_path / "raw"
+    os.symlink(first, raw)
+    assert read_inside(os.fsencode(raw / "a.txt"), raw) == b"first"
+    raw.unlink()
+    os.symlink(second, raw)
+    assert read_inside(os.fsencode(raw / "a.txt"), raw) == b"second"
+    # a file of the folder it pointed to before is outside the folder now
+    with pytest.raises(OutsideError):
+        read_inside(os.fsencode(first / "a.txt"), raw)
