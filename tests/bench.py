@@ -225,7 +225,10 @@ def main() -> int:
         print(f"| {name} | {sec:.1f} | {rate} | {peak:,.0f} |")
     print(f"\nwork database {wh.with_name('.reports.work.duckdb').stat().st_size / 1e6:,.0f} MB, "
           f"published {wh.stat().st_size / 1e6:,.0f} MB")
-    shutil.rmtree(root)
+    if os.environ.get("BENCH_KEEP"):  # the warehouse and Dagster's run history, to look into afterwards
+        print(f"\nkept {root} (BENCH_KEEP)")
+    else:
+        shutil.rmtree(root)
     if kept:
         for extra in [p for p in raw.iterdir() if index_of(p) >= reports]:
             extra.unlink()
