@@ -1200,7 +1200,7 @@ def classify_facts(
     chosen = _meeting_did(m, catalogue, pl.concat([chosen, _backoff(m, catalogue, chosen)]))
     if rules.enabled("IND-DECISION-PROCEDURE"):
         chosen = pl.concat([chosen, _procedure_items(m, chosen)])
-    chosen = _coverage_of_previous(m, cues, chosen)
+    chosen = _sub_counts(m, _coverage_of_previous(m, cues, chosen))
     after = pl.col("sentence").str.slice(pl.col("endc"), (pl.col("post_c") - pl.col("endc")).clip(0))
     nearest = pl.when(pl.col("window").str.contains(r"[\u4e00-\u9fff]")).then("window").otherwise(after)
     nearest = nearest.str.replace_all(r"[\d.,%、\s()（）“”\"]+", " ").str.strip_chars().str.split(" ").list.last()
@@ -1266,6 +1266,64 @@ def _coverage_of_previous(m: pl.DataFrame, cues: pl.DataFrame, chosen: pl.DataFr
                       chosen_cue=pl.coalesce("new_cue", "chosen_cue"))
         .drop("new_code", "new_cue")
     )
+
+
+@rules.rule(
+    id="IND-SUB-COUNTS", stage="indicators",
+    effect="numbers listed right after a classified total of their sentence part, each named by a short phrase that "
+           "ends with the total cue's head noun (the last IND-SUB-HEAD-LEN characters) and says no verb of "
+           "IND-SUB-VERBS, take the total's class: they are its parts",
+    example="共办理行政处罚案件1301件，路政方面案件122件、道路运输案件1058件",
+    expect="1058件|enforcement.cases|actual|行政处罚案件",
+    counter_example="共办理行政处罚案件1301件，移送公安机关案件12件", counter_expect="12件|enforcement.cases",
+    why="路政方面案件122件 after 办理行政处罚案件1301件 breaks the total down by field: the same head noun (案件) with "
+        "a field before it and no act of its own is a part of the cases counted. A phrase with a verb (移送…案件) "
+        "counts another act on the cases and is left alone",
+)
+def _sub_counts(m: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
+    """`chosen` with the unclassified mentions that follow a classified one in their sentence part, through a run of
+    such items only, given that mention's class where their phrase ends with its cue's head noun."""
+    if not rules.enabled("IND-SUB-COUNTS") or chosen.is_empty():
+        return chosen
+    head_len = rules.number("indicator_rules.csv", "IND-SUB-HEAD-LEN")
+    most = rules.number("indicator_rules.csv", "IND-SUB-MAX")
+    verbs = alternation(rules.words("indicator_rules.csv", "IND-SUB-VERBS")) or None
+    lead = alternation(_across_only()) or None
+    phrase = pl.col("window").str.replace(f"^[{CLAUSE_END}、和及与]+", "")
+    if lead:
+        phrase = phrase.str.replace(f"^(?:{lead})", "")
+    open_ = pl.col("indicator_code").is_null()
+    item = (
+        open_
+        & (phrase.str.count_matches(r"[\u4e00-\u9fff]") <= most)
+        & (phrase.str.len_chars() > 0)
+        & (~phrase.str.contains(verbs) if verbs else pl.lit(True))
+    )
+    frame = (
+        m.select(*KEYS, "mention_no", "measure_code", "scope_c", "window")
+        .join(chosen.select(*KEYS, "mention_no", "indicator_code", "chosen_cue"), on=[*KEYS, "mention_no"],
+              how="left")
+        .sort([*KEYS, "mention_no"])
+        .with_columns(item=item, phrase=phrase)
+        # a run of items hangs on the mention before it: the first row of its segment
+        .with_columns(seg=(~pl.col("item")).cum_sum().over(KEYS))
+        .with_columns(
+            a_code=pl.col("indicator_code").first().over(*KEYS, "seg"),
+            a_cue=pl.col("chosen_cue").first().over(*KEYS, "seg"),
+            a_measure=pl.col("measure_code").first().over(*KEYS, "seg"),
+            a_scope=pl.col("scope_c").first().over(*KEYS, "seg"),
+            a_item=pl.col("item").first().over(*KEYS, "seg"),
+        )
+    )
+    head = pl.col("a_cue").str.replace(r"^backoff:", "").str.slice(-head_len)
+    parts = frame.filter(
+        pl.col("item") & ~pl.col("a_item") & pl.col("a_code").is_not_null()
+        & (pl.col("a_measure") == pl.col("measure_code")) & (pl.col("a_scope") == pl.col("scope_c"))
+        & (head.str.len_chars() == head_len) & pl.col("phrase").str.ends_with(head)
+    ).select(*KEYS, "mention_no", indicator_code="a_code", chosen_cue="a_cue")
+    if parts.is_empty():
+        return chosen
+    return pl.concat([chosen, parts], how="diagonal_relaxed")
 
 
 @rules.cached
