@@ -714,3 +714,19 @@ def test_facts_are_classified_with_every_consistency_rule_switched_off():
         facts = classify_facts(extract_mentions(sentences), sentences)
     assert sorted(facts["value"].to_list()) == [12.0, 120.0]
     assert facts.filter(pl.col("value") == 120)["flags"].to_list() == [["rate_over_100"]]
+
+
+def test_sub_counts_after_a_total_take_its_class():
+    """路政方面案件122件 after 办理行政处罚案件1301件 is a part of the total (IND-SUB-COUNTS); a phrase with a verb of
+    its own (移送…案件) or another head noun (…文件) is not."""
+    text = "共办理行政处罚案件1301件，路政方面案件122件、道路运输案件1058件、水上交通案件45件"
+    assert codes(text) == ["enforcement.cases"] * 4
+    assert codes("共办理行政处罚案件1301件，移送公安机关案件12件")[1] == "unclassified"
+    assert codes("共办理行政处罚案件1301件，制定配套工作文件12件")[1] == "unclassified"
+    with rules.switched_off("IND-SUB-COUNTS"):
+        assert codes(text)[1:] == ["unclassified"] * 3
+
+
+def test_problems_counted_before_their_noun_are_rectified_only_where_the_part_says_so():
+    assert codes("针对督察反馈的18个共性问题，逐项细化整改措施") == ["enforcement.issues_rectified"]
+    assert codes("针对督察反馈的18个共性问题，召开会议研究") == ["unclassified"]
