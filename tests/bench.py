@@ -11,7 +11,8 @@ the run's events: a stage's plan, shard workers and load; the SQL models and che
 files/s and MB/s over the whole corpus; then end to end: cold build, re-run with nothing new, +100
 new files, and a catalogue change (a copy of the code with an edit to the classifier, so the facts
 stage and what chains on it re-run on every file; the repo is never touched), each with the peak RSS
-summed over the run's processes. The executor follows the settings as in `make run`
+and the peak PSS summed over the run's processes (forked step processes share pages: RSS counts them
+in each, PSS once). The executor follows the settings as in `make run`
 (`REPORTS_PARALLEL_FILES`, `REPORTS_WORKERS`, `REPORTS_SHARDS`). Not a test: pytest does not collect it.
 """
 
@@ -39,8 +40,11 @@ def make_copies(folder: Path, copies: int) -> int:
     return total
 
 
-def tree_rss_mib(root: int) -> float:
-    """The summed RSS of `root` and every process descending from it (step processes included)."""
+def tree_memory_mib(root: int) -> tuple[float, float]:
+    """The summed RSS and the summed PSS of `root` and every process descending from it (step
+    processes included). Step processes are forked from a server that has the code loaded, and share
+    its pages until they write them: RSS counts a shared page once per process, PSS splits it among
+    them, so the PSS sum is what the run takes from the machine."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -55,22 +59,31 @@ def tree_rss_mib(root: int) -> float:
         more = {p for p, pp in parents.items() if pp in mine} - mine
         mine |= more
         grew = bool(more)
-    return sum(rss.get(p, 0) for p in mine) / (1 << 20)
+    pss = 0
+    for pid in mine:
+        try:
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        pss += next((int(line.split()[1]) * 1024 for line in rollup.splitlines() if line.startswith("Pss:")), 0)
+    return sum(rss.get(p, 0) for p in mine) / (1 << 20), pss / (1 << 20)
 
 
-def cli_build(raw: Path, wh: Path, home: Path, repo: Path = REPO, **env: str) -> tuple[float, float, float]:
-    """`python -m orchestration.run` as `make run` runs it: (seconds, peak RSS of its process tree,
+def cli_build(raw: Path, wh: Path, home: Path, repo: Path = REPO,
+              **env: str) -> tuple[float, tuple[float, float], float]:
+    """`python -m orchestration.run` as `make run` runs it: (seconds, peak (RSS, PSS) of its process tree,
     the time it started)."""
     environ = {**os.environ, "REPORTS_RAW_DIR": str(raw), "REPORTS_WAREHOUSE": str(wh), "DAGSTER_HOME": str(home),
                "PYTHONPATH": str(repo), **env}
     t0, started = time.perf_counter(), time.time()
     proc = subprocess.Popen([sys.executable, "-m", "orchestration.run"], cwd=repo, env=environ,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = [0.0]
+    peak = [0.0, 0.0]
 
     def sample() -> None:
         while proc.poll() is None:
-            peak[0] = max(peak[0], tree_rss_mib(proc.pid))
+            rss, pss = tree_memory_mib(proc.pid)
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -80,7 +93,7 @@ def cli_build(raw: Path, wh: Path, home: Path, repo: Path = REPO, **env: str) ->
     sampler.join()
     if proc.returncode:
         raise SystemExit(f"the run failed ({proc.returncode}):\n{err[-3000:]}")
-    return sec, peak[0], started
+    return sec, (peak[0], peak[1]), started
 
 
 def stage_rows(home: Path, since: float, files: int, size: int) -> list[str]:
@@ -218,11 +231,11 @@ def main() -> int:
     print("| --- | ---: | ---: | ---: |")
     print("\n".join(stage_rows(home, since, total, size + extra)))
 
-    print("\n| end to end | seconds | files/s | MB/s | peak RSS, all processes (MiB) |")
-    print("| --- | ---: | ---: | ---: | ---: |")
+    print("\n| end to end | seconds | files/s | MB/s | peak RSS, all processes (MiB) | peak PSS, all processes (MiB) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, sec, n, b, peak in lines:
         rate = f"{n / sec:,.1f} | {b / 1e6 / sec:.2f}" if n else "– | –"
-        print(f"| {name} | {sec:.1f} | {rate} | {peak:,.0f} |")
+        print(f"| {name} | {sec:.1f} | {rate} | {peak[0]:,.0f} | {peak[1]:,.0f} |")
     print(f"\nwork database {wh.with_name('.reports.work.duckdb').stat().st_size / 1e6:,.0f} MB, "
           f"published {wh.stat().st_size / 1e6:,.0f} MB")
     if os.environ.get("BENCH_KEEP"):  # the warehouse and Dagster's run history, to look into afterwards
