@@ -730,3 +730,9 @@ def test_sub_counts_after_a_total_take_its_class():
 def test_problems_counted_before_their_noun_are_rectified_only_where_the_part_says_so():
     assert codes("针对督察反馈的18个共性问题，逐项细化整改措施") == ["enforcement.issues_rectified"]
     assert codes("针对督察反馈的18个共性问题，召开会议研究") == ["unclassified"]
+
+
+def test_instructions_a_leader_writes_are_no_meetings():
+    """作出批示34次 after the meetings of its sentence has a verb head of its own (IND-BLOCK-PISHI)."""
+    text = "市长召开市政府党组会议10次、常务会议18次，专题研究部署法治政府建设工作，作出批示34次"
+    assert codes(text) == ["meeting.leadership_agenda", "meeting.leadership_agenda", "unclassified"]
