@@ -565,3 +565,16 @@ def test_unit_with_a_second_name_in_brackets_keeps_both():
     assert m["unit_level"] == "区"
     # a bracket holding no unit name of the same level is no second name
     assert parse_unit("某某县(试行)人民政府") is None
+
+
+def test_a_zone_saying_we_and_a_department_opening_with_to():
+    """A report saying only 我区 that cites plans as <stem>经开区 is that zone (META-SELF-NAMED-ZONE; the stem may be
+    shared by a city and a county); a department opening its report with 对 is the subject (META-OPENING-FOLLOW)."""
+    zone = ("2022年以来，我区坚持依法行政，扎实推进各项工作。\n一、主要工作\n"
+            "制定《南昌经开区法治政府建设实施方案》，经开区干部法治意识明显增强。\n" + PARA)
+    assert (meta(zone)["unit_name"], meta(zone)["unit_level"]) == ("南昌经开区", "开发区")
+    district = zone.replace("南昌经开区", "法治政府建设")
+    assert meta(district)["unit_name"] is None
+    dept = ("按照市委依法治市办相关工作安排，市发展改革委对2022年推进法治政府建设进展情况进行了认真总结。\n"
+            "一、主要工作\n" + PARA)
+    assert (meta(dept)["unit_name"], meta(dept)["unit_level"]) == ("发展改革委", "部门")

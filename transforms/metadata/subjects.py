@@ -12,7 +12,7 @@ from functools import lru_cache
 from transforms import lexicon, rules
 from transforms.metadata.patterns import limit, rx, words
 from transforms.metadata.units import Unit, government_issuer, name_rules, parse_unit, suffix_rule
-from transforms.places import LONGEST_NAME, LONGEST_STEM, admin_names, admin_stems, division_forms
+from transforms.places import LONGEST_NAME, LONGEST_STEM, admin_names, admin_stem, admin_stems, division_forms
 
 _SENTENCE_END = f"[{re.escape(lexicon.HARD_END)}]"
 
@@ -161,13 +161,46 @@ def self_named_unit(text: str) -> Unit | None:
         name = name or one_char_stem(text, i, end, forms)
         if name and not name.endswith("自治区"):
             seen[name] += 1
-    top = seen.most_common(2) or stem_in_frame(text, tail).most_common(2)
+    top = seen.most_common(2) or stem_in_frame(text, tail).most_common(2) or zones_named(text, tail).most_common(2)
     # named once is enough when no other division of that level is named at all
     if not top or (len(top) > 1 and top[1][1] == top[0][1]):
         return None
     if department is not None and department.search(text) and (bureau := sector_bureau(text)):
         return parse_unit(top[0][0] + bureau)
     return parse_unit(top[0][0])
+
+
+@lru_cache(maxsize=1)
+def _all_stems() -> frozenset[str]:
+    """The stem of every province, prefecture and county name, shared stems too (南昌: 南昌市 and 南昌县)."""
+    return frozenset(s for s in map(admin_stem, admin_names()) if s)
+
+
+@rules.rule(id="META-SELF-NAMED-ZONE", stage="metadata",
+            effect="a report saying only 我区 that names no district is the zone it writes as <place stem> + a "
+                   "zone's short kind (META-OPENING-BARE-ZONE-WORDS: 南昌经开区)",
+            example="2022年以来，我区坚持依法行政，扎实推进各项工作。\\n一、主要工作\\n"
+                    "制定《南昌经开区法治政府建设实施方案》，经开区干部法治意识明显增强。",
+            expect="unit_name=南昌经开区\\nunit_full_name=南昌经开区\\nunit_level=开发区",
+            counter_example="2022年以来，我区坚持依法行政，扎实推进各项工作。\\n一、主要工作\\n"
+                            "制定《法治政府建设实施方案》，经开区干部法治意识明显增强。",
+            counter_expect="unit_name=",
+            why="a zone's report says 我区 like a district's, but the name it cites its own plans under is the "
+                "city's stem and 经开区 / 高新区; the stem may be shared by a city and a county (南昌), it only "
+                "says where the zone is")
+def zones_named(text: str, tail: str) -> Counter[str]:
+    """How often the text writes each <stem><zone kind> (南昌经开区), for a report saying 我区 (`tail` 区)."""
+    if not rules.enabled("META-SELF-NAMED-ZONE") or tail != "区":
+        return Counter()
+    stems = _all_stems()
+    seen: Counter[str] = Counter()
+    for zone in (w.partition(":")[0] for w in words("META-OPENING-BARE-ZONE-WORDS")):
+        for m in re.finditer(re.escape(zone), text):
+            head = text[max(0, m.start() - LONGEST_STEM) : m.start()]
+            place = next((head[-k:] for k in range(len(head), 1, -1) if head[-k:] in stems), None)
+            if place:
+                seen[place + zone] += 1
+    return seen
 
 
 @rules.rule(id="META-SELF-NAMED-ONE-CHAR", stage="metadata",
