@@ -535,3 +535,10 @@ def test_lazy_pre_pieces_read_the_groups_as_the_whole_pattern_does(which: str) -
     fast = q._pieces(s, pattern)
     assert generic.height >= 2
     assert fast.equals(generic)
+
+
+def test_a_bare_one_after_a_staffing_verb_is_a_head_count():
+    """配备一名…、一名执业律师 says how many were engaged (QTY-BARE-ONE-STAFFED); 作为一名 is still the article."""
+    found = mentions("配备一名具有法律背景的工作人员、一名执业律师作为政府兼职法律顾问")
+    assert [(m["surface"], m["value"], m["measure_code"]) for m in found] == [("一名", 1, "person")] * 2
+    assert mentions("作为一名执业律师参与调解") == []

@@ -474,7 +474,23 @@ def _repeated_numeral(c: _Ctx) -> pl.Expr:
     why="一 before a measure word is mostly the indefinite article",
 )
 def _bare_one_article(c: _Ctx) -> pl.Expr:
-    return c.bare_one & ((pl.col("measure_code") != "event") | ~c.clause_ends)
+    return c.bare_one & ((pl.col("measure_code") != "event") | ~c.clause_ends) & ~_staffed_one()
+
+
+@rules.rule(
+    id="QTY-BARE-ONE-STAFFED", stage="quantities",
+    effect="a bare 一 counting people in a clause that opens with a staffing verb (QTY-STAFF-VERBS: 配备, 聘请) "
+           "is a head count, not an article",
+    example="配备一名执业律师作为政府兼职法律顾问", expect="一名|1|person|exact",
+    counter_example="作为一名执业律师参与调解", counter_expect="一名|1|person",
+    why="配备一名…、一名执业律师 says how many were engaged, one each; elsewhere 一名 is mostly the article "
+        "(作为一名党员)",
+)
+def _staffed_one() -> pl.Expr:
+    """Whether a bare 一 counts people engaged by the staffing verb its clause opens with."""
+    if not rules.enabled("QTY-BARE-ONE-STAFFED"):
+        return pl.lit(False)
+    return (pl.col("measure_code") == "person") & pl.col("clause").str.contains(f"^(?:{_alt('QTY-STAFF-VERBS')})")
 
 
 @_noise_rule(
