@@ -74,6 +74,20 @@ def _level_words() -> re.Pattern[str]:
 
 
 @rules.cached
+def _zone_word() -> re.Pattern[str]:
+    """A zone word ending a name (湾新区 → 新区): what stands before it is the zone's own name."""
+    return re.compile(rf"(?:{(alternation(_words('META-PLACE-ZONE-WORDS')) or '(?!)')})$")
+
+
+def _too_short_zone(rest: str, min_rest: int) -> bool:
+    """Whether `rest` is a zone whose own name before its zone word is under `min_rest` characters but not
+    empty (湾新区): no name, so the stem before it is part of the zone's name (滨海湾新区), no parent. A bare
+    generic zone word (经开区) is left to the zone rule, which gives it back its division's stem."""
+    m = _zone_word().search(rest)
+    return m is not None and 0 < m.start() < min_rest
+
+
+@rules.cached
 def _ethnic() -> re.Pattern[str]:
     return re.compile(rf"(?:{(alternation(_words('META-PLACE-ETHNIC')) or '(?!)')})族?$")
 
@@ -234,6 +248,8 @@ def split_parents(name: str) -> tuple[list[str], str]:
             left = rest[k:]
             if full is None or rest.startswith(full) or len(_level_words().sub("", left)) < min_rest:
                 continue  # no stem, the division's own full name, or nothing of a name left
+            if _too_short_zone(left, min_rest):
+                continue  # 滨海湾新区: 湾 is no zone's name, so 滨海 is part of it, not 滨海县
             if dash_joined(left):
                 return chain, rest
             if chain and not any(chain[-1] in anc for anc in _ancestor_sets()[full]):
