@@ -141,6 +141,8 @@ def self_named_unit(text: str) -> Unit | None:
     """A report that calls itself only "我市" / "县委、县政府" / "我镇" is the one division of that level it
     names most ("《某某市…实施方案》", "某某镇综治中心"), once being enough when it is the only one; none when
     two names tie. A town or street counts only under a name the division table has at that level.
+    A report that says what only a department says of itself (我局, 局党组) is never that division: it is
+    the department it names, or none (META-SELF-DEPARTMENT-FIELD).
     """
     levels = Counter(next(g for g in m.groups() if g) for m in rx("META-SELF-DIVISION").finditer(text))
     times = levels.most_common(1)[0][1] if levels else 0
@@ -167,6 +169,8 @@ def self_named_unit(text: str) -> Unit | None:
         return None
     if department is not None and department.search(text) and (bureau := sector_bureau(text)):
         return parse_unit(top[0][0] + bureau)
+    if name_rules()["department_self"].search(text):  # 我局 once, 我县 twice: the county is its field
+        return self_named_department(text)
     return parse_unit(top[0][0])
 
 
@@ -328,7 +332,10 @@ def zone_named_in_text(text: str, unit: Unit) -> Unit | None:
 
 
 def level_of_self_reference(text: str) -> str | None:
-    """The level a report implies when it never names itself (我局 → 部门, 我乡 → 乡): most hits wins."""
+    """The level a report implies when it never names itself (我局 → 部门, 我乡 → 乡): most hits wins, except
+    that what only a department says of itself (我局, 局党组) makes it a department's at once."""
+    if name_rules()["department_self"].search(text):
+        return "部门"
     hits = Counter({level: len(p.findall(text)) for level, p in name_rules()["self_levels"].items()})
     top = hits.most_common(2)
     if not top or top[0][1] == 0 or (len(top) > 1 and top[1][1] == top[0][1]):

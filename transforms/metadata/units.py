@@ -77,6 +77,7 @@ def name_rules(path: Path = NAMES_PATH) -> dict:
         "title": _pattern(raw, "title_cues"),
         "not_units": _pattern(raw, "not_unit_names"),
         "self_levels": {s["level"]: re.compile(s["pattern"]) for s in raw["self_levels"] if _on(s)},
+        "department_self": _pattern(raw, "department_self"),
         "follow": _pattern(raw, "opening_follow"),
         "skip": _pattern(raw, "opening_skip"),
         "generic": "".join(_words(raw, "opening_generic")),
