@@ -16,26 +16,38 @@
 -- ratio_to_median  value / the peer group's median (NULL when the median is 0)
 create or replace table marts.indicator_comparison as
 with unit_values as (
-    select v.*, coalesce(v.unit_level, '未知') as level_group, d.better
+    select v.*, coalesce(v.unit_level, '未知') as level_group, d.better, v.rowid as row_id
     from core.unit_indicator_value as v
     left join core.indicator_direction as d using (indicator_code)
 ),
 
+-- the windows sort only the keys and the value; the wide columns (evidence …) join back after
 peer_rows as (
-    select *, 'all' as peer_scope, '全部' as peer_group from unit_values
+    select row_id, indicator_code, measure_code, kind, fact_year, value, 'all' as peer_scope, '全部' as peer_group
+    from unit_values
     union all
-    select *, 'unit_level' as peer_scope, level_group as peer_group from unit_values
+    select row_id, indicator_code, measure_code, kind, fact_year, value, 'unit_level' as peer_scope,
+           level_group as peer_group
+    from unit_values
 ),
 
-compared as (
+ranked as (
     select
-        *,
+        row_id,
+        peer_scope,
+        peer_group,
         count(*) over peers as peer_count,
         dense_rank() over (peers order by value desc) as rank,
         percent_rank() over (peers order by value desc) as pct_above,
         median(value) over peers as peer_median
     from peer_rows
     window peers as (partition by indicator_code, measure_code, kind, fact_year, peer_scope, peer_group)
+),
+
+compared as (
+    select u.*, r.* exclude (row_id)
+    from ranked as r
+    inner join unit_values as u using (row_id)
 )
 
 select

@@ -10,22 +10,28 @@
 -- 'all' and 'unit_level'. `peer_years` lists the years the group's values come from.
 create or replace table marts.indicator_latest as
 with latest_values as (
-    select v.*, coalesce(v.unit_level, '未知') as level_group, d.better
+    select v.*, coalesce(v.unit_level, '未知') as level_group, d.better, v.rowid as row_id
     from core.unit_indicator_value as v
     left join core.indicator_direction as d using (indicator_code)
     where v.kind = 'actual'
     qualify fact_year = max(fact_year) over (partition by unit_id, indicator_code, measure_code)
 ),
 
+-- the windows sort only the keys and the value; the wide columns (evidence …) join back after
 peer_rows as (
-    select *, 'all' as peer_scope, '全部' as peer_group from latest_values
+    select row_id, indicator_code, measure_code, fact_year, value, 'all' as peer_scope, '全部' as peer_group
+    from latest_values
     union all
-    select *, 'unit_level' as peer_scope, level_group as peer_group from latest_values
+    select row_id, indicator_code, measure_code, fact_year, value, 'unit_level' as peer_scope,
+           level_group as peer_group
+    from latest_values
 ),
 
-compared as (
+ranked as (
     select
-        *,
+        row_id,
+        peer_scope,
+        peer_group,
         count(*) over peers as peer_count,
         dense_rank() over (peers order by value desc) as rank,
         percent_rank() over (peers order by value desc) as pct_above,
@@ -34,6 +40,12 @@ compared as (
         max(fact_year) over peers as last_peer_year
     from peer_rows
     window peers as (partition by indicator_code, measure_code, peer_scope, peer_group)
+),
+
+compared as (
+    select u.*, r.* exclude (row_id)
+    from ranked as r
+    inner join latest_values as u using (row_id)
 )
 
 select
