@@ -114,8 +114,11 @@ def cover_signature(lines: list[str]) -> tuple[Unit | None, dt.date | None]:
 
 def header_stamp(header: list[str]) -> str | None:
     """A date alone on a header line: a time stamp ("• 2023年03月30日 09时24分") or a dashed date
-    under the title ("2026-01-27"): the page's date, since a signing date is written 2026年1月27日
+    under the title ("2026-01-27"), or a dashed date in brackets closing the title's line
+    ("…报告 (2026-01-27)"): the page's date, since a signing date is written 2026年1月27日
     and stands at the end."""
-    stamp, bare = rx("META-STAMP"), rx("META-STAMP-BARE")
+    stamp, bare, bracketed = rx("META-STAMP"), rx("META-STAMP-BARE"), rx("META-STAMP-BRACKETED")
     rows = header[: limit("META-STAMP-HEADER-LINES")]
-    return next((m.group(1) for ln in rows if (m := stamp.match(ln) or bare.match(ln))), None)
+    return next(
+        (m.group(1) for ln in rows if (m := stamp.match(ln) or bare.match(ln) or bracketed.match(ln))), None
+    )
