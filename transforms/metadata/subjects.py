@@ -56,7 +56,8 @@ def unit_from_opening(opening: str) -> Unit | None:
             bare_level = (u.full[0] in words("META-OPENING-BARE-LEVEL") and u.level != "部门"
                           and u.short not in division_forms())
             rule = suffix_rule(u.full)
-            named = len(u.full) - len(rule["suffix"]) >= 2 or u.short in admin_names()  # 息县, 新县
+            named = (len(u.full) - len(rule["suffix"]) >= 2 or u.short in admin_names()  # 息县, 新县
+                     or rx("META-OPENING-PAIRED-ORGANS").match(c[k:]) is not None)  # 巴州党委、政府坚持…
             if bare_level or "的" in u.full or not named or (u.level == "部门" and len(u.short) < 3):
                 continue
             if u.level == "省" and u.short not in admin_names():  # 建成湖南省…: a verb before a province
