@@ -1223,6 +1223,19 @@ def classify_facts(
     return conform(facts, FACTS).sort([*KEYS, "mention_no"], maintain_order=True)
 
 
+def _overridden(chosen: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
+    """`chosen` with the class and cue of the mentions in `new` (KEYS, mention_no, new_code, new_cue) replaced:
+    how a later rule overrides an earlier rule's pick."""
+    if new.is_empty():
+        return chosen
+    return (
+        chosen.join(new, on=[*KEYS, "mention_no"], how="left")
+        .with_columns(indicator_code=pl.coalesce("new_code", "indicator_code"),
+                      chosen_cue=pl.coalesce("new_cue", "chosen_cue"))
+        .drop("new_code", "new_cue")
+    )
+
+
 @rules.rule(
     id="IND-COVERAGE-PREVIOUS", stage="indicators",
     effect="people a bare coverage word counts (覆盖200人次) are the reach of the number right before them in the "
@@ -1258,14 +1271,7 @@ def _coverage_of_previous(m: pl.DataFrame, cues: pl.DataFrame, chosen: pl.DataFr
         .filter(pl.col("indicator") != pl.col("indicator_code"))
         .select(*KEYS, "mention_no", new_code="indicator", new_cue="prev_cue")
     )
-    if moved.is_empty():
-        return chosen
-    return (
-        chosen.join(moved, on=[*KEYS, "mention_no"], how="left")
-        .with_columns(indicator_code=pl.coalesce("new_code", "indicator_code"),
-                      chosen_cue=pl.coalesce("new_cue", "chosen_cue"))
-        .drop("new_code", "new_cue")
-    )
+    return _overridden(chosen, moved)
 
 
 @rules.rule(
@@ -1672,16 +1678,7 @@ def _head_over_far_cue(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.Data
     won = heads.filter((pl.col("indicator") != pl.col("indicator_code")) & far_cue).select(
         *KEYS, "mention_no", new_code="indicator", new_cue=pl.lit("backoff:") + pl.col("head")
     )
-    if won.is_empty():
-        return chosen
-    return (
-        chosen.join(won, on=[*KEYS, "mention_no"], how="left")
-        .with_columns(
-            indicator_code=pl.coalesce("new_code", "indicator_code"),
-            chosen_cue=pl.coalesce("new_cue", "chosen_cue"),
-        )
-        .drop("new_code", "new_cue")
-    )
+    return _overridden(chosen, won)
 
 
 @rules.rule(
@@ -1725,14 +1722,7 @@ def _meeting_did(m: pl.DataFrame, catalogue: pl.DataFrame, chosen: pl.DataFrame)
         .join(accepts, left_on=["indicator", "measure_code"], right_on=["indicator", "accepts"], how="semi")
         .select(*KEYS, "mention_no", new_code="indicator", new_cue=pl.lit("backoff:") + pl.col("head"))
     )
-    if did.is_empty():
-        return chosen
-    return (
-        chosen.join(did, on=[*KEYS, "mention_no"], how="left")
-        .with_columns(indicator_code=pl.coalesce("new_code", "indicator_code"),
-                      chosen_cue=pl.coalesce("new_cue", "chosen_cue"))
-        .drop("new_code", "new_cue")
-    )
+    return _overridden(chosen, did)
 
 
 @rules.rule(
@@ -1845,14 +1835,7 @@ def _audience(m: pl.DataFrame, chosen: pl.DataFrame) -> pl.DataFrame:
         .select(*KEYS, "mention_no", "new_code", new_cue=pl.lit("audience:") + pl.col("word"))
     )
     heard = pl.concat([heard, _section_audience(pool, table, heard)])
-    if heard.is_empty():
-        return chosen
-    return (
-        chosen.join(heard, on=[*KEYS, "mention_no"], how="left")
-        .with_columns(indicator_code=pl.coalesce("new_code", "indicator_code"),
-                      chosen_cue=pl.coalesce("new_cue", "chosen_cue"))
-        .drop("new_code", "new_cue")
-    )
+    return _overridden(chosen, heard)
 
 
 @rules.rule(
