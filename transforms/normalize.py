@@ -953,6 +953,24 @@ _BREAK_TRIGGER: dict[str, Callable[[str], bool]] = {
 }
 
 
+def _joined_units(texts: list[str]) -> tuple[pl.Series, pl.Series]:
+    """The code units of `texts` joined by line breaks (a batch read natively at once), and where each
+    text starts in them."""
+    units = pl.from_arrow(opencc_fast.code_units("\n".join(texts)))
+    assert isinstance(units, pl.Series)
+    starts = pl.Series(list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0)), dtype=pl.Int64)
+    return units, starts
+
+
+def _flags_per_text(hits: pl.DataFrame, rule_ids: tuple[str, ...], n: int) -> list[frozenset[str]]:
+    """For each of `n` texts, the rules among `rule_ids` (boolean columns of `hits`, a row per place with its
+    text's index `doc`) that hold at one of its places at least."""
+    flags = [frozenset[str]()] * n
+    for row in hits.group_by("doc").agg(pl.col(r).any() for r in rule_ids).iter_rows():
+        flags[row[0]] = frozenset(r for r, hit in zip(rule_ids, row[1:], strict=True) if hit)
+    return flags
+
+
 # _BREAK_TRIGGER's that _break_flags answers natively for all texts at once, from the text that enters
 # repair_breaks. The steps before each only delete spaces and tabs at a line's edges, then ? ？ (and
 # blanks) that open a line before a lost indent: a lost indent opens with ? or ？ after a line break, a
@@ -967,8 +985,7 @@ def _break_flags(texts: list[str]) -> list[frozenset[str]]:
     edge: _edge_space; a ? or ？ after a line break, blank or the start; - — – or 第 after one of those
     or a ? or ？), natively over all texts joined by line breaks (a text's edges then stand beside a
     line break, as _edge_space reads them)."""
-    units = pl.from_arrow(opencc_fast.code_units("\n".join(texts)))
-    assert isinstance(units, pl.Series)
+    units, starts = _joined_units(texts)
     blank = (units == ord(" ")) | (units == ord("\t"))
     brk = units == ord("\n")
     before = (blank | brk).shift(1, fill_value=True)  # a line break, a blank or the text's start before
@@ -978,13 +995,8 @@ def _break_flags(texts: list[str]) -> list[frozenset[str]]:
         "NORM-LOST-INDENT": question & before,
         "NORM-PAGE-NO-LINE": units.is_in([ord(c) for c in "-—–第"]) & (before | question.shift(1, fill_value=False)),
     }).with_row_index("at").filter(pl.any_horizontal(_BREAK_NATIVE))
-    starts = pl.Series(list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0)), dtype=pl.Int64)
-    hits = (kinds.with_columns(doc=starts.search_sorted(kinds["at"].cast(pl.Int64), side="right") - 1)
-            .group_by("doc").agg(pl.col(r).any() for r in _BREAK_NATIVE))
-    flags = [frozenset[str]()] * len(texts)
-    for row in hits.iter_rows():
-        flags[row[0]] = frozenset(r for r, hit in zip(_BREAK_NATIVE, row[1:], strict=True) if hit)
-    return flags
+    hits = kinds.with_columns(doc=starts.search_sorted(kinds["at"].cast(pl.Int64), side="right") - 1)
+    return _flags_per_text(hits, _BREAK_NATIVE, len(texts))
 
 
 def _after_hanzi_breaks(text: str) -> Iterator[int]:
@@ -1196,8 +1208,7 @@ def _source_scan(texts: list[str]) -> tuple[list[frozenset[str]], list[list[int]
     and NORM-MOJIBAKE (two characters outside plausible_re at most two apart: every suspicious run,
     strict or loose, opens with such a pair). A text without a step's flag has no match of that step.
     Also, for each text, where such pairs open (where repair_mojibake's runs may start)."""
-    units = pl.from_arrow(opencc_fast.code_units("\n".join(texts)))
-    assert isinstance(units, pl.Series)
+    units, starts = _joined_units(texts)
     classes = _source_classes()
     bits = classes.gather(units)
     at = (bits & _LEADS != 0).arg_true().cast(pl.Int64)  # the few characters that can open a match
@@ -1214,7 +1225,6 @@ def _source_scan(texts: list[str]) -> tuple[list[frozenset[str]], list[list[int]
     def has(col: pl.Expr, bit: int) -> pl.Expr:
         return (col & bit) != 0
 
-    starts = pl.Series(list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0)), dtype=pl.Int64)
     doc = starts.search_sorted(frame["at"], side="right") - 1
     hits = frame.select(
         doc=doc,
@@ -1226,9 +1236,7 @@ def _source_scan(texts: list[str]) -> tuple[list[frozenset[str]], list[list[int]
            "NORM-MOJIBAKE": has(b, _BAD) & has(n1 | n2 | pl.col("n3"), _BAD)},
         at=pl.col("at") - starts.gather(doc),  # in its own text
     )
-    flags = [frozenset[str]()] * len(texts)
-    for row in hits.group_by("doc").agg(pl.col(_SOURCE_STEPS).any()).iter_rows():
-        flags[row[0]] = frozenset(r for r, hit in zip(_SOURCE_STEPS, row[1:], strict=True) if hit)
+    flags = _flags_per_text(hits, _SOURCE_STEPS, len(texts))
     runs: list[list[int] | None] = [None] * len(texts)
     pairs = hits.filter("NORM-MOJIBAKE").group_by("doc").agg(pl.col("at").sort())
     for doc, at in pairs.iter_rows():
