@@ -159,6 +159,13 @@ def admin_stem(name: str) -> str | None:
 
 
 @rules.cached
+def all_stems() -> frozenset[str]:
+    """The stem of every province, prefecture and county name, shared stems too (南昌: 南昌市 and 南昌县),
+    where admin_stems keeps only the stems that stand for one name."""
+    return frozenset(s for s in map(admin_stem, admin_names()) if s)
+
+
+@rules.cached
 def admin_stems() -> dict[str, str]:
     """Stems that stand for exactly one province / prefecture / county name (阳新 → 阳新县).
 

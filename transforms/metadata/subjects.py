@@ -12,7 +12,7 @@ from functools import lru_cache
 from transforms import lexicon, rules
 from transforms.metadata.patterns import limit, rx, words
 from transforms.metadata.units import Unit, government_issuer, name_rules, parse_unit, suffix_rule
-from transforms.places import LONGEST_NAME, LONGEST_STEM, admin_names, admin_stem, admin_stems, division_forms
+from transforms.places import LONGEST_NAME, LONGEST_STEM, admin_names, admin_stems, all_stems, division_forms
 
 _SENTENCE_END = f"[{re.escape(lexicon.HARD_END)}]"
 
@@ -175,12 +175,6 @@ def self_named_unit(text: str) -> Unit | None:
     return parse_unit(top[0][0])
 
 
-@lru_cache(maxsize=1)
-def _all_stems() -> frozenset[str]:
-    """The stem of every province, prefecture and county name, shared stems too (南昌: 南昌市 and 南昌县)."""
-    return frozenset(s for s in map(admin_stem, admin_names()) if s)
-
-
 @rules.rule(id="META-SELF-NAMED-ZONE", stage="metadata",
             effect="a report saying only 我区 that names no district is the zone it writes as <place stem> + a "
                    "zone's short kind (META-OPENING-BARE-ZONE-WORDS: 南昌经开区)",
@@ -197,7 +191,7 @@ def zones_named(text: str, tail: str) -> Counter[str]:
     """How often the text writes each <stem><zone kind> (南昌经开区), for a report saying 我区 (`tail` 区)."""
     if not rules.enabled("META-SELF-NAMED-ZONE") or tail != "区":
         return Counter()
-    stems = _all_stems()
+    stems = all_stems()
     seen: Counter[str] = Counter()
     for zone in (w.partition(":")[0] for w in words("META-OPENING-BARE-ZONE-WORDS")):
         for m in re.finditer(re.escape(zone), text):
