@@ -30,11 +30,13 @@ install:
 	fi
 	@$(MAKE) --no-print-directory $(VENV)/.installed
 
-# the lock file pins every package, the duckdb CLI (.venv/bin/duckdb) included, for 3.11-3.13
+# the lock file pins every package, the duckdb CLI (.venv/bin/duckdb) included, for 3.11-3.13;
+# the packages' bytecode is compiled once here: where PYTHONDONTWRITEBYTECODE is set no cache is ever
+# written, and every run compiled Dagster's ~2,000 modules again on start-up (1.6 s against 0.8 s)
 $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv sync --frozen --inexact --python $(BIN)/python
+	$(BIN)/uv sync --frozen --inexact --compile-bytecode --python $(BIN)/python
 	$(BIN)/python -c '$(PY_VERSION)' > $@
 
 # the Dagster instance the UI, the services and `make run` share (deploy/dagster.yaml: telemetry off,
