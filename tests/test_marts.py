@@ -499,19 +499,53 @@ def test_mart_checks_catch_broken_ranks_and_mixed_measures(checked_warehouse):
     from orchestration.mart_checks import comparison_one_measure, comparison_ranks_dense, latest_percentages_bounded
 
     with duckdb.connect(str(checked_warehouse.work_path)) as c:
+        # the two comparison marts are views over narrow rank tables: put broken tables in their place
         c.execute("create table marts.comparison_copy as select * from marts.indicator_comparison")
-        c.execute("""create or replace table marts.indicator_comparison as
+        c.execute("drop view marts.indicator_comparison")
+        c.execute("""create table marts.indicator_comparison as
                      select * replace (
                          case when unit_name = '青山街道' then rank + 5 else rank end as rank,
                          case when measure_code = 'person_time' then peer_count + 3 else peer_count end as peer_count)
                      from marts.comparison_copy""")
         c.execute("create table marts.latest_copy as select * from marts.indicator_latest")
-        c.execute("""create or replace table marts.indicator_latest as
+        c.execute("drop view marts.indicator_latest")
+        c.execute("""create table marts.indicator_latest as
                      select * replace (case when unit_name = '河西街道' then 120.0 else percentile end as percentile)
                      from marts.latest_copy""")
     assert not comparison_ranks_dense(warehouse=checked_warehouse).passed
     assert not comparison_one_measure(warehouse=checked_warehouse).passed
     assert not latest_percentages_bounded(warehouse=checked_warehouse).passed
+
+
+def test_mart_checks_catch_a_unit_twice_and_a_year_not_the_latest(checked_warehouse):
+    from orchestration.mart_checks import comparison_one_measure, latest_one_measure
+
+    assert comparison_one_measure(warehouse=checked_warehouse).passed
+    assert latest_one_measure(warehouse=checked_warehouse).passed
+    with duckdb.connect(str(checked_warehouse.work_path)) as c:
+        c.execute("create table marts.comparison_copy as select * from marts.indicator_comparison")
+        c.execute("drop view marts.indicator_comparison")
+        # one unit's row listed twice in its group, the group's peer counts raised to match
+        c.execute("""create table marts.indicator_comparison as
+                     with doubled as (
+                         select * from marts.comparison_copy
+                         union all
+                         (select * from marts.comparison_copy where peer_scope = 'all' order by unit_name limit 1)
+                     )
+                     select * replace (count(*) over (partition by indicator_code, measure_code, kind, fact_year,
+                                                      peer_scope, peer_group) as peer_count)
+                     from doubled""")
+        c.execute("create table marts.latest_copy as select * from marts.indicator_latest")
+        c.execute("drop view marts.indicator_latest")
+        # a unit's value of an earlier year than the latest it reports
+        c.execute("""create table marts.indicator_latest as
+                     select * replace (case when row_number() over (order by unit_name, indicator_code) = 1
+                                            then fact_year - 1 else fact_year end as fact_year)
+                     from marts.latest_copy""")
+    twice = comparison_one_measure(warehouse=checked_warehouse)
+    earlier = latest_one_measure(warehouse=checked_warehouse)
+    assert not twice.passed and twice.metadata["offending_rows"].value == 1
+    assert not earlier.passed and earlier.metadata["offending_rows"].value >= 1
 
 
 # --- the five samples (the issue's acceptance) --------------------------------------------------

@@ -239,8 +239,8 @@ def test_tied_units_share_rank_and_percentile(tmp_path: Path):
         con.execute("""update core.unit_indicator_value set value = 100.0
                        where unit_name = '河西街道' and indicator_code = 'dispute.resolution_rate'
                          and measure_code = 'percent' and kind = 'actual'""")
-        for model in models_in_order():  # the comparison marts are tables: built again on the change
-            if model.stem in ("indicator_comparison", "indicator_latest"):
+        for model in models_in_order():  # the comparison marts' ranks are tables: built again
+            if model.stem in ("peer_rank", "latest_peer_rank"):
                 run_model(con, model)
     out = write_report(warehouse, tmp_path / "r.html")
     tree = HTMLParser(out.read_text(encoding="utf-8"))
