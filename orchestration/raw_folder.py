@@ -103,7 +103,7 @@ def walk(folder: Path) -> Iterator[Entry]:
             return
         for e in entries:
             rel = prefix + e.name
-            full = os.path.join(directory, e.name)
+            full = e.path  # directory joined to the name, as os.path.join would
             if e.name.startswith(b"."):
                 kind = "folder" if e.is_dir(follow_symlinks=False) else "file"
                 yield Entry(display(rel), full, None,
@@ -177,6 +177,10 @@ def fingerprint_lines(entries: Iterable[Entry]) -> Iterator[str]:
     """Name, size and modification time of each entry, without following any link: what the
     sensor compares to see whether anything landed."""
     for entry in entries:
+        if entry.stamp is not None:  # a file to read: the walk's own stat (size:mtime:ctime:inode)
+            size, mtime, _ = entry.stamp.split(":", 2)
+            yield f"{entry.source_file}|{size}|{mtime}|"
+            continue
         try:
             st = os.lstat(entry.os_path) if entry.reason else os.stat(entry.os_path)
             yield f"{entry.source_file}|{st.st_size}|{st.st_mtime_ns}|{entry.reason or ''}"
