@@ -1,8 +1,8 @@
 -- core.latest_peer_rank: per indicator and measure, each unit's latest actual value ranked among its peers
 --
 -- The numbers behind marts.indicator_latest, which adds the indicator's name, the value's qualifier
--- and evidence (core.unit_indicator_value, by fact_id) to each row; narrow for the reason given in
--- core.peer_rank. Units publish different years, so each unit's latest is compared: for every unit,
+-- and evidence (core.unit_indicator_value, by fact_id) to each row; the ranks alone, for the reason
+-- given in core.peer_rank. Units publish different years, so each unit's latest is compared: for every unit,
 -- indicator and measure, the `actual` value of the latest fact_year the unit reports it for.
 -- Peers, rank, percentile and median follow core.peer_rank's rules, with peers = units with the
 -- same indicator in the same measure (any year). `peer_years` lists the years the group's values
@@ -38,13 +38,9 @@ ranked as (
 )
 
 select
-    indicator_code,
-    measure_code,
+    fact_id,
     peer_scope,
     peer_group,
-    unit_id,
-    fact_year,
-    value,
     peer_count,
     rank,
     case when peer_count > 1 then round(100 * (1 - pct_above), 1) end as percentile,
@@ -52,6 +48,5 @@ select
     case
         when first_peer_year = last_peer_year then first_peer_year::varchar
         else first_peer_year || '–' || last_peer_year
-    end as peer_years,
-    fact_id
+    end as peer_years
 from ranked

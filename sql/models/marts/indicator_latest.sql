@@ -12,15 +12,15 @@
 -- value's qualifier and its evidence when queried.
 create or replace view marts.indicator_latest as
 select
-    r.indicator_code,
+    v.indicator_code,
     i.name_zh as indicator_name,
-    r.measure_code,
+    v.measure_code,
     r.peer_scope,
     r.peer_group,
     v.unit_name,
     v.unit_level,
-    r.fact_year,
-    r.value,
+    v.fact_year,
+    v.value,
     v.value_high,
     v.qualifier,
     v.fact_count,
@@ -28,14 +28,14 @@ select
     r.rank,
     r.percentile,
     r.peer_median,
-    round(r.value / nullif(r.peer_median, 0), 3) as ratio_to_median,
+    round(v.value / nullif(r.peer_median, 0), 3) as ratio_to_median,
     r.peer_years,
     d.better,
     v.value_rule,
     v.evidence,
     v.source_file,
-    r.unit_id
+    v.unit_id
 from core.latest_peer_rank as r
 inner join core.unit_indicator_value as v using (fact_id)
-left join core.indicator_direction as d on d.indicator_code = r.indicator_code
-left join core.dim_indicator as i on i.indicator_code = r.indicator_code
+left join core.indicator_direction as d on d.indicator_code = v.indicator_code
+left join core.dim_indicator as i on i.indicator_code = v.indicator_code
