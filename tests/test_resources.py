@@ -89,3 +89,44 @@ def test_stage_versions_follow_the_code_and_data_each_stage_reads(tmp_path):
     norm, facts = versions()
     (root / "schemas.py").write_text("X = 2\n")
     assert versions()[0] != norm and versions()[1] != facts  # imported by both
+
+
+def _opened_elsewhere(path) -> bool:
+    """Whether another process can open the DuckDB file (it cannot while this one holds it)."""
+    import subprocess
+    import sys
+
+    probe = f"import duckdb; duckdb.connect({str(path)!r}, read_only=True).close()"
+    return subprocess.run([sys.executable, "-c", probe], capture_output=True).returncode == 0
+
+
+def test_a_run_holds_the_working_database_and_each_step_gets_a_clean_cursor(tmp_path):
+    import dagster as dg
+    import pytest
+
+    from orchestration.resources import Warehouse
+
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "a.txt").write_text("报告", encoding="utf-8")
+    warehouse = Warehouse(raw_dir=str(tmp_path / "raw"), path=str(tmp_path / "wh" / "reports.duckdb"))
+    with warehouse.yield_for_execution(dg.build_init_resource_context()) as held:
+        with held.connect() as con:
+            con.execute("create table stage.t (n integer)")
+            con.execute("create temp table scratch as select 1 as n")
+        assert not _opened_elsewhere(held.work_path)  # still open between the steps of the run
+        with pytest.raises(duckdb.Error):
+            with held.connect() as con:
+                con.execute("begin")
+                con.execute("insert into stage.t values (1)")
+                con.execute("select * from no_such_table")
+        with held.connect() as con:  # the failed step's insert rolled back, the first step's temp table gone
+            assert con.execute("select count(*) from stage.t").fetchone()[0] == 0
+            assert con.execute("select count(*) from duckdb_tables() where table_name = 'scratch'").fetchone()[0] == 0
+            con.execute("insert into stage.t values (2)")
+        held.publish()  # closed to copy its file: another process may read it
+        assert _opened_elsewhere(held.work_path)
+        with held.connect() as con:
+            assert con.execute("select n from stage.t").fetchall() == [(2,)]
+    assert _opened_elsewhere(held.work_path)  # and closed when the run's resource is released
+    with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
+        assert con.execute("select n from stage.t").fetchall() == [(2,)]
