@@ -488,16 +488,28 @@ def checked_warehouse(tmp_path: Path):
     return warehouse
 
 
+def check_results(warehouse) -> dict:
+    """Every mart check's result by name, each check invoked as Dagster would (a comparison mart's
+    three checks come from one multi-asset check)."""
+    from orchestration.mart_checks import MART_CHECKS
+
+    results = {}
+    for check in MART_CHECKS:
+        out = check(warehouse=warehouse)
+        for result in [out] if hasattr(out, "passed") else list(out):
+            results[result.check_name or check.check_key.name] = result
+    return results
+
+
 def test_mart_checks_pass_on_the_fixture(checked_warehouse):
     from orchestration.mart_checks import MART_CHECKS
 
-    results = {check.check_key.name: check(warehouse=checked_warehouse) for check in MART_CHECKS}
+    results = check_results(checked_warehouse)
+    assert len(results) == sum(len(check.check_keys) for check in MART_CHECKS) == 11
     assert {name: r.passed for name, r in results.items() if not r.passed} == {}
 
 
 def test_mart_checks_catch_broken_ranks_and_mixed_measures(checked_warehouse):
-    from orchestration.mart_checks import comparison_one_measure, comparison_ranks_dense, latest_percentages_bounded
-
     with duckdb.connect(str(checked_warehouse.work_path)) as c:
         # the two comparison marts are views over narrow rank tables: put broken tables in their place
         c.execute("create table marts.comparison_copy as select * from marts.indicator_comparison")
@@ -512,16 +524,12 @@ def test_mart_checks_catch_broken_ranks_and_mixed_measures(checked_warehouse):
         c.execute("""create table marts.indicator_latest as
                      select * replace (case when unit_name = '河西街道' then 120.0 else percentile end as percentile)
                      from marts.latest_copy""")
-    assert not comparison_ranks_dense(warehouse=checked_warehouse).passed
-    assert not comparison_one_measure(warehouse=checked_warehouse).passed
-    assert not latest_percentages_bounded(warehouse=checked_warehouse).passed
+    failed = {name for name, result in check_results(checked_warehouse).items() if not result.passed}
+    assert failed == {"comparison_ranks_dense", "comparison_one_measure", "latest_percentages_bounded"}
 
 
 def test_mart_checks_catch_a_unit_twice_and_a_year_not_the_latest(checked_warehouse):
-    from orchestration.mart_checks import comparison_one_measure, latest_one_measure
-
-    assert comparison_one_measure(warehouse=checked_warehouse).passed
-    assert latest_one_measure(warehouse=checked_warehouse).passed
+    assert all(result.passed for result in check_results(checked_warehouse).values())
     with duckdb.connect(str(checked_warehouse.work_path)) as c:
         c.execute("create table marts.comparison_copy as select * from marts.indicator_comparison")
         c.execute("drop view marts.indicator_comparison")
@@ -542,10 +550,11 @@ def test_mart_checks_catch_a_unit_twice_and_a_year_not_the_latest(checked_wareho
                      select * replace (case when row_number() over (order by unit_name, indicator_code) = 1
                                             then fact_year - 1 else fact_year end as fact_year)
                      from marts.latest_copy""")
-    twice = comparison_one_measure(warehouse=checked_warehouse)
-    earlier = latest_one_measure(warehouse=checked_warehouse)
+    results = check_results(checked_warehouse)
+    twice, earlier = results["comparison_one_measure"], results["latest_one_measure"]
     assert not twice.passed and twice.metadata["offending_rows"].value == 1
     assert not earlier.passed and earlier.metadata["offending_rows"].value >= 1
+    assert "not of the unit's latest year" in earlier.metadata["what"].value
 
 
 # --- the five samples (the issue's acceptance) --------------------------------------------------

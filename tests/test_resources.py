@@ -114,11 +114,10 @@ def test_a_run_holds_the_working_database_and_each_step_gets_a_clean_cursor(tmp_
             con.execute("create table stage.t (n integer)")
             con.execute("create temp table scratch as select 1 as n")
         assert not _opened_elsewhere(held.work_path)  # still open between the steps of the run
-        with pytest.raises(duckdb.Error):
-            with held.connect() as con:
-                con.execute("begin")
-                con.execute("insert into stage.t values (1)")
-                con.execute("select * from no_such_table")
+        with pytest.raises(duckdb.Error), held.connect() as con:
+            con.execute("begin")
+            con.execute("insert into stage.t values (1)")
+            con.execute("select * from no_such_table")
         with held.connect() as con:  # the failed step's insert rolled back, the first step's temp table gone
             assert con.execute("select count(*) from stage.t").fetchone()[0] == 0
             assert con.execute("select count(*) from duckdb_tables() where table_name = 'scratch'").fetchone()[0] == 0
