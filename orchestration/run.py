@@ -23,7 +23,7 @@ from orchestration.automation import last_line
 from orchestration.definitions import defs
 from orchestration.executor import multiprocess_config
 from orchestration.preflight import preflight
-from orchestration.raw_folder import fingerprint, walk
+from orchestration.raw_folder import fingerprint, listing_taken, walk
 from orchestration.resources import Warehouse, read_published
 from orchestration.runlock import WarehouseBusy, run_lock
 from orchestration.settings import Settings
@@ -147,7 +147,7 @@ def main() -> int:
                 print(summary(str(warehouse.published_path)))
                 return 0
             success, run_id, messages = True, "", []
-            with _instance() as instance:
+            with _instance() as instance, listing_taken(warehouse.raw_path, listed):
                 for selection, config in phases(warehouse.work_path, len(listed)):
                     with dg.execute_job(
                             dg.build_reconstructable_job("orchestration.definitions", "reports_job_definition"),

@@ -100,3 +100,18 @@ def test_the_raw_folders_real_path_follows_a_repointed_folder_link(tmp_path):
     # a file of the folder it pointed to before is outside the folder now
     with pytest.raises(OutsideError):
         read_inside(os.fsencode(first / "a.txt"), raw)
+
+
+def test_a_run_scans_the_listing_it_started_from(tmp_path):
+    from orchestration.raw_folder import listing, listing_taken, walk
+
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    (folder / "a.txt").write_text("一", encoding="utf-8")
+    started = list(walk(folder))
+    with listing_taken(folder, started):
+        (folder / "b.txt").write_text("二", encoding="utf-8")  # lands while the run goes on: the next run's
+        assert [e.source_file for e in listing(folder)] == ["a.txt"]
+        files, _ = scan_raw_folder(folder, listed=listing(folder))
+        assert files["source_file"].to_list() == ["a.txt"]
+    assert [e.source_file for e in listing(folder)] == ["a.txt", "b.txt"]

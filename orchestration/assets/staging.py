@@ -23,7 +23,7 @@ from orchestration.isolation import (
     mark_inflight,
     plan_batches,
 )
-from orchestration.raw_folder import Entry, fingerprint, read_inside, reason_for, sha256_of, walk
+from orchestration.raw_folder import Entry, fingerprint, listing, read_inside, reason_for, sha256_of, walk
 from orchestration.resources import (
     Warehouse,
     add_missing_columns,
@@ -158,7 +158,7 @@ def scan_raw_folder(folder: Path, log: Callable[[str], None] = lambda _: None,
                       "are not read.")
 def raw_report_files(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     folder = warehouse.raw_path
-    listed = list(walk(folder))
+    listed = listing(folder)
     seen = fingerprint(folder, listed)  # of the listing: a file landing after it makes the next sensor tick differ
     with warehouse.connect() as con:
         ensure_table(con, "stage.raw_files", RAW_FILE_ROWS)
