@@ -23,12 +23,14 @@ def test_the_second_publish_patches_the_file_the_first_replaced(tmp_path, monkey
     monkeypatch.setattr(publishing, "CHUNK", 4096)
     work, target = tmp_path / ".r.work.duckdb", tmp_path / "r.duckdb"
     _db(work, 50_000, "a")
-    assert publish_file(work, target) == "copied whole: no spare yet"
-    assert target.read_bytes() == work.read_bytes() and not spare_path(target).exists()
+    assert publish_file(work, target) == "copied whole: the first publish (a spare made for the next)"
+    assert target.read_bytes() == work.read_bytes() == spare_path(target).read_bytes()
+    first = work.read_bytes()
 
     _db(work, 60_000, "b")
-    assert publish_file(work, target) == "copied whole: no spare yet"
-    first = spare_path(target).read_bytes()  # the first publish's file, kept as the spare
+    assert publish_file(work, target).startswith("patched ")  # the spare made by the first publish
+    assert target.read_bytes() == work.read_bytes()
+    assert spare_path(target).read_bytes() == first  # the first publish's file, kept as the spare
     assert first != work.read_bytes()
 
     con = duckdb.connect(str(work))
@@ -96,5 +98,8 @@ def test_without_hard_links_there_is_no_spare_and_publishing_still_works(tmp_pat
 
     monkeypatch.setattr(os, "link", no_link)
     _db(work, 200, "b")
+    assert publish_file(work, target).startswith("patched ")  # the spare the first publish made
+    assert target.read_bytes() == work.read_bytes() and not spare_path(target).exists()
+    _db(work, 300, "c")
     assert publish_file(work, target) == "copied whole: no spare yet"
     assert target.read_bytes() == work.read_bytes() and not spare_path(target).exists()
