@@ -6,6 +6,7 @@ one holding the warehouse. Exit status: 0 done, 1 the run failed (an alert is wr
 the warehouse), 2 a setting is wrong or the warehouse stayed busy (one line, nothing done).
 """
 
+import atexit
 import os
 import sys
 import tempfile
@@ -174,5 +175,15 @@ def main() -> int:
     return 0
 
 
+def leave(code: int) -> None:
+    """Exit without the interpreter's teardown of Dagster, polars and DuckDB (~0.5 s a run, on a
+    run of 17): the run's work is written and closed by then; what registered to run at exit runs
+    first, and the output is flushed."""
+    atexit._run_exitfuncs()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    leave(main())
