@@ -92,9 +92,17 @@ def run_model(con, path: Path, run_id: str = "") -> tuple[int, pl.DataFrame] | N
     table = f"{schema}.{path.stem}"
     key = doc.incremental_key if doc else None
     if not (key and incremental.rebuild(con, sql, key, run_id)):
-        _drop_other_kind(con, schema, path.stem, sql)
-        con.execute(sql)
-        apply_comments(con, table, path)
+        # one transaction: a reader never sees the model without its comments, and the ~20 comment
+        # statements of a model commit once instead of each on its own (~0.85 ms a commit)
+        con.execute("begin")
+        try:
+            _drop_other_kind(con, schema, path.stem, sql)
+            con.execute(sql)
+            apply_comments(con, table, path)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
     if con.execute("select count(*) from duckdb_views() where schema_name = ? and view_name = ?",
                    [schema, path.stem]).fetchone()[0]:
         return None
