@@ -11,6 +11,7 @@ from orchestration.checks import CHECKS
 from orchestration.executor import warehouse_executor
 from orchestration.mart_checks import MART_CHECKS
 from orchestration.resources import Warehouse
+from orchestration.step_outputs import quiet_fs_io_manager
 
 # steps in processes of their own, the run lock held for the whole run (orchestration.executor);
 # tests and the bench's in-process builds run the same graph in one process
@@ -20,7 +21,7 @@ defs = dg.Definitions(
     jobs=[reports_job],
     schedules=[daily_schedule],
     sensors=[raw_folder_sensor, alert_on_failure],
-    resources={"warehouse": Warehouse()},
+    resources={"warehouse": Warehouse(), "io_manager": quiet_fs_io_manager},
     executor=warehouse_executor,
 )
 

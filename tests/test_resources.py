@@ -129,3 +129,28 @@ def test_a_run_holds_the_working_database_and_each_step_gets_a_clean_cursor(tmp_
     assert _opened_elsewhere(held.work_path)  # and closed when the run's resource is released
     with duckdb.connect(str(warehouse.published_path), read_only=True) as con:
         assert con.execute("select n from stage.t").fetchall() == [(2,)]
+
+
+def test_step_outputs_pass_between_steps_without_a_log_line_each(tmp_path):
+    import dagster as dg
+
+    from orchestration.step_outputs import quiet_fs_io_manager
+
+    @dg.op
+    def make() -> dict:
+        return {"n": 3}
+
+    @dg.op
+    def use(x: dict) -> int:
+        return x["n"] + 1
+
+    @dg.job(resource_defs={"io_manager": quiet_fs_io_manager})
+    def handed_on():
+        use(make())
+
+    with dg.instance_for_test(temp_dir=str(tmp_path)) as instance:
+        result = handed_on.execute_in_process(instance=instance)
+        assert result.success and result.output_for_node("use") == 4
+        messages = [entry.user_message for entry in instance.all_logs(result.run_id)]
+        assert not [m for m in messages if "Writing file at" in m or "Loading file from" in m]
+        assert (tmp_path / "storage" / result.run_id / "make" / "result").exists()  # on disk, for other processes
