@@ -144,30 +144,31 @@ def peer_group_results(warehouse: Warehouse, table: str, asset: dg.AssetKey, pre
     return results
 
 
-@dg.multi_asset_check(name="marts__indicator_comparison_checks", specs=[
-    dg.AssetCheckSpec("comparison_ranks_dense", asset=COMPARISON, blocking=True,
-                      description="Ranks are dense (1..number of distinct values) and within the peer count."),
-    dg.AssetCheckSpec("comparison_one_measure", asset=COMPARISON, blocking=True,
-                      description="No unit is compared across measures: each peer group holds one measure, "
-                                  "each unit once."),
-    dg.AssetCheckSpec("comparison_percentages_bounded", asset=COMPARISON, blocking=True,
-                      description="Rates and percentiles lie within 0-100 (flagged facts are left out upstream)."),
-])
-def comparison_checks(warehouse: Warehouse) -> Iterator[dg.AssetCheckResult]:
-    yield from peer_group_results(warehouse, "marts.indicator_comparison", COMPARISON, "comparison")
+def _peer_group_checks(table: str, asset: dg.AssetKey, prefix: str, one_measure: str, bounded: str,
+                       latest: bool = False) -> dg.AssetChecksDefinition:
+    """The multi-asset check of one comparison mart: its three blocking checks from one pass."""
+    specs = [
+        dg.AssetCheckSpec(f"{prefix}_ranks_dense", asset=asset, blocking=True,
+                          description="Ranks are dense (1..number of distinct values) and within the peer count."),
+        dg.AssetCheckSpec(f"{prefix}_one_measure", asset=asset, blocking=True, description=one_measure),
+        dg.AssetCheckSpec(f"{prefix}_percentages_bounded", asset=asset, blocking=True, description=bounded),
+    ]
+
+    @dg.multi_asset_check(name=f"marts__{table.split('.')[1]}_checks", specs=specs)
+    def _checks(warehouse: Warehouse) -> Iterator[dg.AssetCheckResult]:
+        yield from peer_group_results(warehouse, table, asset, prefix, latest=latest)
+
+    return _checks
 
 
-@dg.multi_asset_check(name="marts__indicator_latest_checks", specs=[
-    dg.AssetCheckSpec("latest_ranks_dense", asset=LATEST, blocking=True,
-                      description="Ranks are dense (1..number of distinct values) and within the peer count."),
-    dg.AssetCheckSpec("latest_one_measure", asset=LATEST, blocking=True,
-                      description="No unit is compared across measures, and each unit once per group, "
-                                  "in its latest year."),
-    dg.AssetCheckSpec("latest_percentages_bounded", asset=LATEST, blocking=True,
-                      description="Rates and percentiles lie within 0-100."),
-])
-def latest_checks(warehouse: Warehouse) -> Iterator[dg.AssetCheckResult]:
-    yield from peer_group_results(warehouse, "marts.indicator_latest", LATEST, "latest", latest=True)
+comparison_checks = _peer_group_checks(
+    "marts.indicator_comparison", COMPARISON, "comparison",
+    "No unit is compared across measures: each peer group holds one measure, each unit once.",
+    "Rates and percentiles lie within 0-100 (flagged facts are left out upstream).")
+latest_checks = _peer_group_checks(
+    "marts.indicator_latest", LATEST, "latest",
+    "No unit is compared across measures, and each unit once per group, in its latest year.",
+    "Rates and percentiles lie within 0-100.", latest=True)
 
 
 @dg.asset_check(asset=SCORECARD, blocking=True,
