@@ -2,9 +2,8 @@
 
 Each check counts offending rows with one SQL query over the mart and passes at zero (the three
 checks of each comparison mart share one pass over it); when it fails, a few of the offending rows
-are shown in the check's metadata. They block: a mart that
-compares a unit across measures or ranks outside its peer group must not reach the published
-warehouse. Register them with `asset_checks=[*CHECKS, *MART_CHECKS]` in definitions.py.
+are shown in the check's metadata. They block: a mart that compares a unit across measures or ranks
+outside its peer group must not reach the published warehouse. Register them with `asset_checks=[*CHECKS, *MART_CHECKS]` in definitions.py.
 """
 
 from collections.abc import Iterator
@@ -28,54 +27,44 @@ PEER_KEYS = {
 }
 
 
+def _result(bad: int, what: str, sample: list, name: str | None = None,
+            asset: dg.AssetKey | None = None) -> dg.AssetCheckResult:
+    """Passed at zero offending rows; the count, what they are and a few of them in the metadata."""
+    return dg.AssetCheckResult(
+        check_name=name, asset_key=asset, passed=bad == 0, severity=dg.AssetCheckSeverity.ERROR,
+        metadata={"offending_rows": bad, "what": what, "sample": dg.MetadataValue.text(repr(sample))},
+    )
+
+
 def _check(warehouse: Warehouse, offending_sql: str, what: str) -> dg.AssetCheckResult:
     """Pass when `offending_sql` (a select of offending rows) returns none; show a few when it does."""
     with warehouse.connect() as con:
         bad = int(con.execute(f"select count(*) from ({offending_sql})").fetchone()[0])
         sample = con.execute(f"select * from ({offending_sql}) limit 5").fetchall() if bad else []
-    return dg.AssetCheckResult(
-        passed=bad == 0,
-        severity=dg.AssetCheckSeverity.ERROR,
-        metadata={"offending_rows": bad, "what": what, "sample": dg.MetadataValue.text(repr(sample))},
-    )
+    return _result(bad, what, sample)
 
 
-def ranks_dense_sql(table: str) -> str:
-    """Peer groups whose ranks are not 1..n without gaps (n distinct values) or exceed the peer count."""
+# a rate outside 0-100, or a percentile outside 0-100 (flagged facts are left out upstream)
+_OUT_OF_BOUNDS = "(measure_code = 'percent' and (value < 0 or value > 100)) or percentile < 0 or percentile > 100"
+# ranks not 1..n without gaps (n distinct values), beyond the peer count, or peer counts that differ
+_DENSE_BROKEN = ("min_rank <> 1 or max_rank <> n_values or max_rank > min_peer_count "
+                 "or min_peer_count <> max_peer_count")
+# a peer count other than the group's own number of rows, or a unit listed twice: units compared
+# across measures (or counted twice)
+_ONE_BROKEN = "min_peer_count <> n_rows or max_peer_count <> n_rows or n_units <> n_rows"
+
+
+def peer_groups_sql(table: str) -> str:
+    """One row per peer group of a comparison mart with what its three checks test: one pass of group
+    by over the mart (a view that joins the ranks to the values: each check reading it again cost
+    ~0.3 s at 100,000 reports, and two windows over every row twice the group by's time)."""
     keys = PEER_KEYS[table]
     return f"""
-        select {keys}, min(rank) as min_rank, max(rank) as max_rank, count(distinct value) as values,
-               max(peer_count) as peer_count, count(*) as units
+        select {keys}, min(rank) as min_rank, max(rank) as max_rank, count(distinct value) as n_values,
+               min(peer_count) as min_peer_count, max(peer_count) as max_peer_count, count(*) as n_rows,
+               count(distinct unit_id) as n_units, count(*) filter (where {_OUT_OF_BOUNDS}) as out_of_bounds
         from {table}
         group by {keys}
-        having min(rank) <> 1
-            or max(rank) <> count(distinct value)
-            or max(rank) > min(peer_count)
-            or min(peer_count) <> max(peer_count)
-    """
-
-
-def one_measure_per_group_sql(table: str) -> str:
-    """Peer groups whose rows' peer count differs from the group's own number of rows, or that list a
-    unit twice: either means units were compared across measures (or counted twice). One pass of
-    group by (two windows over every row took twice as long at 100,000 reports)."""
-    keys = PEER_KEYS[table]
-    return f"""
-        select {keys}, count(*) as group_rows, count(distinct unit_id) as units,
-               min(peer_count) as min_peer_count, max(peer_count) as max_peer_count
-        from {table}
-        group by {keys}
-        having min(peer_count) <> count(*)
-            or max(peer_count) <> count(*)
-            or count(distinct unit_id) <> count(*)
-    """
-
-
-def percentages_within_bounds_sql(table: str) -> str:
-    return f"""
-        select unit_name, indicator_code, value, percentile from {table}
-        where (measure_code = 'percent' and (value < 0 or value > 100))
-           or percentile < 0 or percentile > 100
     """
 
 
@@ -94,54 +83,33 @@ def latest_year_sql(table: str = "marts.indicator_latest") -> str:
     """
 
 
-# what the three checks of a comparison mart test, per peer group, in one pass over the mart (a view
-# that joins the ranks to the values: each check reading it again cost ~0.3 s at 100,000 reports)
-_GROUPS = """
-    select {keys}, min(rank) as min_rank, max(rank) as max_rank, count(distinct value) as n_values,
-           min(peer_count) as min_peer_count, max(peer_count) as max_peer_count, count(*) as n_rows,
-           count(distinct unit_id) as n_units,
-           count(*) filter (where (measure_code = 'percent' and (value < 0 or value > 100))
-                               or percentile < 0 or percentile > 100) as out_of_bounds
-    from {table}
-    group by {keys}
-"""
-_DENSE_BROKEN = ("min_rank <> 1 or max_rank <> n_values or max_rank > min_peer_count "
-                 "or min_peer_count <> max_peer_count")
-_ONE_BROKEN = "min_peer_count <> n_rows or max_peer_count <> n_rows or n_units <> n_rows"
-
-
-def _result(name: str, asset: dg.AssetKey, bad: int, what: str, sample: list) -> dg.AssetCheckResult:
-    return dg.AssetCheckResult(
-        check_name=name, asset_key=asset, passed=bad == 0, severity=dg.AssetCheckSeverity.ERROR,
-        metadata={"offending_rows": bad, "what": what, "sample": dg.MetadataValue.text(repr(sample))},
-    )
-
-
 def peer_group_results(warehouse: Warehouse, table: str, asset: dg.AssetKey, prefix: str,
                        latest: bool = False) -> list[dg.AssetCheckResult]:
     """The three checks of a comparison mart (`<prefix>_ranks_dense`, `_one_measure`,
-    `_percentages_bounded`) from one pass over it; a failing check's sample from its own query."""
+    `_percentages_bounded`) from one pass over it; a failing check's sample from the groups kept
+    (the rows outside 0-100 read again, only when there are any)."""
     with warehouse.connect() as con:
-        con.execute(f"create temp table _groups as {_GROUPS.format(keys=PEER_KEYS[table], table=table)}")
-        dense, one, bounds = con.execute(
+        con.execute(f"create temp table _groups as {peer_groups_sql(table)}")
+        dense, one, bounds = (int(n) for n in con.execute(
             f"select count(*) filter (where {_DENSE_BROKEN}), count(*) filter (where {_ONE_BROKEN}), "
-            "coalesce(sum(out_of_bounds), 0) from _groups").fetchone()
+            "coalesce(sum(out_of_bounds), 0) from _groups").fetchone())
         late = int(con.execute(f"select count(*) from ({latest_year_sql(table)})").fetchone()[0]) if latest else 0
 
         def sample(sql: str, bad: int) -> list:
             return con.execute(f"select * from ({sql}) limit 5").fetchall() if bad else []
 
-        results = [
-            _result(f"{prefix}_ranks_dense", asset, int(dense), "peer groups with broken ranks",
-                    sample(ranks_dense_sql(table), dense)),
-            _result(f"{prefix}_one_measure", asset, int(one) + late,
-                    "peer groups across measures or with a unit twice"
+        groups = "select * exclude (out_of_bounds) from _groups where "
+        rows = f"select unit_name, indicator_code, value, percentile from {table} where {_OUT_OF_BOUNDS}"
+        return [
+            _result(dense, "peer groups with broken ranks", sample(groups + _DENSE_BROKEN, dense),
+                    f"{prefix}_ranks_dense", asset),
+            _result(one + late, "peer groups across measures or with a unit twice"
                     + (", and rows not of the unit's latest year" if latest else ""),
-                    sample(one_measure_per_group_sql(table), one) + (sample(latest_year_sql(table), late))),
-            _result(f"{prefix}_percentages_bounded", asset, int(bounds), "rates or percentiles outside 0-100",
-                    sample(percentages_within_bounds_sql(table), bounds)),
+                    sample(groups + _ONE_BROKEN, one) + sample(latest_year_sql(table), late),
+                    f"{prefix}_one_measure", asset),
+            _result(bounds, "rates or percentiles outside 0-100", sample(rows, bounds),
+                    f"{prefix}_percentages_bounded", asset),
         ]
-    return results
 
 
 def _peer_group_checks(table: str, asset: dg.AssetKey, prefix: str, one_measure: str, bounded: str,
