@@ -3,7 +3,8 @@
 Each check counts offending rows with one SQL query over the mart and passes at zero (the three
 checks of each comparison mart share one pass over it); when it fails, a few of the offending rows
 are shown in the check's metadata. They block: a mart that compares a unit across measures or ranks
-outside its peer group must not reach the published warehouse. Register them with `asset_checks=[*CHECKS, *MART_CHECKS]` in definitions.py.
+outside its peer group must not reach the published warehouse. Register them with
+`asset_checks=[*CHECKS, *MART_CHECKS]` in definitions.py.
 """
 
 from collections.abc import Iterator

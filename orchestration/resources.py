@@ -171,6 +171,11 @@ class Warehouse(dg.ConfigurableResource):
             stack, held[0], held[1] = held[0], None, None
             stack.close()
 
+    @property
+    def _lock_file(self) -> Path:
+        """Beside the working database: the steps of a run that take turns on it hold it."""
+        return self.work_path.with_name(f"{self.work_path.name}.lock")
+
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """The working database, opened for writing. Steps of one run that the multiprocess
@@ -179,13 +184,13 @@ class Warehouse(dg.ConfigurableResource):
         self.work_path.parent.mkdir(parents=True, exist_ok=True)
         held = _HELD.get(str(self.work_path))
         if held is None:
-            with file_lock(self.work_path.with_name(f"{self.work_path.name}.lock")), self._open() as con:
+            with file_lock(self._lock_file), self._open() as con:
                 yield con
             return
         if held[1] is None:
             stack = ExitStack()
             try:
-                stack.enter_context(file_lock(self.work_path.with_name(f"{self.work_path.name}.lock")))
+                stack.enter_context(file_lock(self._lock_file))
                 held[1] = stack.enter_context(self._open())
             except BaseException:
                 stack.close()

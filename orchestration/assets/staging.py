@@ -306,6 +306,13 @@ def spool_folder(warehouse: Warehouse, stage: str) -> Path:
     return work.with_name(f"{work.name}.spool") / stage
 
 
+def _streaming_limit(con: duckdb.DuckDBPyConnection) -> None:
+    """DuckDB's memory for a plan's export or a load: both stream (Parquet out, Parquet in) and the
+    buffer only caches, so a quarter of the run's budget runs as fast as half. At half, the load of
+    100,000 texts (1.5 GiB) and then a plan's export (1.2 GiB) were the run's largest process."""
+    con.execute(f"set memory_limit = '{Settings().memory_budget_mb // 4}MB'")
+
+
 def plan_step(context: dg.OpExecutionContext, warehouse: Warehouse, step: Step) -> Plan:
     """The files pending for `step`, in shards by content hash and batches bounded in files and
     bytes, their inputs exported for the workers. Files a killed worker left unfinished count a
@@ -314,10 +321,7 @@ def plan_step(context: dg.OpExecutionContext, warehouse: Warehouse, step: Step) 
     cfg = Settings()
     folder = spool_folder(warehouse, step.ledger)
     with warehouse.connect() as con:
-        # the export streams each table to Parquet (its joins build on the small side): at a quarter of
-        # the budget it runs as fast as at half, and the plan's process at 100,000 reports stays under
-        # 0.8 GiB instead of 1.2 (the run's largest process, beside the other steps' at the time)
-        con.execute(f"set memory_limit = '{cfg.memory_budget_mb // 4}MB'")
+        _streaming_limit(con)
         left = unfinished(folder)
         if left.height:
             mark_inflight(con, step.ledger, left, os.getpid())
@@ -357,9 +361,7 @@ def load_step(context: dg.OpExecutionContext, warehouse: Warehouse, step: Step, 
     done = finished(plan)
     first = next(iter(step.writes))
     with warehouse.connect() as con:
-        # an insert from Parquet streams: DuckDB's buffer only caches here, and at half the budget it made
-        # the load of 100,000 texts the run's largest process (1.5 GiB); a quarter loads as fast
-        con.execute(f"set memory_limit = '{Settings().memory_budget_mb // 4}MB'")
+        _streaming_limit(con)
         bad_files = outputs_of(plan, "quarantine")
         bad = pl.read_parquet(bad_files) if bad_files else pl.DataFrame(schema=QUARANTINE)
         con.execute("begin")
