@@ -131,6 +131,49 @@ def test_a_run_holds_the_working_database_and_each_step_gets_a_clean_cursor(tmp_
         assert con.execute("select n from stage.t").fetchall() == [(2,)]
 
 
+def test_each_step_of_a_run_gets_its_memory_limit_set_once(tmp_path, monkeypatch):
+    """A streaming step's lower limit does not outlive the step; an unchanged limit is not set again
+    (setting it after writes sweeps DuckDB's buffer pool), and a database opened afresh gets it."""
+    import dagster as dg
+
+    from orchestration.assets.staging import _streaming_limit
+    from orchestration.resources import Warehouse
+
+    monkeypatch.setenv("REPORTS_MEMORY_BUDGET_MB", "2000")
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "a.txt").write_text("报告", encoding="utf-8")
+    warehouse = Warehouse(raw_dir=str(tmp_path / "raw"), path=str(tmp_path / "wh" / "reports.duckdb"))
+
+    def limit(con: duckdb.DuckDBPyConnection) -> int:
+        return con.execute("select current_setting('memory_limit')").fetchone()[0]
+
+    with warehouse.yield_for_execution(dg.build_init_resource_context()) as held:
+        with held.connect() as con:
+            half = limit(con)
+            _streaming_limit(held, con)
+            quarter = limit(con)
+        assert half != quarter
+        sets: list[str] = []
+
+        class Spy:  # a cursor that records the settings it is asked for
+            def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+                self.con = con
+
+            def execute(self, sql: str, *args):  # noqa: ANN202
+                sets.append(sql)
+                return self.con.execute(sql, *args)
+
+        with held.connect() as con:
+            assert limit(con) == half  # the next step has the run's limit back
+            held.limit_memory(Spy(con), 700)
+            held.limit_memory(Spy(con), 700)
+            _streaming_limit(held, Spy(con))
+        assert sets == ["set memory_limit = '700MB'", "set memory_limit = '500MB'"]
+        held.release()  # opened afresh: the limit is set on the new database, not taken as known
+        with held.connect() as con:
+            assert limit(con) == half
+
+
 def test_step_outputs_pass_between_steps_without_a_log_line_each(tmp_path):
     import dagster as dg
 

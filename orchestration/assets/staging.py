@@ -306,11 +306,11 @@ def spool_folder(warehouse: Warehouse, stage: str) -> Path:
     return work.with_name(f"{work.name}.spool") / stage
 
 
-def _streaming_limit(con: duckdb.DuckDBPyConnection) -> None:
+def _streaming_limit(warehouse: Warehouse, con: duckdb.DuckDBPyConnection) -> None:
     """DuckDB's memory for a plan's export or a load: both stream (Parquet out, Parquet in) and the
     buffer only caches, so a quarter of the run's budget runs as fast as half. At half, the load of
     100,000 texts (1.5 GiB) and then a plan's export (1.2 GiB) were the run's largest process."""
-    con.execute(f"set memory_limit = '{Settings().memory_budget_mb // 4}MB'")
+    warehouse.limit_memory(con, Settings().memory_budget_mb // 4)
 
 
 def plan_step(context: dg.OpExecutionContext, warehouse: Warehouse, step: Step) -> Plan:
@@ -321,7 +321,7 @@ def plan_step(context: dg.OpExecutionContext, warehouse: Warehouse, step: Step) 
     cfg = Settings()
     folder = spool_folder(warehouse, step.ledger)
     with warehouse.connect() as con:
-        _streaming_limit(con)
+        _streaming_limit(warehouse, con)
         left = unfinished(folder)
         if left.height:
             mark_inflight(con, step.ledger, left, os.getpid())
@@ -361,7 +361,7 @@ def load_step(context: dg.OpExecutionContext, warehouse: Warehouse, step: Step, 
     done = finished(plan)
     first = next(iter(step.writes))
     with warehouse.connect() as con:
-        _streaming_limit(con)
+        _streaming_limit(warehouse, con)
         bad_files = outputs_of(plan, "quarantine")
         bad = pl.read_parquet(bad_files) if bad_files else pl.DataFrame(schema=QUARANTINE)
         con.execute("begin")
