@@ -14,6 +14,11 @@ A reader may still have the spare open: the file it opened was published, then r
 readers hold a shared lock on the file they read, so the spare is used only when an exclusive lock
 on it is free (and is held while the spare is rewritten); otherwise the working file is copied whole,
 as before. No reader opens the spare by its name: it is hidden, like the working file.
+
+A file is on disk before it is renamed into view (fsync, then the folder's entry): after a power cut
+the published name holds one whole publish, never a file half written or half patched. A spare made
+by a whole copy is synced too: otherwise the 4 GB the kernel has yet to write out fall on the next run
+(the first +100 run after a cold build took 2-4 s longer while they were written).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ def publish_file(work: Path, target: Path) -> str:
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         try:
             shutil.copyfile(work, tmp)
+            _sync(tmp)
             _swap(tmp, target, spare, keep)
         finally:
             tmp.unlink(missing_ok=True)
@@ -62,6 +68,7 @@ def _make_spare(published: Path, spare: Path) -> None:
     tmp = published.with_name(f".{published.name}.{os.getpid()}.spare.tmp")
     try:
         shutil.copyfile(published, tmp)
+        _sync(tmp)
         os.replace(tmp, spare)
     except OSError:
         pass  # no spare: the next publish copies the file whole, as before
@@ -98,6 +105,7 @@ def _patch(work: Path, spare: Path) -> str | None:
                     dst.seek(offset + len(new))
                 offset += len(new)
         os.ftruncate(fd, size)
+        os.fsync(fd)
         return f"patched {changed} of {chunks} chunks"
     finally:
         os.close(fd)  # the lock goes with it, before the spare is renamed into view
@@ -117,3 +125,27 @@ def _swap(ready: Path, target: Path, spare: Path, keep: Path) -> None:
     os.replace(ready, target)
     if kept:
         os.replace(keep, spare)
+    _sync_folder(target.parent)
+
+
+def _sync(path: Path) -> None:
+    """The file's bytes on disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sync_folder(folder: Path) -> None:
+    """The folder's entries (a rename) on disk; where a folder cannot be synced, the rename stands."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -103,3 +103,35 @@ def test_without_hard_links_there_is_no_spare_and_publishing_still_works(tmp_pat
     _db(work, 300, "c")
     assert publish_file(work, target) == "copied whole: no spare yet"
     assert target.read_bytes() == work.read_bytes() and not spare_path(target).exists()
+
+
+def test_a_file_is_on_disk_before_it_is_renamed_into_view(tmp_path, monkeypatch):
+    """After a power cut the published name holds one whole publish: whether it was copied whole or
+    patched, the file is synced before the rename, and the folder after it."""
+    monkeypatch.setattr(publishing, "CHUNK", 4096)
+    work, target = tmp_path / ".r.work.duckdb", tmp_path / "r.duckdb"
+    events: list[tuple[str, str]] = []
+    fsync, replace = os.fsync, os.replace
+
+    def spy_fsync(fd: int) -> None:
+        events.append(("sync", os.readlink(f"/proc/self/fd/{fd}")))
+        fsync(fd)
+
+    def spy_replace(src, dst) -> None:  # noqa: ANN001
+        events.append(("rename", f"{src} -> {dst}"))
+        replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", spy_fsync)
+    monkeypatch.setattr(os, "replace", spy_replace)
+    for rows, text, how in ((50_000, "a", "copied whole"), (60_000, "b", "patched")):
+        _db(work, rows, text)
+        events.clear()
+        assert publish_file(work, target).startswith(how)
+        into_view = [i for i, (op, what) in enumerate(events) if op == "rename" and what.endswith(f"-> {target}")]
+        assert len(into_view) == 1, events
+        moved = events[into_view[0]][1].split(" -> ")[0]
+        assert ("sync", moved) in events[:into_view[0]], events  # the file itself, before
+        assert ("sync", str(tmp_path)) in events[into_view[0]:], events  # the folder's entry, after
+        if how == "copied whole":  # the spare made for the next publish is written out too
+            assert any(op == "sync" and what.endswith(".spare.tmp") for op, what in events), events
+    assert target.read_bytes() == work.read_bytes()
