@@ -23,6 +23,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import dagster as dg
@@ -68,8 +69,15 @@ class WorkDatabaseBusy(RuntimeError):
 # run's ~70 steps each opened the 4 GB file of a national crop (~15 ms) and closed it with a
 # checkpoint (~16 ms, more after a load). Opened on first use, under the lock file, both held until
 # the run's resource is released; a cursor has its own transaction and temporary objects, as a
-# connection of its own had. The memory limit last set on it is kept too (`limit_memory`).
-_HELD: dict[str, list] = {}  # path -> [ExitStack or None, connection or None, memory limit (MB) or None]
+# connection of its own had.
+@dataclass
+class _Held:
+    stack: ExitStack | None = None  # the lock file and the open database, closed together
+    con: duckdb.DuckDBPyConnection | None = None
+    memory_mb: int | None = None  # the memory limit last set on it (`limit_memory`)
+
+
+_HELD: dict[str, _Held] = {}  # by the working database's path
 
 
 TRANSFORMS = REPO / "transforms"
@@ -156,7 +164,7 @@ class Warehouse(dg.ConfigurableResource):
             for removed in remove_stale_files(self.published_path):
                 log(f"removed {removed}, left by a run that was killed while publishing")
             key = str(self.work_path)
-            _HELD[key] = [None, None, None]
+            _HELD[key] = _Held()
             try:
                 yield self
             finally:
@@ -167,8 +175,9 @@ class Warehouse(dg.ConfigurableResource):
         """Close the working database a run holds open (it is opened again on the next `connect`):
         before its file is copied, after an error, at the end of the run."""
         held = _HELD.get(str(self.work_path))
-        if held and held[0] is not None:
-            stack, held[0], held[1], held[2] = held[0], None, None, None
+        if held and held.stack is not None:
+            stack = held.stack
+            held.stack, held.con, held.memory_mb = None, None, None
             stack.close()
 
     @property
@@ -187,16 +196,16 @@ class Warehouse(dg.ConfigurableResource):
             with file_lock(self._lock_file), self._open() as con:
                 yield con
             return
-        if held[1] is None:
+        if held.con is None:
             stack = ExitStack()
             try:
                 stack.enter_context(file_lock(self._lock_file))
-                held[1] = stack.enter_context(self._open())
+                held.con = stack.enter_context(self._open())
             except BaseException:
                 stack.close()
                 raise
-            held[0] = stack
-        con = held[1].cursor()
+            held.stack = stack
+        con = held.con.cursor()
         try:
             self._configure(con)
             yield con
@@ -236,12 +245,12 @@ class Warehouse(dg.ConfigurableResource):
         setting for the whole database, which a run's steps share, and setting it after a step's
         writes took 20-40 ms (DuckDB sweeps its buffer pool), ~0.3 s of a daily run."""
         held = _HELD.get(str(self.work_path))
-        shared = held is not None and held[1] is not None
-        if shared and held[2] == mb:
+        shared = held is not None and held.con is not None
+        if shared and held.memory_mb == mb:
             return
         con.execute(f"set memory_limit = '{mb}MB'")
         if shared:
-            held[2] = mb
+            held.memory_mb = mb
 
     def publish(self, run_id: str = "") -> tuple[Path, str]:
         """Checkpoint the working file, make a copy of it beside the published one (the last file
