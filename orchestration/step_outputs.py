@@ -1,8 +1,8 @@
 """Where a stage's steps hand their outputs to each other (its plan to the shard workers, the
 workers' counts to the load): pickled under the instance's storage folder, as Dagster's filesystem
 IO manager does, so a step in another process reads them, but without its two debug lines per
-output. Each line is an event written to the run's SQLite log (~4.6 ms here): 81 of a 100-file run's
-608 events said only where a pickle went."""
+output. Each line is an event written to the run's SQLite log (~4.6 ms with Dagster's stock event
+log): 81 of a 100-file run's 608 events said only where a pickle went."""
 
 from __future__ import annotations
 
