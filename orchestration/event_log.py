@@ -48,12 +48,16 @@ class QuickSqliteEventLogStorage(SqliteEventLogStorage):
         self._runs: OrderedDict[str, sa.Engine] = OrderedDict()
         self._pid = os.getpid()
 
+    def _dispose_engines(self, close: bool) -> None:
+        for engine in [self._index, *self._runs.values()]:
+            if engine is not None:
+                engine.dispose(close=close)
+        self._index, self._runs = None, OrderedDict()
+
     def _engine(self, shard: str) -> sa.Engine:
         if self._pid != os.getpid():  # a forked process opens its own, and leaves its parent's alone
-            for inherited in [self._index, *self._runs.values()]:
-                if inherited is not None:
-                    inherited.dispose(close=False)
-            self._index, self._runs, self._pid = None, OrderedDict(), os.getpid()
+            self._dispose_engines(close=False)
+            self._pid = os.getpid()
         url = self.conn_string_for_shard(shard)
         if shard == INDEX_SHARD_NAME:
             if self._index is None:  # one connection for the process's life: no checkpoint per write
@@ -84,11 +88,7 @@ class QuickSqliteEventLogStorage(SqliteEventLogStorage):
     def dispose(self) -> None:
         super().dispose()
         with self._db_lock:
-            if self._pid == os.getpid():
-                for engine in [self._index, *self._runs.values()]:
-                    if engine is not None:
-                        engine.dispose()
-            self._index, self._runs = None, OrderedDict()
+            self._dispose_engines(close=self._pid == os.getpid())
 
 
 def _unsynced(dbapi_connection, _record) -> None:  # noqa: ANN001 - sqlite3's connection, SQLAlchemy's record

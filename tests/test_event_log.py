@@ -111,14 +111,11 @@ def test_a_watcher_sees_each_event_as_it_is_written(home):
         assert seen[-3:] == ["first", "second", "third"]
 
 
-def _write_in_child(run_id: str) -> None:
+def _write_in_child(storage: QuickSqliteEventLogStorage, run_id: str) -> None:
     """In a forked child, through the storage object the parent made (and its open connections)."""
-    _STORAGE[0].store_event(_entry(run_id, "from the child"))
-    with _STORAGE[0].index_connection() as conn:
+    storage.store_event(_entry(run_id, "from the child"))
+    with storage.index_connection() as conn:
         conn.exec_driver_sql("select count(*) from event_logs").scalar()
-
-
-_STORAGE: list[QuickSqliteEventLogStorage] = []
 
 
 def test_a_forked_process_writes_through_its_own_connections(home):
@@ -129,8 +126,7 @@ def test_a_forked_process_writes_through_its_own_connections(home):
         storage.store_event(_entry("run-f", "parent before"))
         with storage.index_connection() as conn:  # the index connection is open before the fork
             conn.exec_driver_sql("select 1")
-        _STORAGE[:] = [storage]
-        child = multiprocessing.get_context("fork").Process(target=_write_in_child, args=("run-f",))
+        child = multiprocessing.get_context("fork").Process(target=_write_in_child, args=(storage, "run-f"))
         child.start()
         child.join(30)
         assert child.exitcode == 0
