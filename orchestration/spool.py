@@ -19,7 +19,8 @@ finish in: each file is transformed on its own, and the load is one statement pe
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +75,17 @@ def unfinished(folder: Path) -> pl.DataFrame:
     return pl.read_parquet(todo).filter(_names().is_in(list(started - done))).select("source_file", "sha256")
 
 
+@contextmanager
+def one_thread(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """DuckDB on one thread for the block, its thread count as it was after."""
+    threads = con.execute("select current_setting('threads')").fetchone()[0]
+    con.execute("set threads = 1")
+    try:
+        yield
+    finally:
+        con.execute(f"set threads = {int(threads)}")
+
+
 def export_inputs(con: duckdb.DuckDBPyConnection, reads: dict[str, str], keys_sql: str, todo: pl.DataFrame,
                   folder: Path) -> None:
     """Write the batch plan and each argument's inputs to `folder`, one Parquet file per batch: one
@@ -84,23 +96,22 @@ def export_inputs(con: duckdb.DuckDBPyConnection, reads: dict[str, str], keys_sq
     for sub in ("in", "out", "started", "done"):
         (folder / sub).mkdir(parents=True)
     todo.write_parquet(folder / "todo.parquet")
-    threads = con.execute("select current_setting('threads')").fetchone()[0]
     con.register("keys", todo.select("source_file", "_shard", "_batch"))
     try:
-        con.execute("set threads = 1")
-        # a partition holds at most 64 rows before they go to its file, and at most 50 files stay
-        # open: DuckDB's defaults (524,288 rows, 100 files) held a whole 100,000-report stage in memory
-        con.execute("set partitioned_write_flush_threshold = 64")
-        con.execute("set partitioned_write_max_open_files = 50")
-        for arg, sql in reads.items():
-            query = sql.replace("{KEYS}", keys_sql)
-            con.execute(f"copy (select * from ({query}) limit 0) to '{folder / 'in' / arg}.parquet' (format parquet)")
-            if todo.height:
-                con.execute(f"""copy (select s.*, k._shard, k._batch from ({query}) s join keys k using (source_file))
-                                to '{folder / 'in' / arg}' (format parquet, partition_by (_shard, _batch),
-                                compression {SPOOL_COMPRESSION})""")
+        with one_thread(con):
+            # a partition holds at most 64 rows before they go to its file, and at most 50 files stay
+            # open: DuckDB's defaults (524,288 rows, 100 files) held a whole 100,000-report stage in memory
+            con.execute("set partitioned_write_flush_threshold = 64")
+            con.execute("set partitioned_write_max_open_files = 50")
+            for arg, sql in reads.items():
+                query, out = sql.replace("{KEYS}", keys_sql), folder / "in" / arg
+                con.execute(f"copy (select * from ({query}) limit 0) to '{out}.parquet' (format parquet)")
+                if todo.height:
+                    con.execute(f"""copy (select s.*, k._shard, k._batch
+                                          from ({query}) s join keys k using (source_file))
+                                    to '{out}' (format parquet, partition_by (_shard, _batch),
+                                    compression {SPOOL_COMPRESSION})""")
     finally:
-        con.execute(f"set threads = {int(threads)}")
         con.unregister("keys")
 
 
@@ -172,6 +183,18 @@ def _transform(stage: str, run: Callable[..., dict[str, pl.DataFrame]], writes: 
             return merged, pl.concat([r[1] for r in results])
         bad = files.select("source_file", "sha256", reason=pl.lit(failure_reason(stage, exc)))
         return {table: schemas.empty(schema) for table, schema in writes.items()}, bad
+
+
+def load_outputs(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], files: list[str]) -> None:
+    """Append the rows of a stage's output files to `table`, in batch order, on one thread. In
+    parallel DuckDB keeps the order but leaves the row groups 85-95 % full (a cold build's stage.facts:
+    16 row groups of 110,000-118,000 rows where 122,880 fit), and the first small append after that
+    lets a checkpoint merge the table's last row groups: 0.5-0.85 s of the first daily run after a
+    cold build, for stage.facts alone. On one thread the row groups are full; the load takes about a
+    fifth longer."""
+    names = ", ".join(f'"{c}"' for c in columns)
+    with one_thread(con):
+        con.execute(f"insert into {table} ({names}) select {names} from read_parquet(?)", [files])
 
 
 def outputs_of(plan: Plan, table: str) -> list[str]:

@@ -102,3 +102,32 @@ def test_only_the_stages_with_work_and_those_below_them_are_spread_over_processe
 
     many = run.phases(work, 5 + 10)  # ten files the ledger has not seen: every stage takes them
     assert [k.path[-1] for k in many[0][0]] == ["raw_report_files"] and len(many[1][0]) == len(STAGE_ASSETS) - 1
+
+
+def test_a_load_of_many_batch_files_fills_every_row_group_but_the_last(tmp_path):
+    """A stage's load appends ~40 batch files at a national crop's cold build. DuckDB in parallel left
+    the row groups 85-95 % full, which the first daily run then paid to merge; the load runs on one
+    thread (whatever the connection had, given back after) and the row groups come out full, the rows
+    in batch order."""
+    import duckdb
+    import polars as pl
+
+    from orchestration.spool import load_outputs
+
+    files = []
+    for batch in range(40):
+        path = tmp_path / f"{batch:03d}.parquet"
+        start = batch * 10_000
+        pl.DataFrame({"source_file": [f"f{batch:03d}"] * 10_000, "n": range(start, start + 10_000)}).write_parquet(path)
+        files.append(str(path))
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    con.execute("set threads = 4")
+    con.execute("create table t (source_file varchar, n bigint, extra varchar)")
+    load_outputs(con, "t", ["source_file", "n"], files)
+    con.execute("checkpoint")
+    assert con.execute("select current_setting('threads')").fetchone()[0] == 4
+    groups = [n for (n,) in con.execute("select max(count) from pragma_storage_info('t') where column_id = 0 "
+                                        "group by row_group_id order by row_group_id").fetchall()]
+    assert sum(groups) == 400_000
+    assert groups[:-1] == [122_880] * (len(groups) - 1), groups
+    assert con.execute("select bool_and(n = rowid) from t").fetchone()[0]

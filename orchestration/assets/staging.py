@@ -36,7 +36,17 @@ from orchestration.resources import (
     replace_rows,
 )
 from orchestration.settings import MB, Settings
-from orchestration.spool import QUARANTINE, Plan, export_inputs, finished, outputs_of, run_shard, shard_of, unfinished
+from orchestration.spool import (
+    QUARANTINE,
+    Plan,
+    export_inputs,
+    finished,
+    load_outputs,
+    outputs_of,
+    run_shard,
+    shard_of,
+    unfinished,
+)
 from transforms import schemas
 from transforms.duplicates import FACT_KEYS, NO_FACTS_KEY, TEXT_SIGNATURES, facts_keys, text_sketches
 from transforms.formats import FORMATS, read_documents
@@ -374,8 +384,7 @@ def load_step(context: dg.OpExecutionContext, warehouse: Warehouse, step: Step, 
                 con.unregister("keys")
                 files = outputs_of(plan, table)
                 if files:
-                    columns = ", ".join(f'"{c}"' for c in schema.names())
-                    con.execute(f"insert into {table} ({columns}) select {columns} from read_parquet(?)", [files])
+                    load_outputs(con, table, schema.names(), files)
             record(con, step.ledger, plan.version, done, bad)
             _forget_downstream(con, step.ledger, bad)
             clear_inflight(con, step.ledger, done, done=True)
